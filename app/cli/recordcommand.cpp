@@ -1,0 +1,144 @@
+#include "recordcommand.h"
+
+#include "clioptions.h"
+
+#include "client/publishedstream.h"
+
+#include <QCoreApplication>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QTimer>
+#include <cstdio>
+
+using namespace roomrec;
+
+void RecordCommand::fail(int code, const QString &message)
+{
+    if (m_done)
+        return; // requests still pending when we disconnected end with an error: not news
+    printError(code, message);
+    finish(1);
+}
+
+void RecordCommand::finish(int exitCode)
+{
+    if (m_done)
+        return;
+    m_done = true;
+    m_exitCode = exitCode;
+    m_camera.reset();
+    m_subStream.reset();
+    m_client.disconnectFromServer();
+    QCoreApplication::exit(exitCode);
+}
+
+int RecordCommand::run(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Record a stream for a while and print the file IDs."));
+    parser.addHelpOption();
+    CliOptions common(parser);
+    const QCommandLineOption relation(QStringLiteral("relation-id"), QStringLiteral("Group (relation) ID."), QStringLiteral("N"), QStringLiteral("1"));
+    const QCommandLineOption room(QStringLiteral("room-id"), QStringLiteral("Room ID."), QStringLiteral("N"), QStringLiteral("1"));
+    const QCommandLineOption source(QStringLiteral("source"), QStringLiteral("Video source: testpattern (test backend)."), QStringLiteral("SOURCE"), QStringLiteral("testpattern"));
+    const QCommandLineOption seconds(QStringLiteral("seconds"), QStringLiteral("How long to record."), QStringLiteral("S"), QStringLiteral("5"));
+    const QCommandLineOption name(QStringLiteral("name"), QStringLiteral("File name (no suffix)."), QStringLiteral("NAME"));
+    const QCommandLineOption tags(QStringLiteral("tags"), QStringLiteral("Comma-separated tags."), QStringLiteral("a,b"));
+    const QCommandLineOption classId(QStringLiteral("class-id"), QStringLiteral("Category (class ID)."), QStringLiteral("N"), QStringLiteral("0"));
+    const QCommandLineOption type(QStringLiteral("record-type"), QStringLiteral("What to record: camera (0) or sub-stream (1)."), QStringLiteral("TYPE"), QStringLiteral("camera"));
+    const QCommandLineOption size(QStringLiteral("size"), QStringLiteral("Video size (default 640x360)."), QStringLiteral("WxH"), QStringLiteral("640x360"));
+    const QCommandLineOption fps(QStringLiteral("fps"), QStringLiteral("Frame rate (default 30)."), QStringLiteral("N"), QStringLiteral("30"));
+    const QCommandLineOption transcode(QStringLiteral("transcode"), QStringLiteral("Ask for transcoding."));
+    const QCommandLineOption screenshot(QStringLiteral("screenshot"), QStringLiteral("Ask for screenshots."));
+    const QCommandLineOption watermark(QStringLiteral("watermark"), QStringLiteral("Ask for a watermark."));
+    parser.addOptions({relation, room, source, seconds, name, tags, classId, type, size, fps, transcode, screenshot, watermark});
+    parser.process(arguments);
+
+    auto server = common.server();
+    if (!server)
+        return printError(2, server.error().message);
+    if (parser.value(source) != QLatin1String("testpattern"))
+        return printError(2, QStringLiteral("--source: only 'testpattern' (the test backend) is available in the CLI"));
+    bool ok1 = false, ok2 = false, ok3 = false, ok4 = false, ok5 = false;
+    const RoomInfo roomInfo{parser.value(relation).toUInt(&ok1), parser.value(room).toUInt(&ok2)};
+    const double recordSeconds = parser.value(seconds).toDouble(&ok3);
+    RecordParam param;
+    param.fileName = parser.isSet(name) ? parser.value(name)
+                                        : QStringLiteral("cli-") + QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss"));
+    param.tags = parser.value(tags).split(QLatin1Char(','), Qt::SkipEmptyParts);
+    param.classId = parser.value(classId).toUInt(&ok4);
+    const QString typeName = parser.value(type);
+    param.recordDataType = (typeName == QLatin1String("1") || typeName == QLatin1String("sub-stream")) ? RecordParam::SubStream : RecordParam::Camera;
+    param.transcode = parser.isSet(transcode);
+    param.screenshot = parser.isSet(screenshot);
+    param.watermark = parser.isSet(watermark);
+    const QStringList wh = parser.value(size).split(QLatin1Char('x'));
+    VideoEncoderSettings video;
+    video.size = wh.size() == 2 ? QSize(wh[0].toInt(), wh[1].toInt()) : QSize();
+    video.frameRate = parser.value(fps).toInt(&ok5);
+    video.gopFrames = video.frameRate * 2;
+    if (!ok1 || !ok2 || !ok3 || !ok4 || !ok5 || recordSeconds <= 0 || video.size.isEmpty())
+        return printError(2, QStringLiteral("bad option value; see --help"));
+    if (Status valid = param.validate(); !valid)
+        return printError(valid.error().code, valid.error().message);
+
+    RecordCommand command;
+    PublishedStream::Options options;
+    options.video = video;
+    auto camera = PublishedStream::create(command.m_clock, Track::CameraVideo, options);
+    if (Status s = camera->open(); !s)
+        return printError(s.error().code, s.error().message);
+    std::fprintf(stderr, "camera: %s, encoder %s\n", qPrintable(camera->videoDescription()), qPrintable(camera->encoderName()));
+    PublishPipeline *cameraPipeline = camera.get();
+    command.m_camera = std::make_unique<PipelineThread>(std::move(camera));
+    PublishPipeline *subPipeline = nullptr;
+    if (param.recordDataType == RecordParam::SubStream) {
+        auto sub = PublishedStream::create(command.m_clock, Track::SubStreamVideo, options);
+        if (Status s = sub->open(); !s)
+            return printError(s.error().code, s.error().message);
+        subPipeline = sub.get();
+        command.m_subStream = std::make_unique<PipelineThread>(std::move(sub));
+    }
+    RoomClient &client = command.m_client;
+    auto onError = [&command](int code, const QString &message) { command.fail(code, message); };
+    QObject::connect(&client, &RoomClient::errorOccurred, &command, [&command](int code, const QString &message) {
+        command.fail(code, message);
+    });
+    QObject::connect(&client, &RoomClient::recordingEnded, &command,
+                     [&command](const QStringList &ids, const QString &reason, int code, const QString &message) {
+                         std::fprintf(stderr, "recording ended by the server (%s)\n", qPrintable(reason));
+                         printJson(QJsonObject{{QStringLiteral("fileIds"), QJsonArray::fromStringList(ids)}});
+                         if (code)
+                             printError(code, message);
+                         command.finish(code ? 1 : 0);
+                     });
+
+    auto stop = [&command, &client, roomInfo, onError] {
+        client.stopRecording(roomInfo, [&command, &client](const QStringList &ids) {
+            std::fprintf(stderr, "recorded video frames sent: %lld\n", static_cast<long long>(client.recordedFramesSent()));
+            printJson(QJsonObject{{QStringLiteral("fileIds"), QJsonArray::fromStringList(ids)}});
+            command.finish(0);
+        }, onError);
+    };
+    auto startRecording = [&client, roomInfo, param, recordSeconds, stop, onError] {
+        client.startRecording(roomInfo, param, [recordSeconds, stop] {
+            std::fprintf(stderr, "recording for %.1f s\n", recordSeconds);
+            QTimer::singleShot(qint64(recordSeconds * 1000), stop);
+        }, onError);
+    };
+    auto publish = [&command, &client, cameraPipeline, subPipeline, startRecording, onError] {
+        command.m_camera->start();
+        client.publish(cameraPipeline, [&command, &client, subPipeline, startRecording, onError] {
+            if (!subPipeline)
+                return startRecording();
+            command.m_subStream->start();
+            client.publish(subPipeline, startRecording, onError);
+        }, onError);
+    };
+    client.connectToServer(server->host, server->port, common.user(), common.signature(), [&client, roomInfo, publish, onError] {
+        client.createOrJoinRoom(roomInfo, RoomKind::MultiParty, [publish](const QStringList &) { publish(); }, onError);
+    }, onError);
+    const int code = QCoreApplication::exec();
+    command.finish(code);
+    return command.m_exitCode;
+}

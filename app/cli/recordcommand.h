@@ -1,0 +1,28 @@
+#pragma once
+
+#include "client/roomclient.h"
+#include "media/mediaclock.h"
+#include "media/pipelinethread.h"
+
+#include <QCommandLineParser>
+
+// roomrec-cli record: join a room, publish a stream, record it for N seconds, print the
+// file IDs as JSON.
+class RecordCommand : public QObject {
+    Q_OBJECT
+public:
+    // Returns the process exit code once the event loop has run the command.
+    static int run(const QStringList &arguments);
+
+private:
+    explicit RecordCommand(QObject *parent = nullptr) : QObject(parent) {}
+    void fail(int code, const QString &message);
+    void finish(int exitCode);
+
+    roomrec::RoomClient m_client;
+    roomrec::MediaClock m_clock;
+    std::unique_ptr<roomrec::PipelineThread> m_camera;
+    std::unique_ptr<roomrec::PipelineThread> m_subStream;
+    int m_exitCode = 0;
+    bool m_done = false;
+};

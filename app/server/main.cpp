@@ -1,0 +1,43 @@
+#include "serveroptions.h"
+#include "signalwatcher.h"
+
+#include "server/roomserver.h"
+
+#include <QCoreApplication>
+#include <cstdio>
+
+using namespace roomrec;
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setOrganizationName(QStringLiteral("RoomRec"));
+    QCoreApplication::setApplicationName(QStringLiteral("roomrec-server"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(ROOMREC_VERSION));
+
+    auto config = ServerOptions::parse(app.arguments());
+    if (!config) {
+        std::fprintf(stderr, "roomrec-server: %s\n", qPrintable(config.error().message));
+        return 2;
+    }
+    RoomServer server(config.value());
+    if (Status started = server.start(); !started) {
+        std::fprintf(stderr, "roomrec-server: error %d: %s\n", started.error().code, qPrintable(started.error().message));
+        return 1;
+    }
+    for (const FileRecord &r : server.recoveredAtStart())
+        std::printf("recovered file %llu (%s, %.1f s) from an unfinished recording\n",
+                    static_cast<unsigned long long>(r.id), qPrintable(FileRecord::stateName(r.state)), r.durationUs / 1e6);
+    std::printf("roomrec-server listening on %s:%u, data in %s\n", qPrintable(server.address().toString()),
+                unsigned(server.port()), qPrintable(server.config().dataDir));
+    std::fflush(stdout);
+
+    SignalWatcher watcher;
+    QObject::connect(&watcher, &SignalWatcher::terminationRequested, &app, [&](int number) {
+        std::printf("roomrec-server: signal %d, finishing recordings\n", number);
+        std::fflush(stdout);
+        server.shutdown();
+        app.quit();
+    });
+    return app.exec();
+}

@@ -1,0 +1,60 @@
+#include "serveroptions.h"
+
+#include "common/hostport.h"
+#include "common/idgenerator.h"
+
+#include <QCommandLineParser>
+#include <QFile>
+#include <QStandardPaths>
+
+using namespace roomrec;
+
+Result<ServerConfig> ServerOptions::parse(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("RoomRec server: hosts rooms and records them to MP4."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption listen(QStringLiteral("listen"), QStringLiteral("Address to listen on (default 127.0.0.1:7707)."), QStringLiteral("HOST:PORT"), QStringLiteral("127.0.0.1:7707"));
+    const QCommandLineOption data(QStringLiteral("data"), QStringLiteral("Data folder: recordings and catalogue (default: the app-data folder)."), QStringLiteral("DIR"));
+    const QCommandLineOption node(QStringLiteral("node-id"), QStringLiteral("Node ID 0-1023, distinct per server sharing a library (default 0)."), QStringLiteral("N"), QStringLiteral("0"));
+    const QCommandLineOption segment(QStringLiteral("segment-seconds"), QStringLiteral("Start a new file after this many seconds (default 3600)."), QStringLiteral("N"), QStringLiteral("3600"));
+    const QCommandLineOption idle(QStringLiteral("idle-timeout-seconds"), QStringLiteral("End a recording after this long without media (default 60)."), QStringLiteral("N"), QStringLiteral("60"));
+    const QCommandLineOption quota(QStringLiteral("quota-bytes"), QStringLiteral("Storage quota per user in bytes (default 0: unlimited)."), QStringLiteral("N"), QStringLiteral("0"));
+    const QCommandLineOption secret(QStringLiteral("secret-file"), QStringLiteral("File holding the secret that user signatures are made with."), QStringLiteral("FILE"));
+    parser.addOptions({listen, data, node, segment, idle, quota, secret});
+    parser.process(arguments);
+
+    ServerConfig config;
+    auto address = HostPort::parse(parser.value(listen), 7707);
+    if (!address)
+        return address.error();
+    if (!config.address.setAddress(address->host == QLatin1String("localhost") ? QStringLiteral("127.0.0.1") : address->host))
+        return Error{1, QStringLiteral("--listen: '%1' is not an IP address").arg(address->host)};
+    config.port = address->port;
+    config.dataDir = parser.isSet(data) ? parser.value(data)
+                                        : QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+    bool ok = false;
+    config.nodeId = parser.value(node).toUInt(&ok);
+    if (!ok || config.nodeId > IdGenerator::kMaxNode)
+        return Error{1, QStringLiteral("--node-id must be 0-%1").arg(IdGenerator::kMaxNode)};
+    config.segmentSeconds = parser.value(segment).toLongLong(&ok);
+    if (!ok || config.segmentSeconds < 1)
+        return Error{1, QStringLiteral("--segment-seconds must be at least 1")};
+    const double idleSeconds = parser.value(idle).toDouble(&ok);
+    if (!ok || idleSeconds < 0.1)
+        return Error{1, QStringLiteral("--idle-timeout-seconds must be at least 0.1")};
+    config.idleTimeoutMs = qint64(idleSeconds * 1000);
+    config.quotaBytes = parser.value(quota).toLongLong(&ok);
+    if (!ok || config.quotaBytes < 0)
+        return Error{1, QStringLiteral("--quota-bytes must be 0 or more")};
+    if (parser.isSet(secret)) {
+        QFile file(parser.value(secret));
+        if (!file.open(QIODevice::ReadOnly))
+            return Error{1, QStringLiteral("--secret-file: %1").arg(file.errorString())};
+        config.secret = file.readAll().trimmed();
+        if (config.secret.size() < 16)
+            return Error{1, QStringLiteral("--secret-file: the secret must be at least 16 bytes")};
+    }
+    return config;
+}

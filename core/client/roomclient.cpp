@@ -1,0 +1,448 @@
+#include "client/roomclient.h"
+
+#include "common/logging.h"
+#include "protocol/errorcode.h"
+#include "protocol/frame.h"
+#include "protocol/protocollimits.h"
+
+#include <QCborArray>
+
+namespace roomrec {
+
+namespace {
+constexpr int kRequestTimeoutMs = 10'000;
+// More unsent bytes than this and video is dropped (until the next key frame) rather than
+// letting latency grow without bound on a slow link.
+constexpr qint64 kMaxSendBacklog = 8 * 1024 * 1024;
+
+QStringList stringsOf(const QCborValue &value)
+{
+    QStringList out;
+    for (const QCborValue &v : value.toArray())
+        out << v.toString();
+    return out;
+}
+} // namespace
+
+RoomClient::RoomClient(QObject *parent) : QObject(parent), m_pending(kRequestTimeoutMs, this)
+{
+    qRegisterMetaType<roomrec::ClientState>();
+    connect(&m_socket, &QTcpSocket::connected, this, &RoomClient::onConnected);
+    connect(&m_socket, &QTcpSocket::readyRead, this, &RoomClient::onReadyRead);
+    connect(&m_socket, &QTcpSocket::errorOccurred, this, &RoomClient::onSocketError);
+    connect(&m_socket, &QTcpSocket::disconnected, this,
+            [this] { connectionLost(makeError(ErrorCode::ConnectionLost, QStringLiteral("closed by server"))); });
+    connect(&m_pingTimer, &QTimer::timeout, this, [this] {
+        if (m_sinceData.elapsed() > protocol::kDeadPeerMs) {
+            m_socket.abort();
+            connectionLost(makeError(ErrorCode::ConnectionLost, QStringLiteral("server silent for %1 s").arg(protocol::kDeadPeerMs / 1000)));
+            return;
+        }
+        request(QStringLiteral("ping"), {}, [](const ControlMessage &) {});
+    });
+}
+
+RoomClient::~RoomClient()
+{
+    for (auto &connections : m_pipelineConnections) {
+        for (const auto &c : connections)
+            disconnect(c);
+    }
+    m_socket.abort();
+}
+
+void RoomClient::setState(ClientState state)
+{
+    if (m_state == state)
+        return;
+    m_state = state;
+    emit stateChanged(state);
+}
+
+void RoomClient::setRecordingPhase(RecordingPhase phase)
+{
+    const bool was = isRecording();
+    m_recording = phase;
+    if (was != isRecording())
+        emit recordingStateChanged(isRecording());
+}
+
+QCborMap RoomClient::roomFields(const RoomInfo &room)
+{
+    return {{QStringLiteral("relationId"), qint64(room.relationId)}, {QStringLiteral("roomId"), qint64(room.roomId)}};
+}
+
+void RoomClient::request(const QString &type, const QCborMap &fields, std::function<void(const ControlMessage &)> handler)
+{
+    if (m_socket.state() != QAbstractSocket::ConnectedState) {
+        handler(ControlMessage::failure(0, makeError(ErrorCode::NotConnected)));
+        return;
+    }
+    const quint64 id = m_pending.add(std::move(handler));
+    m_socket.write(Frame{FrameKind::Control, ControlMessage(type, id, fields).encode()}.encode());
+}
+
+// Runs onSuccess(value) or onError(code, message) for a result message.
+template <typename F>
+static auto resultHandler(RoomClient::ErrorCallback onError, F onSuccess)
+{
+    return [onError = std::move(onError), onSuccess = std::move(onSuccess)](const ControlMessage &result) {
+        if (!result.isOk()) {
+            const Error e = result.error();
+            if (onError)
+                onError(e.code, e.message);
+            return;
+        }
+        onSuccess(result.value());
+    };
+}
+
+void RoomClient::connectToServer(const QString &host, quint16 port, const QString &userId, const QString &signature,
+                                 DoneCallback onSuccess, ErrorCallback onError)
+{
+    if (m_state != ClientState::Disconnected) {
+        if (onError)
+            onError(int(ErrorCode::ConnectionFailed), QStringLiteral("already connected"));
+        return;
+    }
+    m_userId = userId;
+    m_signature = signature;
+    m_connectSuccess = std::move(onSuccess);
+    m_connectError = std::move(onError);
+    m_decoder = FrameDecoder();
+    setState(ClientState::Connecting);
+    m_socket.connectToHost(host, port);
+}
+
+void RoomClient::onConnected()
+{
+    m_socket.setSocketOption(QAbstractSocket::LowDelayOption, 1);
+    m_sinceData.start();
+    m_pingTimer.start(protocol::kPingIntervalMs);
+    auto fail = [this](int code, const QString &message) {
+        ErrorCallback onError = std::exchange(m_connectError, {});
+        m_connectSuccess = {};
+        m_socket.abort();
+        m_pingTimer.stop();
+        setState(ClientState::Disconnected);
+        if (onError)
+            onError(code, message);
+    };
+    request(QStringLiteral("hello"),
+            {{QStringLiteral("version"), protocol::kVersion}, {QStringLiteral("client"), QStringLiteral("roomrec")}},
+            resultHandler(fail, [this, fail](const QCborValue &) {
+                QCborMap fields{{QStringLiteral("userId"), m_userId}};
+                if (!m_signature.isEmpty())
+                    fields.insert(QStringLiteral("signature"), m_signature);
+                request(QStringLiteral("signIn"), fields, resultHandler(fail, [this](const QCborValue &) {
+                            setState(ClientState::SignedIn);
+                            m_connectError = {};
+                            if (DoneCallback ok = std::exchange(m_connectSuccess, {}))
+                                ok();
+                        }));
+            }));
+}
+
+void RoomClient::disconnectFromServer()
+{
+    // State first, so the socket's disconnected() is not reported as a lost connection.
+    connectionLost(makeError(ErrorCode::NotConnected));
+    m_socket.disconnectFromHost();
+    if (m_socket.state() != QAbstractSocket::UnconnectedState && !m_socket.waitForDisconnected(1000))
+        m_socket.abort();
+}
+
+void RoomClient::onSocketError()
+{
+    if (m_state == ClientState::Connecting && m_connectError) {
+        const QString message = m_socket.errorString();
+        ErrorCallback onError = std::exchange(m_connectError, {});
+        m_connectSuccess = {};
+        m_pending.failAll(makeError(ErrorCode::ConnectionFailed, message));
+        setState(ClientState::Disconnected);
+        onError(int(ErrorCode::ConnectionFailed), errorMessage(int(ErrorCode::ConnectionFailed)) + QStringLiteral(" (") + message + QLatin1Char(')'));
+        return;
+    }
+    if (m_socket.error() != QAbstractSocket::RemoteHostClosedError)
+        connectionLost(makeError(ErrorCode::ConnectionLost, m_socket.errorString()));
+}
+
+void RoomClient::connectionLost(const Error &error)
+{
+    if (m_state == ClientState::Disconnected)
+        return;
+    m_pingTimer.stop();
+    m_room.reset();
+    m_members.clear();
+    m_counting = m_countFromKey = false;
+    m_pending.failAll(error);
+    setRecordingPhase(RecordingPhase::Idle);
+    setState(ClientState::Disconnected);
+    if (error.code != int(ErrorCode::NotConnected)) {
+        qCWarning(lcClient).noquote() << error.toString();
+        emit errorOccurred(error.code, error.message);
+    }
+}
+
+void RoomClient::onReadyRead()
+{
+    m_sinceData.restart();
+    m_decoder.feed(m_socket.readAll());
+    while (true) {
+        auto next = m_decoder.next();
+        if (!next) {
+            m_socket.abort();
+            connectionLost(makeError(ErrorCode::MalformedResponse, next.error().message));
+            return;
+        }
+        if (!next.value())
+            return;
+        if (next.value()->kind != FrameKind::Control)
+            continue; // the server sends no media to publishers (yet)
+        auto message = ControlMessage::decode(next.value()->payload);
+        if (!message) {
+            emit errorOccurred(int(ErrorCode::MalformedResponse), message.error().message);
+            continue;
+        }
+        if (message->type() == QLatin1String("result")) {
+            if (!m_pending.resolve(message.value()))
+                qCWarning(lcClient) << "result for unknown request" << message->id();
+        } else {
+            onEvent(message.value());
+        }
+    }
+}
+
+void RoomClient::onEvent(const ControlMessage &event)
+{
+    const QString &type = event.type();
+    if (type == QLatin1String("members")) {
+        m_members = stringsOf(event.fields().value(QStringLiteral("members")));
+        emit membersChanged(m_members);
+    } else if (type == QLatin1String("keyFrameRequest")) {
+        const int track = int(event.fields().value(QStringLiteral("track")).toInteger());
+        if (track >= 0 && track < 2 && m_pipelines[track])
+            m_pipelines[track]->requestKeyFrame();
+    } else if (type == QLatin1String("recordingEnded")) {
+        m_counting = m_countFromKey = false;
+        setRecordingPhase(RecordingPhase::Idle);
+        const QCborMap &f = event.fields();
+        emit recordingEnded(stringsOf(f.value(QStringLiteral("fileIds"))), f.value(QStringLiteral("reason")).toString(),
+                            int(f.value(QStringLiteral("code")).toInteger()), f.value(QStringLiteral("message")).toString());
+    } else if (type == QLatin1String("error")) {
+        emit errorOccurred(int(event.fields().value(QStringLiteral("code")).toInteger()),
+                           event.fields().value(QStringLiteral("message")).toString());
+    }
+}
+
+void RoomClient::createRoom(const RoomInfo &room, RoomKind kind, ValueCallback<QStringList> onSuccess, ErrorCallback onError)
+{
+    QCborMap fields = roomFields(room);
+    fields.insert(QStringLiteral("kind"), roomKindName(kind));
+    request(QStringLiteral("createRoom"), fields, resultHandler(onError, [this, room, onSuccess](const QCborValue &v) {
+                m_room = room;
+                m_members = stringsOf(v.toMap().value(QStringLiteral("members")));
+                setState(ClientState::InRoom);
+                if (onSuccess)
+                    onSuccess(m_members);
+            }));
+}
+
+void RoomClient::joinRoom(const RoomInfo &room, ValueCallback<QStringList> onSuccess, ErrorCallback onError)
+{
+    request(QStringLiteral("joinRoom"), roomFields(room), resultHandler(onError, [this, room, onSuccess](const QCborValue &v) {
+                m_room = room;
+                m_members = stringsOf(v.toMap().value(QStringLiteral("members")));
+                setState(ClientState::InRoom);
+                if (onSuccess)
+                    onSuccess(m_members);
+            }));
+}
+
+void RoomClient::createOrJoinRoom(const RoomInfo &room, RoomKind kind, ValueCallback<QStringList> onSuccess,
+                                  ErrorCallback onError)
+{
+    createRoom(room, kind, onSuccess, [this, room, onSuccess, onError](int code, const QString &message) {
+        if (code == int(ErrorCode::RoomAlreadyExists))
+            joinRoom(room, onSuccess, onError);
+        else if (onError)
+            onError(code, message);
+    });
+}
+
+void RoomClient::leaveRoom(DoneCallback onSuccess, ErrorCallback onError)
+{
+    request(QStringLiteral("leaveRoom"), {}, resultHandler(onError, [this, onSuccess](const QCborValue &) {
+                m_room.reset();
+                m_members.clear();
+                setState(ClientState::SignedIn);
+                if (onSuccess)
+                    onSuccess();
+            }));
+}
+
+void RoomClient::publish(PublishPipeline *pipeline, DoneCallback onSuccess, ErrorCallback onError)
+{
+    const int track = int(pipeline->videoTrack());
+    QCborMap fields{{QStringLiteral("track"), track}, {QStringLiteral("video"), pipeline->videoParams().toCbor()}};
+    if (auto audio = pipeline->audioParams())
+        fields.insert(QStringLiteral("audio"), audio->toCbor());
+    QPointer<PublishPipeline> guarded(pipeline);
+    request(QStringLiteral("publish"), fields, resultHandler(onError, [this, guarded, track, onSuccess](const QCborValue &) {
+                if (!guarded)
+                    return;
+                for (const auto &c : m_pipelineConnections[track])
+                    disconnect(c);
+                m_pipelines[track] = guarded;
+                m_pipelineConnections[track] = {
+                    connect(guarded, &PublishPipeline::packetReady, this, &RoomClient::sendPacket),
+                };
+                guarded->requestKeyFrame(); // whoever records starts without waiting a GOP
+                if (onSuccess)
+                    onSuccess();
+            }));
+}
+
+void RoomClient::unpublish(Track track, DoneCallback onSuccess, ErrorCallback onError)
+{
+    const int index = int(track);
+    for (const auto &c : m_pipelineConnections[index])
+        disconnect(c);
+    m_pipelineConnections[index].clear();
+    m_pipelines[index] = nullptr;
+    request(QStringLiteral("unpublish"), {{QStringLiteral("track"), index}},
+            resultHandler(onError, [onSuccess](const QCborValue &) {
+                if (onSuccess)
+                    onSuccess();
+            }));
+}
+
+void RoomClient::sendPacket(const MediaPacket &packet)
+{
+    if (m_socket.state() != QAbstractSocket::ConnectedState)
+        return;
+    if (packet.isVideo()) {
+        bool &waiting = m_waitingForKeyAfterDrop[int(packet.track)];
+        if (m_socket.bytesToWrite() > kMaxSendBacklog || (waiting && !packet.key)) {
+            if (!waiting && m_pipelines[int(packet.track)])
+                m_pipelines[int(packet.track)]->requestKeyFrame();
+            waiting = true;
+            ++m_backlogDrops;
+            return;
+        }
+        waiting = false;
+        if (packet.track == m_recordedTrack) {
+            if (m_countFromKey && packet.key) {
+                m_countFromKey = false;
+                m_counting = true;
+            }
+            if (m_counting)
+                ++m_recordedFrames;
+        }
+    }
+    m_socket.write(Frame{FrameKind::Media, packet.encode()}.encode());
+}
+
+void RoomClient::startRecording(const RoomInfo &room, const RecordParam &param, DoneCallback onSuccess,
+                                ErrorCallback onError)
+{
+    // As in the SDK: refuse a second start on this client before any packet is sent.
+    if (isRecording()) {
+        if (onError)
+            onError(int(ErrorCode::RecordingAlreadyRunningLocally), errorMessage(int(ErrorCode::RecordingAlreadyRunningLocally)));
+        return;
+    }
+    if (Status valid = param.validate(); !valid) {
+        if (onError)
+            onError(valid.error().code, valid.error().message);
+        return;
+    }
+    QCborMap fields = roomFields(room);
+    fields.insert(QStringLiteral("param"), param.toCbor());
+    setRecordingPhase(RecordingPhase::Starting);
+    m_recordedTrack = param.recordDataType == RecordParam::SubStream ? Track::SubStreamVideo : Track::CameraVideo;
+    m_recordedFrames = 0;
+    m_counting = false;
+    m_countFromKey = true; // the server records from the first key frame after this request
+    request(QStringLiteral("startRecording"), fields,
+            resultHandler(
+                [this, onError](int code, const QString &message) {
+                    m_countFromKey = m_counting = false;
+                    setRecordingPhase(RecordingPhase::Idle);
+                    if (onError)
+                        onError(code, message);
+                },
+                [this, onSuccess](const QCborValue &) {
+                    if (m_recording == RecordingPhase::Starting)
+                        setRecordingPhase(RecordingPhase::Recording);
+                    if (onSuccess)
+                        onSuccess();
+                }));
+}
+
+void RoomClient::stopRecording(const RoomInfo &room, ValueCallback<QStringList> onSuccess, ErrorCallback onError)
+{
+    const RecordingPhase before = m_recording;
+    m_countFromKey = m_counting = false; // nothing sent after the stop request is recorded
+    if (before != RecordingPhase::Idle)
+        setRecordingPhase(RecordingPhase::Stopping);
+    request(QStringLiteral("stopRecording"), roomFields(room),
+            resultHandler(
+                [this, before, onError](int code, const QString &message) {
+                    if (m_recording == RecordingPhase::Stopping)
+                        setRecordingPhase(code == int(ErrorCode::NotRecording) ? RecordingPhase::Idle : before);
+                    if (onError)
+                        onError(code, message);
+                },
+                [this, onSuccess](const QCborValue &v) {
+                    setRecordingPhase(RecordingPhase::Idle);
+                    if (onSuccess)
+                        onSuccess(stringsOf(v.toMap().value(QStringLiteral("fileIds"))));
+                }));
+}
+
+void RoomClient::queryRecordingResult(const RoomInfo &room, ValueCallback<RecordingResult> onSuccess, ErrorCallback onError)
+{
+    request(QStringLiteral("recordingResult"), roomFields(room), resultHandler(onError, [onSuccess](const QCborValue &v) {
+                const QCborMap m = v.toMap();
+                RecordingResult r;
+                r.stillRecording = m.value(QStringLiteral("recording")).toBool();
+                r.fileIds = stringsOf(m.value(QStringLiteral("fileIds")));
+                r.reason = m.value(QStringLiteral("reason")).toString();
+                r.errorCode = int(m.value(QStringLiteral("code")).toInteger());
+                r.errorMessage = m.value(QStringLiteral("message")).toString();
+                if (onSuccess)
+                    onSuccess(r);
+            }));
+}
+
+void RoomClient::fileInfo(quint64 fileId, ValueCallback<FileRecord> onSuccess, ErrorCallback onError)
+{
+    request(QStringLiteral("fileInfo"), {{QStringLiteral("fileId"), QString::number(fileId)}},
+            resultHandler(onError, [onSuccess](const QCborValue &v) {
+                if (onSuccess)
+                    onSuccess(FileRecord::fromCbor(v.toMap()));
+            }));
+}
+
+void RoomClient::listFiles(const FileFilter &filter, ValueCallback<QList<FileRecord>> onSuccess, ErrorCallback onError)
+{
+    QCborMap fields{{QStringLiteral("limit"), filter.limit}};
+    if (!filter.name.isEmpty())
+        fields.insert(QStringLiteral("name"), filter.name);
+    if (!filter.tag.isEmpty())
+        fields.insert(QStringLiteral("tag"), filter.tag);
+    if (!filter.userId.isEmpty())
+        fields.insert(QStringLiteral("userId"), filter.userId);
+    if (filter.classId)
+        fields.insert(QStringLiteral("classId"), qint64(*filter.classId));
+    request(QStringLiteral("listFiles"), fields, resultHandler(onError, [onSuccess](const QCborValue &v) {
+                QList<FileRecord> files;
+                for (const QCborValue &f : v.toMap().value(QStringLiteral("files")).toArray())
+                    files << FileRecord::fromCbor(f.toMap());
+                if (onSuccess)
+                    onSuccess(files);
+            }));
+}
+
+} // namespace roomrec

@@ -1,0 +1,125 @@
+#pragma once
+
+#include "client/clientstate.h"
+#include "client/pendingrequests.h"
+#include "library/filefilter.h"
+#include "library/filerecord.h"
+#include "media/publishpipeline.h"
+#include "protocol/framedecoder.h"
+#include "protocol/recordparam.h"
+#include "protocol/roominfo.h"
+
+#include <QElapsedTimer>
+#include <QPointer>
+#include <QTcpSocket>
+#include <QTimer>
+
+#include <functional>
+#include <optional>
+
+namespace roomrec {
+
+// What the server knows of a user's last recording in a room (the guide's "query the
+// recording result"): useful after a recording ended by itself.
+struct RecordingResult {
+    bool stillRecording = false;
+    QStringList fileIds;
+    QString reason;
+    int errorCode = 0;
+    QString errorMessage;
+};
+
+// The client SDK, modelled on the reference guide: asynchronous calls that end in exactly
+// one of success (with a value) or error (code, description), plus signals for state,
+// members and recording. Lives in the thread that created it; the socket is non-blocking.
+class RoomClient : public QObject {
+    Q_OBJECT
+public:
+    using ErrorCallback = std::function<void(int code, const QString &message)>;
+    using DoneCallback = std::function<void()>;
+    template <typename T>
+    using ValueCallback = std::function<void(const T &value)>;
+
+    explicit RoomClient(QObject *parent = nullptr);
+    ~RoomClient() override;
+
+    void connectToServer(const QString &host, quint16 port, const QString &userId, const QString &signature,
+                         DoneCallback onSuccess, ErrorCallback onError);
+    void disconnectFromServer();
+
+    void createRoom(const RoomInfo &room, RoomKind kind, ValueCallback<QStringList> onSuccess, ErrorCallback onError);
+    void joinRoom(const RoomInfo &room, ValueCallback<QStringList> onSuccess, ErrorCallback onError);
+    // Joins the room, creating it (multi-party) if nobody is in it yet.
+    void createOrJoinRoom(const RoomInfo &room, RoomKind kind, ValueCallback<QStringList> onSuccess, ErrorCallback onError);
+    void leaveRoom(DoneCallback onSuccess, ErrorCallback onError);
+
+    // Announces the (opened) pipeline's stream and sends its packets from now on. The
+    // pipeline is not owned and may live in another thread.
+    void publish(PublishPipeline *pipeline, DoneCallback onSuccess, ErrorCallback onError);
+    void unpublish(Track track, DoneCallback onSuccess, ErrorCallback onError);
+
+    void startRecording(const RoomInfo &room, const RecordParam &param, DoneCallback onSuccess, ErrorCallback onError);
+    void stopRecording(const RoomInfo &room, ValueCallback<QStringList> onSuccess, ErrorCallback onError);
+    void queryRecordingResult(const RoomInfo &room, ValueCallback<RecordingResult> onSuccess, ErrorCallback onError);
+
+    void fileInfo(quint64 fileId, ValueCallback<FileRecord> onSuccess, ErrorCallback onError);
+    void listFiles(const FileFilter &filter, ValueCallback<QList<FileRecord>> onSuccess, ErrorCallback onError);
+
+    ClientState state() const { return m_state; }
+    QString userId() const { return m_userId; }
+    std::optional<RoomInfo> room() const { return m_room; }
+    QStringList members() const { return m_members; }
+    bool isRecording() const { return m_recording != RecordingPhase::Idle; }
+    // Video packets of the recorded track sent from the first key frame after the start
+    // request until the stop request: what the server's file should contain.
+    qint64 recordedFramesSent() const { return m_recordedFrames; }
+    qint64 packetsDroppedForBacklog() const { return m_backlogDrops; }
+
+signals:
+    void stateChanged(roomrec::ClientState state);
+    void membersChanged(const QStringList &members);
+    void recordingStateChanged(bool recording);
+    // The server ended our recording by itself (idle timeout, quota, error, shutdown).
+    void recordingEnded(const QStringList &fileIds, const QString &reason, int code, const QString &message);
+    void errorOccurred(int code, const QString &message);
+
+private:
+    enum class RecordingPhase { Idle, Starting, Recording, Stopping };
+
+    void request(const QString &type, const QCborMap &fields, std::function<void(const ControlMessage &)> handler);
+    void setState(ClientState state);
+    void onConnected();
+    void onReadyRead();
+    void onSocketError();
+    void onEvent(const ControlMessage &event);
+    void sendPacket(const MediaPacket &packet);
+    void connectionLost(const Error &error);
+    void setRecordingPhase(RecordingPhase phase);
+    static QCborMap roomFields(const RoomInfo &room);
+
+    QTcpSocket m_socket{this};
+    FrameDecoder m_decoder;
+    PendingRequests m_pending;
+    ClientState m_state = ClientState::Disconnected;
+    QString m_userId;
+    QString m_signature;
+    DoneCallback m_connectSuccess;
+    ErrorCallback m_connectError;
+    std::optional<RoomInfo> m_room;
+    QStringList m_members;
+    QPointer<PublishPipeline> m_pipelines[2];
+    QList<QMetaObject::Connection> m_pipelineConnections[2];
+    RecordingPhase m_recording = RecordingPhase::Idle;
+    Track m_recordedTrack = Track::CameraVideo;
+    bool m_countFromKey = false;
+    bool m_counting = false;
+    qint64 m_recordedFrames = 0;
+    qint64 m_backlogDrops = 0;
+    bool m_waitingForKeyAfterDrop[2] = {false, false};
+    QTimer m_pingTimer{this};
+    QElapsedTimer m_sinceData;
+};
+
+} // namespace roomrec
+
+Q_DECLARE_METATYPE(roomrec::ClientState)

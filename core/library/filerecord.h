@@ -1,0 +1,44 @@
+#pragma once
+
+#include <QCborMap>
+#include <QDateTime>
+#include <QStringList>
+
+namespace roomrec {
+
+// One recorded file (one segment) in the video library.
+struct FileRecord {
+    enum class State { Recording, Complete, Recovered, Failed };
+
+    quint64 id = 0;
+    quint64 recordingId = 0; // the recording (start..stop) this segment belongs to
+    int segmentIndex = 0;
+    QString name;            // the RecordParam file name (no suffix)
+    QStringList tags;
+    quint32 classId = 0;
+    quint32 relationId = 0;
+    quint32 roomId = 0;
+    QString userId;
+    int streamKind = 0;      // record data type: 0 camera, 1 sub-stream
+    QDateTime startedAt;     // wall clock, UTC
+    QDateTime endedAt;
+    qint64 mediaStartUs = 0; // position of this segment in the recording's timeline
+    qint64 durationUs = 0;
+    qint64 sizeBytes = 0;
+    QString videoCodec;
+    QString audioCodec;
+    int width = 0;
+    int height = 0;
+    State state = State::Recording;
+    QString storagePath;     // absolute path on the server
+    QString endReason;       // "stopped", "idle", "segment", "quota", "shutdown", "recovered", "error"
+
+    QCborMap toCbor() const;
+    static FileRecord fromCbor(const QCborMap &map);
+    QJsonObject toJson() const;
+
+    static QString stateName(State state);
+    static State stateFromName(const QString &name);
+};
+
+} // namespace roomrec

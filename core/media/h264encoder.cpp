@@ -1,0 +1,153 @@
+#include "media/h264encoder.h"
+
+#include "common/logging.h"
+#include "protocol/errorcode.h"
+
+extern "C" {
+#include <libavutil/opt.h>
+}
+
+namespace roomrec {
+
+namespace {
+QStringList candidateEncoders(const QString &preferred)
+{
+    QStringList names;
+    if (!preferred.isEmpty())
+        names << preferred;
+    names << QStringLiteral("libx264") << QStringLiteral("libopenh264");
+    return names;
+}
+} // namespace
+
+Status H264Encoder::open(const VideoEncoderSettings &settings)
+{
+    m_settings = settings;
+    if (settings.size.width() < 16 || settings.size.height() < 16 || settings.size.width() % 2
+        || settings.size.height() % 2 || settings.frameRate < 1 || settings.frameRate > 240)
+        return makeError(ErrorCode::EncoderFailed, QStringLiteral("unsupported size or frame rate"));
+
+    QStringList tried;
+    QList<const AVCodec *> codecs;
+    for (const QString &name : candidateEncoders(settings.encoder)) {
+        if (const AVCodec *codec = avcodec_find_encoder_by_name(name.toUtf8().constData()))
+            codecs << codec;
+    }
+    if (const AVCodec *any = avcodec_find_encoder(AV_CODEC_ID_H264))
+        codecs << any;
+
+    for (const AVCodec *codec : codecs) {
+        AvCodecContextPtr ctx(avcodec_alloc_context3(codec));
+        ctx->width = settings.size.width();
+        ctx->height = settings.size.height();
+        ctx->pix_fmt = AV_PIX_FMT_YUV420P;
+        ctx->time_base = AVRational{1, 1'000'000};
+        ctx->framerate = AVRational{settings.frameRate, 1};
+        ctx->bit_rate = settings.bitrate;
+        ctx->rc_max_rate = settings.bitrate * 3 / 2;
+        ctx->rc_buffer_size = settings.bitrate; // ~1 s VBV: steady bitrate for live upload
+        ctx->gop_size = settings.gopFrames;
+        ctx->max_b_frames = 0;
+        ctx->flags |= AV_CODEC_FLAG_GLOBAL_HEADER; // SPS/PPS in extradata for the MP4 muxer
+        AVDictionary *options = nullptr;
+        if (QLatin1String(codec->name) == QLatin1String("libx264")) {
+            av_dict_set(&options, "preset", settings.preset.toUtf8().constData(), 0);
+            av_dict_set(&options, "tune", "zerolatency", 0);
+            av_dict_set(&options, "forced-idr", "1", 0);
+        }
+        const int err = avcodec_open2(ctx.get(), codec, &options);
+        av_dict_free(&options);
+        if (err < 0) {
+            tried << QStringLiteral("%1: %2").arg(QLatin1String(codec->name), avErrorText(err));
+            continue;
+        }
+        m_context = std::move(ctx);
+        m_packet.reset(av_packet_alloc());
+        qCInfo(lcMedia) << "video encoder" << codec->name << settings.size << settings.frameRate << "fps"
+                        << settings.bitrate << "bit/s";
+        return success();
+    }
+    return makeError(ErrorCode::EncoderUnavailable, tried.isEmpty() ? QStringLiteral("no H.264 encoder in FFmpeg") : tried.join(QStringLiteral("; ")));
+}
+
+AVFrame *H264Encoder::convert(AVFrame *frame)
+{
+    if (frame->format == AV_PIX_FMT_YUV420P && frame->width == m_context->width && frame->height == m_context->height)
+        return frame;
+    // Only when the source cannot give what the encoder takes: convert into a reused frame.
+    m_scaler.reset(sws_getCachedContext(m_scaler.release(), frame->width, frame->height, AVPixelFormat(frame->format),
+                                        m_context->width, m_context->height, AV_PIX_FMT_YUV420P, SWS_BILINEAR,
+                                        nullptr, nullptr, nullptr));
+    if (!m_scaler)
+        return nullptr;
+    if (!m_converted) {
+        m_converted.reset(av_frame_alloc());
+        m_converted->format = AV_PIX_FMT_YUV420P;
+        m_converted->width = m_context->width;
+        m_converted->height = m_context->height;
+        if (av_frame_get_buffer(m_converted.get(), 0) < 0)
+            return nullptr;
+    }
+    if (av_frame_make_writable(m_converted.get()) < 0)
+        return nullptr;
+    sws_scale(m_scaler.get(), frame->data, frame->linesize, 0, frame->height, m_converted->data, m_converted->linesize);
+    return m_converted.get();
+}
+
+Result<QList<MediaPacket>> H264Encoder::encode(AVFrame *source, qint64 captureUs, bool forceKey, Track track)
+{
+    if (!m_context)
+        return makeError(ErrorCode::EncoderFailed, QStringLiteral("not open"));
+    AVFrame *frame = convert(source);
+    if (!frame)
+        return makeError(ErrorCode::EncoderFailed, QStringLiteral("pixel format conversion"));
+    frame->pts = captureUs;
+    frame->pict_type = forceKey ? AV_PICTURE_TYPE_I : AV_PICTURE_TYPE_NONE;
+    if (int err = avcodec_send_frame(m_context.get(), frame); err < 0)
+        return makeError(ErrorCode::EncoderFailed, avErrorText(err));
+    return drain(track);
+}
+
+Result<QList<MediaPacket>> H264Encoder::flush(Track track)
+{
+    if (!m_context)
+        return QList<MediaPacket>{};
+    avcodec_send_frame(m_context.get(), nullptr);
+    return drain(track);
+}
+
+Result<QList<MediaPacket>> H264Encoder::drain(Track track)
+{
+    QList<MediaPacket> out;
+    while (true) {
+        const int err = avcodec_receive_packet(m_context.get(), m_packet.get());
+        if (err == AVERROR(EAGAIN) || err == AVERROR_EOF)
+            break;
+        if (err < 0)
+            return makeError(ErrorCode::EncoderFailed, avErrorText(err));
+        MediaPacket packet;
+        packet.track = track;
+        packet.key = m_packet->flags & AV_PKT_FLAG_KEY;
+        packet.ptsUs = m_packet->pts;
+        packet.dtsUs = m_packet->dts;
+        packet.durationUs = qint32(1'000'000 / m_settings.frameRate);
+        packet.data = QByteArray(reinterpret_cast<const char *>(m_packet->data), m_packet->size);
+        av_packet_unref(m_packet.get());
+        out << std::move(packet);
+    }
+    return out;
+}
+
+QByteArray H264Encoder::extradata() const
+{
+    if (!m_context || !m_context->extradata)
+        return {};
+    return QByteArray(reinterpret_cast<const char *>(m_context->extradata), m_context->extradata_size);
+}
+
+QString H264Encoder::encoderName() const
+{
+    return m_context ? QLatin1String(m_context->codec->name) : QString();
+}
+
+} // namespace roomrec

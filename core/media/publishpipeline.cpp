@@ -1,0 +1,148 @@
+#include "media/publishpipeline.h"
+
+#include "common/logging.h"
+
+namespace roomrec {
+
+PublishPipeline::PublishPipeline(std::unique_ptr<VideoSource> video, std::unique_ptr<AudioSource> audio,
+                                 Track videoTrack, const VideoEncoderSettings &videoSettings,
+                                 const AudioEncoderSettings &audioSettings)
+    : m_video(std::move(video)), m_audio(std::move(audio)), m_track(videoTrack), m_videoSettings(videoSettings),
+      m_audioSettings(audioSettings)
+{
+    qRegisterMetaType<roomrec::MediaPacket>();
+    qRegisterMetaType<roomrec::PublishStats>();
+    // Sources become children so they follow the pipeline into its worker thread.
+    m_video->setParent(this);
+    if (m_audio)
+        m_audio->setParent(this);
+    connect(m_video.get(), &VideoSource::frameCaptured, this, &PublishPipeline::onFrame);
+    connect(m_video.get(), &VideoSource::framesDropped, this, [this](int n) { m_stats.droppedFrames += n; });
+    connect(m_video.get(), &VideoSource::errorOccurred, this, &PublishPipeline::errorOccurred);
+    if (m_audio) {
+        connect(m_audio.get(), &AudioSource::samplesCaptured, this, &PublishPipeline::onSamples);
+        connect(m_audio.get(), &AudioSource::errorOccurred, this, &PublishPipeline::errorOccurred);
+    }
+    connect(&m_statsTimer, &QTimer::timeout, this, &PublishPipeline::publishStats);
+}
+
+// The sources are owned by the unique_ptrs; deleting a child unregisters it from its parent.
+PublishPipeline::~PublishPipeline() = default;
+
+Status PublishPipeline::open()
+{
+    VideoEncoderSettings settings = m_videoSettings;
+    settings.size = m_video->frameSize();
+    settings.frameRate = m_video->frameRate();
+    if (Status s = m_videoEncoder.open(settings); !s)
+        return s;
+    if (m_audio) {
+        m_audioEncoder.emplace();
+        if (Status s = m_audioEncoder->open(m_audioSettings, m_audio->sampleRate(), m_audio->channels()); !s)
+            return s;
+    }
+    return success();
+}
+
+VideoParams PublishPipeline::videoParams() const
+{
+    VideoParams p;
+    p.width = m_videoEncoder.settings().size.width();
+    p.height = m_videoEncoder.settings().size.height();
+    p.frameRateNum = m_videoEncoder.settings().frameRate;
+    p.frameRateDen = 1;
+    p.extradata = m_videoEncoder.extradata();
+    return p;
+}
+
+std::optional<AudioParams> PublishPipeline::audioParams() const
+{
+    if (!m_audioEncoder)
+        return std::nullopt;
+    AudioParams p;
+    p.sampleRate = m_audioEncoder->sampleRate();
+    p.channels = m_audioEncoder->channels();
+    p.extradata = m_audioEncoder->extradata();
+    return p;
+}
+
+void PublishPipeline::start()
+{
+    if (m_running)
+        return;
+    if (Status s = m_video->start(); !s) {
+        emit errorOccurred(s.error().code, s.error().message);
+        return;
+    }
+    if (m_audio) {
+        if (Status s = m_audio->start(); !s)
+            emit errorOccurred(s.error().code, s.error().message);
+    }
+    m_running = true;
+    m_statsClock.start();
+    m_statsTimer.start(1000);
+}
+
+void PublishPipeline::stop()
+{
+    if (!m_running)
+        return;
+    m_running = false;
+    m_video->stop();
+    if (m_audio)
+        m_audio->stop();
+    m_statsTimer.stop();
+    // Packets still inside the encoders are sent: nothing captured is lost.
+    emitPackets(m_videoEncoder.flush(m_track));
+    if (m_audioEncoder)
+        emitPackets(m_audioEncoder->flush());
+    emit stopped();
+}
+
+void PublishPipeline::onFrame(AVFrame *frame, qint64 captureUs)
+{
+    ++m_intervalCaptured;
+    if (m_previewEnabled && m_frameCounter % 3 == 0)
+        emit previewReady(m_preview.convert(frame));
+    ++m_frameCounter;
+    QElapsedTimer encodeTimer;
+    encodeTimer.start();
+    const bool forceKey = m_keyFrameRequested.exchange(false);
+    emitPackets(m_videoEncoder.encode(frame, captureUs, forceKey, m_track));
+    m_intervalEncodeNs += encodeTimer.nsecsElapsed();
+}
+
+void PublishPipeline::onSamples(const qint16 *samples, int count, qint64 captureUs)
+{
+    if (m_audioEncoder)
+        emitPackets(m_audioEncoder->encode(samples, count, captureUs));
+}
+
+void PublishPipeline::emitPackets(const Result<QList<MediaPacket>> &packets)
+{
+    if (!packets) {
+        emit errorOccurred(packets.error().code, packets.error().message);
+        return;
+    }
+    for (const MediaPacket &packet : packets.value()) {
+        if (packet.isVideo()) {
+            ++m_intervalFrames;
+            ++m_stats.framesSent;
+        }
+        m_intervalBytes += packet.data.size();
+        emit packetReady(packet);
+    }
+}
+
+void PublishPipeline::publishStats()
+{
+    const double seconds = qMax<qint64>(1, m_statsClock.restart()) / 1000.0;
+    m_stats.captureFps = m_intervalCaptured / seconds;
+    m_stats.encodeFps = m_intervalFrames / seconds;
+    m_stats.bitrateKbps = m_intervalBytes * 8 / seconds / 1000.0;
+    m_stats.encodeMsPerFrame = m_intervalCaptured ? m_intervalEncodeNs / 1e6 / m_intervalCaptured : 0;
+    m_intervalFrames = m_intervalBytes = m_intervalEncodeNs = m_intervalCaptured = 0;
+    emit statsUpdated(m_stats);
+}
+
+} // namespace roomrec

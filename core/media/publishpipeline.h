@@ -1,0 +1,94 @@
+#pragma once
+
+#include "media/aacencoder.h"
+#include "media/audiosource.h"
+#include "media/h264encoder.h"
+#include "media/previewconverter.h"
+#include "media/videosource.h"
+#include "protocol/mediapacket.h"
+#include "protocol/streamparams.h"
+
+#include <QElapsedTimer>
+#include <QImage>
+#include <QObject>
+#include <QTimer>
+
+#include <atomic>
+#include <memory>
+#include <optional>
+
+namespace roomrec {
+
+struct PublishStats {
+    double captureFps = 0;
+    double encodeFps = 0;
+    double bitrateKbps = 0;
+    qint64 droppedFrames = 0;  // total since start
+    double encodeMsPerFrame = 0;
+    qint64 framesSent = 0;     // total video packets since start
+};
+
+// One published stream: a video source (+ audio for the camera) encoded to H.264/AAC.
+// Lives in a worker thread (see PipelineThread) so capture and encoding never block the
+// GUI; everything leaves through queued signals.
+class PublishPipeline : public QObject {
+    Q_OBJECT
+public:
+    PublishPipeline(std::unique_ptr<VideoSource> video, std::unique_ptr<AudioSource> audio, Track videoTrack,
+                    const VideoEncoderSettings &videoSettings, const AudioEncoderSettings &audioSettings = {});
+    ~PublishPipeline() override;
+
+    // Opens the encoders; afterwards videoParams()/audioParams() describe the stream.
+    Status open();
+    VideoParams videoParams() const;
+    std::optional<AudioParams> audioParams() const;
+    Track videoTrack() const { return m_track; }
+    QString videoDescription() const { return m_video->description(); }
+    bool isTestSource() const { return m_video->isTestSource(); }
+    QString encoderName() const { return m_videoEncoder.encoderName(); }
+
+    // Thread-safe: the next captured frame is encoded as an IDR.
+    void requestKeyFrame() { m_keyFrameRequested = true; }
+    // Thread-safe: previews cost a conversion per emitted image; off unless someone looks.
+    void setPreviewEnabled(bool enabled) { m_previewEnabled = enabled; }
+
+public slots:
+    void start();
+    void stop();
+
+signals:
+    void packetReady(const roomrec::MediaPacket &packet);
+    void previewReady(const QImage &image);
+    void statsUpdated(const roomrec::PublishStats &stats);
+    void errorOccurred(int code, const QString &message);
+    void stopped();
+
+private:
+    void onFrame(AVFrame *frame, qint64 captureUs);
+    void onSamples(const qint16 *samples, int count, qint64 captureUs);
+    void emitPackets(const Result<QList<MediaPacket>> &packets);
+    void publishStats();
+
+    std::unique_ptr<VideoSource> m_video;
+    std::unique_ptr<AudioSource> m_audio;
+    Track m_track;
+    VideoEncoderSettings m_videoSettings;
+    AudioEncoderSettings m_audioSettings;
+    H264Encoder m_videoEncoder;
+    std::optional<AacEncoder> m_audioEncoder;
+    PreviewConverter m_preview;
+    std::atomic<bool> m_keyFrameRequested{false};
+    std::atomic<bool> m_previewEnabled{false};
+    bool m_running = false;
+
+    QTimer m_statsTimer{this};
+    QElapsedTimer m_statsClock;
+    PublishStats m_stats;
+    qint64 m_intervalFrames = 0, m_intervalBytes = 0, m_intervalEncodeNs = 0, m_intervalCaptured = 0;
+    qint64 m_frameCounter = 0;
+};
+
+} // namespace roomrec
+
+Q_DECLARE_METATYPE(roomrec::MediaPacket)
+Q_DECLARE_METATYPE(roomrec::PublishStats)

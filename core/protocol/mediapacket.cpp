@@ -1,0 +1,49 @@
+#include "protocol/mediapacket.h"
+
+#include "protocol/errorcode.h"
+
+#include <QtEndian>
+
+namespace roomrec {
+
+QByteArray MediaPacket::encode() const
+{
+    QByteArray out(kHeaderBytes + data.size(), Qt::Uninitialized);
+    char *p = out.data();
+    p[0] = char(track);
+    p[1] = char(key ? 1 : 0);
+    qToBigEndian<qint64>(ptsUs, p + 2);
+    qToBigEndian<qint64>(dtsUs, p + 10);
+    qToBigEndian<quint32>(quint32(durationUs), p + 18);
+    memcpy(p + kHeaderBytes, data.constData(), size_t(data.size()));
+    return out;
+}
+
+Result<MediaPacket> MediaPacket::decode(const QByteArray &payload)
+{
+    if (payload.size() <= kHeaderBytes)
+        return makeError(ErrorCode::MalformedMediaPacket, QStringLiteral("too short"));
+    const char *p = payload.constData();
+    const auto track = quint8(p[0]);
+    if (track >= kTrackCount)
+        return makeError(ErrorCode::MalformedMediaPacket, QStringLiteral("track %1").arg(track));
+    const auto flags = quint8(p[1]);
+    if (flags & ~1u)
+        return makeError(ErrorCode::MalformedMediaPacket, QStringLiteral("flags"));
+    MediaPacket packet;
+    packet.track = Track(track);
+    packet.key = flags & 1u;
+    packet.ptsUs = qFromBigEndian<qint64>(p + 2);
+    packet.dtsUs = qFromBigEndian<qint64>(p + 10);
+    const quint32 duration = qFromBigEndian<quint32>(p + 18);
+    // Timestamps must be sane: non-negative, within ~100 years of µs, dts <= pts.
+    constexpr qint64 kMaxUs = 100LL * 365 * 24 * 3600 * 1000000;
+    if (packet.ptsUs < 0 || packet.dtsUs < 0 || packet.ptsUs > kMaxUs || packet.dtsUs > packet.ptsUs
+        || duration > 10'000'000)
+        return makeError(ErrorCode::MalformedMediaPacket, QStringLiteral("timestamps"));
+    packet.durationUs = qint32(duration);
+    packet.data = payload.mid(kHeaderBytes);
+    return packet;
+}
+
+} // namespace roomrec

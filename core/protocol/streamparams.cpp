@@ -1,0 +1,87 @@
+#include "protocol/streamparams.h"
+
+#include "protocol/errorcode.h"
+#include "protocol/protocollimits.h"
+
+namespace roomrec {
+
+namespace {
+Result<qint64> intIn(const QCborMap &m, const char *key, qint64 min, qint64 max)
+{
+    const QCborValue v = m.value(QLatin1String(key));
+    if (!v.isInteger() || v.toInteger() < min || v.toInteger() > max)
+        return makeError(ErrorCode::InvalidStreamParams, QLatin1String(key));
+    return v.toInteger();
+}
+
+Result<QByteArray> extradataOf(const QCborMap &m)
+{
+    const QCborValue v = m.value(QStringLiteral("extradata"));
+    if (!v.isByteArray() || v.toByteArray().isEmpty() || v.toByteArray().size() > protocol::kMaxExtradataBytes)
+        return makeError(ErrorCode::InvalidStreamParams, QStringLiteral("extradata"));
+    return v.toByteArray();
+}
+} // namespace
+
+QCborMap VideoParams::toCbor() const
+{
+    return QCborMap{{QStringLiteral("codec"), codec},
+                    {QStringLiteral("width"), width},
+                    {QStringLiteral("height"), height},
+                    {QStringLiteral("fpsNum"), frameRateNum},
+                    {QStringLiteral("fpsDen"), frameRateDen},
+                    {QStringLiteral("extradata"), extradata}};
+}
+
+Result<VideoParams> VideoParams::fromCbor(const QCborMap &m)
+{
+    VideoParams p;
+    if (m.value(QStringLiteral("codec")).toString() != QLatin1String("h264"))
+        return makeError(ErrorCode::InvalidStreamParams, QStringLiteral("codec (only h264)"));
+    auto w = intIn(m, "width", 16, 7680);
+    auto h = intIn(m, "height", 16, 4320);
+    auto num = intIn(m, "fpsNum", 1, 240000);
+    auto den = intIn(m, "fpsDen", 1, 100000);
+    auto extra = extradataOf(m);
+    for (const Error *e : {w ? nullptr : &w.error(), h ? nullptr : &h.error(), num ? nullptr : &num.error(),
+                           den ? nullptr : &den.error(), extra ? nullptr : &extra.error()}) {
+        if (e)
+            return *e;
+    }
+    p.width = int(w.value());
+    p.height = int(h.value());
+    p.frameRateNum = int(num.value());
+    p.frameRateDen = int(den.value());
+    p.extradata = extra.value();
+    return p;
+}
+
+QCborMap AudioParams::toCbor() const
+{
+    return QCborMap{{QStringLiteral("codec"), codec},
+                    {QStringLiteral("sampleRate"), sampleRate},
+                    {QStringLiteral("channels"), channels},
+                    {QStringLiteral("extradata"), extradata}};
+}
+
+Result<AudioParams> AudioParams::fromCbor(const QCborMap &m)
+{
+    AudioParams p;
+    if (m.value(QStringLiteral("codec")).toString() != QLatin1String("aac"))
+        return makeError(ErrorCode::InvalidStreamParams, QStringLiteral("codec (only aac)"));
+    auto rate = intIn(m, "sampleRate", 8000, 96000);
+    auto channels = intIn(m, "channels", 1, 8);
+    auto extra = extradataOf(m);
+    if (!rate)
+        return rate.error();
+    if (!channels)
+        return channels.error();
+    if (!extra)
+        return extra.error();
+    p.sampleRate = int(rate.value());
+    p.channels = int(channels.value());
+    p.extradata = extra.value();
+    return p;
+}
+
+} // namespace roomrec

@@ -1,0 +1,40 @@
+#include "recording/crashrecovery.h"
+
+#include "common/logging.h"
+#include "recording/mp4probe.h"
+#include "recording/mp4repair.h"
+
+#include <QFileInfo>
+
+namespace roomrec {
+
+Result<QList<FileRecord>> CrashRecovery::recover(Catalog &catalog)
+{
+    auto unfinished = catalog.inState(FileRecord::State::Recording);
+    if (!unfinished)
+        return unfinished.error();
+    QList<FileRecord> recovered;
+    for (FileRecord record : unfinished.value()) {
+        record.endReason = QStringLiteral("recovered");
+        record.endedAt = QFileInfo(record.storagePath).lastModified().toUTC();
+        auto repaired = Mp4Repair::repair(record.storagePath);
+        auto info = repaired ? Mp4Probe::probe(record.storagePath) : Result<Mp4Info>(repaired.error());
+        if (info) {
+            record.state = FileRecord::State::Recovered;
+            record.sizeBytes = repaired->repairedSize;
+            record.durationUs = info->durationUs;
+            qCInfo(lcRecording) << "recovered file" << record.id << record.storagePath << record.durationUs / 1000
+                                << "ms," << repaired->fragments << "fragments";
+        } else {
+            record.state = FileRecord::State::Failed;
+            record.sizeBytes = QFileInfo(record.storagePath).size();
+            qCWarning(lcRecording).noquote() << "could not recover file" << record.id << ":" << info.error().toString();
+        }
+        if (Status s = catalog.update(record); !s)
+            return s.error();
+        recovered << record;
+    }
+    return recovered;
+}
+
+} // namespace roomrec

@@ -1,0 +1,16 @@
+#pragma once
+
+#include "library/catalog.h"
+
+namespace roomrec {
+
+// Run at server start: every catalogue row still in state "recording" belongs to a
+// recording the previous process never finished (killed, crashed, power cut). Its file is
+// repaired to the last complete fragment, probed, and catalogued as "recovered" under the
+// same file ID. Files that cannot be read are marked "failed" and kept for inspection.
+class CrashRecovery {
+public:
+    static Result<QList<FileRecord>> recover(Catalog &catalog);
+};
+
+} // namespace roomrec

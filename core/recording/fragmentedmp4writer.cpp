@@ -1,0 +1,211 @@
+#include "recording/fragmentedmp4writer.h"
+
+#include "common/logging.h"
+#include "protocol/errorcode.h"
+
+#ifdef Q_OS_UNIX
+#include <unistd.h>
+#endif
+
+extern "C" {
+#include <libavutil/channel_layout.h>
+#include <libavutil/opt.h>
+}
+
+namespace roomrec {
+
+// FFmpeg 6.1 made the AVIO write buffer const; accept both.
+#if LIBAVFORMAT_VERSION_MAJOR >= 61
+using AvioWriteBuffer = const uint8_t *;
+#else
+using AvioWriteBuffer = uint8_t *;
+#endif
+
+struct Mp4WriterIo {
+    static int write(void *opaque, AvioWriteBuffer data, int size)
+    {
+        return static_cast<FragmentedMp4Writer *>(opaque)->onWrite(data, size);
+    }
+    static int64_t seek(void *opaque, int64_t offset, int whence)
+    {
+        return static_cast<FragmentedMp4Writer *>(opaque)->onSeek(offset, whence);
+    }
+};
+
+namespace {
+constexpr int kIoBufferBytes = 64 * 1024;
+constexpr AVRational kMicroseconds{1, 1'000'000};
+
+uint8_t *copyExtradata(const QByteArray &bytes)
+{
+    auto *out = static_cast<uint8_t *>(av_mallocz(size_t(bytes.size()) + AV_INPUT_BUFFER_PADDING_SIZE));
+    if (out)
+        memcpy(out, bytes.constData(), size_t(bytes.size()));
+    return out;
+}
+} // namespace
+
+FragmentedMp4Writer::FragmentedMp4Writer() = default;
+
+FragmentedMp4Writer::~FragmentedMp4Writer()
+{
+    if (m_format)
+        abandon();
+}
+
+int FragmentedMp4Writer::onWrite(const uint8_t *data, int size)
+{
+    const qint64 written = m_file.write(reinterpret_cast<const char *>(data), size);
+    if (written != size) {
+        m_ioError = m_file.errorString();
+        return AVERROR(EIO);
+    }
+    m_bytesWritten = qMax(m_bytesWritten, m_file.pos());
+#ifdef Q_OS_UNIX
+    // Fragments reach the page cache at once (survives kill -9); fdatasync about once a
+    // second bounds what a power cut can take.
+    if (m_sinceSync.elapsed() >= 1000) {
+        ::fdatasync(m_file.handle());
+        m_sinceSync.restart();
+    }
+#endif
+    return size;
+}
+
+int64_t FragmentedMp4Writer::onSeek(int64_t offset, int whence)
+{
+    switch (whence & ~AVSEEK_FORCE) {
+    case AVSEEK_SIZE: return m_file.size();
+    case SEEK_SET: break;
+    case SEEK_CUR: offset += m_file.pos(); break;
+    case SEEK_END: offset += m_file.size(); break;
+    default: return AVERROR(EINVAL);
+    }
+    return m_file.seek(offset) ? offset : AVERROR(EIO);
+}
+
+Status FragmentedMp4Writer::fail(const QString &what, int averror)
+{
+    const bool ioFailed = !m_ioError.isEmpty();
+    const QString detail = QStringLiteral("%1: %2%3").arg(what, ioFailed ? m_ioError : avErrorText(averror), QString());
+    return makeError(ioFailed ? ErrorCode::StorageWriteFailed : ErrorCode::MuxerFailed, detail);
+}
+
+Status FragmentedMp4Writer::open(const QString &path, const VideoParams &video, const std::optional<AudioParams> &audio)
+{
+    m_path = path;
+    m_file.setFileName(path);
+    if (!m_file.open(QIODevice::WriteOnly | QIODevice::Unbuffered | QIODevice::NewOnly))
+        return makeError(ErrorCode::StorageWriteFailed, QStringLiteral("%1: %2").arg(path, m_file.errorString()));
+
+    AVFormatContext *format = nullptr;
+    if (int err = avformat_alloc_output_context2(&format, nullptr, "mp4", nullptr); err < 0)
+        return fail(QStringLiteral("mp4 muxer"), err);
+    m_format.reset(format);
+    auto *buffer = static_cast<unsigned char *>(av_malloc(kIoBufferBytes));
+    m_io = avio_alloc_context(buffer, kIoBufferBytes, 1, this, nullptr, &Mp4WriterIo::write, &Mp4WriterIo::seek);
+    if (!m_io) {
+        av_free(buffer);
+        return makeError(ErrorCode::MuxerFailed, QStringLiteral("out of memory"));
+    }
+    m_format->pb = m_io;
+    m_format->flags |= AVFMT_FLAG_CUSTOM_IO | AVFMT_FLAG_FLUSH_PACKETS;
+
+    m_videoStream = avformat_new_stream(m_format.get(), nullptr);
+    AVCodecParameters *vp = m_videoStream->codecpar;
+    vp->codec_type = AVMEDIA_TYPE_VIDEO;
+    vp->codec_id = AV_CODEC_ID_H264;
+    vp->width = video.width;
+    vp->height = video.height;
+    vp->extradata = copyExtradata(video.extradata);
+    vp->extradata_size = int(video.extradata.size());
+    m_videoStream->time_base = AVRational{1, 90000};
+    m_videoStream->avg_frame_rate = AVRational{video.frameRateNum, video.frameRateDen};
+
+    if (audio) {
+        m_audioStream = avformat_new_stream(m_format.get(), nullptr);
+        AVCodecParameters *ap = m_audioStream->codecpar;
+        ap->codec_type = AVMEDIA_TYPE_AUDIO;
+        ap->codec_id = AV_CODEC_ID_AAC;
+        ap->sample_rate = audio->sampleRate;
+        av_channel_layout_default(&ap->ch_layout, audio->channels);
+        ap->frame_size = 1024;
+        ap->extradata = copyExtradata(audio->extradata);
+        ap->extradata_size = int(audio->extradata.size());
+        m_audioStream->time_base = AVRational{1, audio->sampleRate};
+    }
+
+    AVDictionary *options = nullptr;
+    av_dict_set(&options, "movflags", "empty_moov+default_base_moof+frag_keyframe", 0);
+    av_dict_set_int(&options, "frag_duration", kFragmentUs, 0);
+    const int err = avformat_write_header(m_format.get(), &options);
+    av_dict_free(&options);
+    if (err < 0) {
+        Status failure = fail(QStringLiteral("header"), err);
+        abandon();
+        return failure;
+    }
+    m_packet.reset(av_packet_alloc());
+    m_sinceSync.start();
+    qCDebug(lcRecording) << "opened" << path;
+    return success();
+}
+
+Status FragmentedMp4Writer::write(const MediaPacket &packet, qint64 ptsUs, qint64 dtsUs)
+{
+    if (!m_format)
+        return makeError(ErrorCode::MuxerFailed, QStringLiteral("file not open"));
+    AVStream *stream = packet.isVideo() ? m_videoStream : m_audioStream;
+    if (!stream)
+        return success(); // audio for a file without an audio track
+    AVPacket *pkt = m_packet.get();
+    // The muxer copies the payload when it is not reference-counted.
+    pkt->data = reinterpret_cast<uint8_t *>(const_cast<char *>(packet.data.constData()));
+    pkt->size = int(packet.data.size());
+    pkt->stream_index = stream->index;
+    pkt->pts = av_rescale_q(ptsUs, kMicroseconds, stream->time_base);
+    pkt->dts = av_rescale_q(dtsUs, kMicroseconds, stream->time_base);
+    pkt->duration = av_rescale_q(packet.durationUs, kMicroseconds, stream->time_base);
+    pkt->flags = packet.key ? AV_PKT_FLAG_KEY : 0;
+    const int err = av_interleaved_write_frame(m_format.get(), pkt);
+    av_packet_unref(pkt);
+    if (err < 0)
+        return fail(QStringLiteral("write"), err);
+    if (packet.isVideo()) {
+        ++m_videoFrames;
+        m_videoEndUs = qMax(m_videoEndUs, ptsUs + packet.durationUs);
+    }
+    return success();
+}
+
+Status FragmentedMp4Writer::finish()
+{
+    if (!m_format)
+        return success();
+    const int err = av_write_trailer(m_format.get());
+    avio_flush(m_io);
+    Status result = err < 0 ? fail(QStringLiteral("trailer"), err) : success();
+#ifdef Q_OS_UNIX
+    if (::fdatasync(m_file.handle()) != 0 && result)
+        result = makeError(ErrorCode::StorageWriteFailed, QStringLiteral("fdatasync"));
+#endif
+    m_bytesWritten = m_file.size();
+    abandon();
+    return result;
+}
+
+void FragmentedMp4Writer::abandon()
+{
+    if (m_io) {
+        avio_flush(m_io); // whatever the muxer handed over still reaches the file
+        av_freep(&m_io->buffer);
+        avio_context_free(&m_io);
+    }
+    if (m_format)
+        m_format->pb = nullptr;
+    m_format.reset();
+    m_videoStream = m_audioStream = nullptr;
+    m_file.close();
+}
+
+} // namespace roomrec

@@ -1,0 +1,62 @@
+#pragma once
+
+#include "common/ffmpegptr.h"
+#include "common/result.h"
+#include "protocol/mediapacket.h"
+#include "protocol/streamparams.h"
+
+#include <QElapsedTimer>
+#include <QFile>
+
+#include <optional>
+
+namespace roomrec {
+
+// Writes H.264 (+ AAC) packets, stream copy, to a fragmented MP4: an empty moov up front,
+// then a moof+mdat at every key frame and at least every second, each handed to the OS as
+// soon as it is complete and synced to disk about once a second. A killed process
+// therefore leaves a file that plays up to its last complete fragment (see Mp4Repair).
+// Our own AVIO callbacks do the I/O so a full disk surfaces as a clear error.
+class FragmentedMp4Writer {
+public:
+    FragmentedMp4Writer();
+    ~FragmentedMp4Writer();
+    FragmentedMp4Writer(const FragmentedMp4Writer &) = delete;
+    FragmentedMp4Writer &operator=(const FragmentedMp4Writer &) = delete;
+
+    Status open(const QString &path, const VideoParams &video, const std::optional<AudioParams> &audio);
+    // ptsUs/dtsUs of the packet are already relative to this file's start (>= 0).
+    Status write(const MediaPacket &packet, qint64 ptsUs, qint64 dtsUs);
+    Status finish();
+    // Closes without the trailer (used when the disk failed): what was written stays.
+    void abandon();
+
+    bool isOpen() const { return bool(m_format); }
+    qint64 bytesWritten() const { return m_bytesWritten; }
+    qint64 durationUs() const { return m_videoEndUs; }
+    qint64 videoFrames() const { return m_videoFrames; }
+    const QString &path() const { return m_path; }
+
+    static constexpr int kFragmentUs = 1'000'000;
+
+private:
+    friend struct Mp4WriterIo;
+    int onWrite(const uint8_t *data, int size);
+    int64_t onSeek(int64_t offset, int whence);
+    Status fail(const QString &what, int averror);
+
+    QString m_path;
+    QFile m_file;
+    AvOutputFormatContextPtr m_format;
+    AVIOContext *m_io = nullptr;
+    AVStream *m_videoStream = nullptr;
+    AVStream *m_audioStream = nullptr;
+    AvPacketPtr m_packet;
+    qint64 m_bytesWritten = 0;
+    qint64 m_videoEndUs = 0;
+    qint64 m_videoFrames = 0;
+    QElapsedTimer m_sinceSync;
+    QString m_ioError;
+};
+
+} // namespace roomrec

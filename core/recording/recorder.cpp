@@ -1,0 +1,251 @@
+#include "recording/recorder.h"
+
+#include "common/logging.h"
+#include "protocol/errorcode.h"
+
+#include <QDir>
+
+namespace roomrec {
+
+namespace {
+// After a cut, the old file waits this long (media time) for audio stamped before the cut.
+constexpr qint64 kLateAudioWindowUs = 1'000'000;
+} // namespace
+
+Recorder::Recorder(Catalog &catalog, IdGenerator &ids, RecorderConfig config, RecordingRequest request, QObject *parent)
+    : QObject(parent), m_catalog(catalog), m_ids(ids), m_config(std::move(config)), m_request(std::move(request))
+{
+    connect(&m_watchdog, &QTimer::timeout, this, &Recorder::checkIdle);
+}
+
+Recorder::~Recorder()
+{
+    if (!m_finished)
+        stop(QStringLiteral("shutdown"));
+}
+
+Track Recorder::videoTrack() const
+{
+    return m_request.param.recordDataType == RecordParam::SubStream ? Track::SubStreamVideo : Track::CameraVideo;
+}
+
+Status Recorder::begin()
+{
+    if (!QDir().mkpath(m_config.directory))
+        return makeError(ErrorCode::StorageWriteFailed, QStringLiteral("cannot create %1").arg(m_config.directory));
+    if (m_config.quotaBytes > 0 && m_config.bytesUsedBefore >= m_config.quotaBytes)
+        return makeError(ErrorCode::InsufficientStorageQuota);
+    m_sinceMedia.start();
+    m_sinceKeyFrameRequest.start();
+    m_watchdog.start(qBound(50, m_config.idleTimeoutMs / 4, 1000));
+    emit keyFrameNeeded(videoTrack());
+    return success();
+}
+
+QString Recorder::segmentPath(quint64 id) const
+{
+    const QString day = QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyy-MM-dd"));
+    QDir dir(m_config.directory);
+    dir.mkpath(day);
+    return dir.absoluteFilePath(QStringLiteral("%1/%2-%3.mp4").arg(day, m_request.param.fileName).arg(id));
+}
+
+Status Recorder::openSegment(qint64 mediaStartUs)
+{
+    FileRecord record;
+    record.id = m_ids.next();
+    record.recordingId = m_request.recordingId;
+    record.segmentIndex = m_segmentIndex++;
+    record.name = m_request.param.fileName;
+    record.tags = m_request.param.tags;
+    record.classId = m_request.param.classId;
+    record.relationId = m_request.room.relationId;
+    record.roomId = m_request.room.roomId;
+    record.userId = m_request.userId;
+    record.streamKind = int(m_request.param.recordDataType);
+    record.mediaStartUs = mediaStartUs;
+    record.storagePath = segmentPath(record.id);
+    auto segment = std::make_unique<Segment>(m_catalog, record);
+    if (Status s = segment->open(m_request.video, m_request.audio); !s) {
+        m_closedIds << record.id; // its row exists (state failed): the user sees it
+        return s;
+    }
+    m_current = std::move(segment);
+    return success();
+}
+
+void Recorder::closePrevious()
+{
+    if (!m_previous)
+        return;
+    const quint64 id = m_previous->id();
+    Status s = m_previous->close(QStringLiteral("segment"));
+    m_bytesClosed += m_previous->bytesWritten();
+    m_previous.reset();
+    m_closedIds << id;
+    if (!s)
+        fail(s.error());
+}
+
+void Recorder::push(const MediaPacket &packet)
+{
+    if (m_finished)
+        return;
+    if (packet.isVideo() && packet.track != videoTrack())
+        return;
+    if (!packet.isVideo() && !m_request.audio)
+        return;
+    m_sinceMedia.restart();
+
+    if (!m_current) {
+        if (!packet.isVideo() || !packet.key) {
+            if (packet.isVideo() && m_sinceKeyFrameRequest.elapsed() >= m_config.keyFrameRetryMs) {
+                m_sinceKeyFrameRequest.restart();
+                emit keyFrameNeeded(videoTrack());
+            }
+            return; // recording starts at a key frame
+        }
+        // Continue the timeline where the last segment ended (after a re-publish), or at 0.
+        const qint64 resumeAt = m_originUs < 0 ? 0 : m_lastEndUs;
+        m_originUs = packet.dtsUs - resumeAt;
+        if (Status s = openSegment(resumeAt); !s) {
+            fail(s.error());
+            return;
+        }
+    }
+
+    const qint64 pts = packet.ptsUs - m_originUs;
+    const qint64 dts = packet.dtsUs - m_originUs;
+    if (pts < 0 || dts < 0)
+        return; // audio captured before the first video frame of the recording
+    Segment *target = m_current.get();
+    if (packet.isVideo()) {
+        if (packet.key && dts - m_current->mediaStartUs() >= m_config.segmentUs) {
+            closePrevious();
+            m_previous = std::move(m_current);
+            if (Status s = openSegment(dts); !s) {
+                fail(s.error());
+                return;
+            }
+            target = m_current.get();
+            if (!m_request.audio)
+                closePrevious();
+        } else if (m_previous && dts - m_current->mediaStartUs() >= kLateAudioWindowUs) {
+            closePrevious();
+        }
+        m_lastEndUs = qMax(m_lastEndUs, pts + packet.durationUs);
+    } else if (m_previous) {
+        if (pts < m_current->mediaStartUs())
+            target = m_previous.get();
+        else
+            closePrevious();
+    }
+    if (m_finished)
+        return;
+    if (Status s = target->write(packet, pts, dts); !s) {
+        fail(s.error());
+        return;
+    }
+    if (m_config.quotaBytes > 0) {
+        const qint64 used = m_config.bytesUsedBefore + m_bytesClosed + m_current->bytesWritten()
+                            + (m_previous ? m_previous->bytesWritten() : 0);
+        if (used >= m_config.quotaBytes) {
+            const QStringList ids = stop(QStringLiteral("quota"));
+            Q_UNUSED(ids);
+        }
+    }
+}
+
+void Recorder::restartStream(const VideoParams &video, const std::optional<AudioParams> &audio)
+{
+    if (m_finished)
+        return;
+    closePrevious();
+    if (m_current) {
+        const quint64 id = m_current->id();
+        Status s = m_current->close(QStringLiteral("republish"));
+        m_bytesClosed += m_current->bytesWritten();
+        m_current.reset();
+        m_closedIds << id;
+        if (!s) {
+            fail(s.error());
+            return;
+        }
+    }
+    m_request.video = video;
+    if (m_request.audio)
+        m_request.audio = audio;
+    m_sinceKeyFrameRequest.restart();
+    emit keyFrameNeeded(videoTrack());
+}
+
+QStringList Recorder::fileIds() const
+{
+    QStringList ids;
+    for (quint64 id : m_closedIds)
+        ids << QString::number(id);
+    if (m_previous)
+        ids << QString::number(m_previous->id());
+    if (m_current)
+        ids << QString::number(m_current->id());
+    return ids;
+}
+
+QStringList Recorder::stop(const QString &reason)
+{
+    if (m_finished)
+        return fileIds();
+    m_watchdog.stop();
+    Error error;
+    if (m_previous) {
+        const quint64 id = m_previous->id();
+        if (Status s = m_previous->close(reason); !s)
+            error = s.error();
+        m_previous.reset();
+        m_closedIds << id;
+    }
+    if (m_current) {
+        const quint64 id = m_current->id();
+        if (Status s = m_current->close(reason); !s)
+            error = s.error();
+        m_current.reset();
+        m_closedIds << id;
+    }
+    m_finished = true;
+    if (reason == QLatin1String("quota") && error.code == 0)
+        error = makeError(ErrorCode::InsufficientStorageQuota);
+    const QStringList ids = fileIds();
+    qCInfo(lcRecording).noquote() << "recording" << m_request.recordingId << "of" << m_request.userId << "in room"
+                                  << m_request.room.toString() << "ended (" << reason << "), files:" << ids.join(QLatin1Char(','));
+    emit finished(ids, reason, error.code, error.message);
+    return ids;
+}
+
+void Recorder::fail(const Error &error)
+{
+    qCWarning(lcRecording).noquote() << "recording" << m_request.recordingId << "failed:" << error.toString();
+    if (m_finished)
+        return;
+    m_watchdog.stop();
+    // Close what can be closed; the files keep every complete fragment.
+    for (std::unique_ptr<Segment> *segment : {&m_previous, &m_current}) {
+        if (*segment) {
+            const quint64 id = (*segment)->id();
+            (void)(*segment)->close(QStringLiteral("error"));
+            segment->reset();
+            m_closedIds << id;
+        }
+    }
+    m_finished = true;
+    emit finished(fileIds(), QStringLiteral("error"), error.code, error.message);
+}
+
+void Recorder::checkIdle()
+{
+    if (m_sinceMedia.elapsed() >= m_config.idleTimeoutMs) {
+        qCInfo(lcRecording) << "no media for" << m_config.idleTimeoutMs << "ms: ending recording" << m_request.recordingId;
+        stop(QStringLiteral("idle"));
+    }
+}
+
+} // namespace roomrec

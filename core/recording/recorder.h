@@ -1,0 +1,75 @@
+#pragma once
+
+#include "common/idgenerator.h"
+#include "library/catalog.h"
+#include "recording/recorderconfig.h"
+#include "recording/recordingrequest.h"
+#include "recording/segment.h"
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QTimer>
+
+#include <memory>
+
+namespace roomrec {
+
+// Records one user's stream (the guide's "one recording channel"): starts at the first
+// key frame, cuts a new segment at the first key frame after every segment length, ends
+// by itself after the idle timeout or when the quota is reached, and reports the file IDs.
+//
+// Timeline: every timestamp is taken relative to the first key frame, so segment N starts
+// exactly where N-1 ended (mediaStartUs in the catalogue). At a cut, audio stamped before
+// the cut still goes to the old file; the old file is closed when audio passes the cut.
+class Recorder : public QObject {
+    Q_OBJECT
+public:
+    Recorder(Catalog &catalog, IdGenerator &ids, RecorderConfig config, RecordingRequest request,
+             QObject *parent = nullptr);
+    ~Recorder() override;
+
+    Status begin();
+    void push(const MediaPacket &packet);
+    // Ends the recording and returns its file IDs in order. Safe to call again.
+    QStringList stop(const QString &reason = QStringLiteral("stopped"));
+
+    // A re-published stream (new encoder settings): continue in a new segment.
+    void restartStream(const VideoParams &video, const std::optional<AudioParams> &audio);
+
+    QStringList fileIds() const;
+    bool isFinished() const { return m_finished; }
+    bool hasStarted() const { return m_current != nullptr || !m_closedIds.isEmpty(); }
+    const RecordingRequest &request() const { return m_request; }
+    Track videoTrack() const;
+
+signals:
+    void keyFrameNeeded(roomrec::Track track);
+    // Emitted once, however the recording ended (stop, idle, quota, error, shutdown).
+    void finished(const QStringList &fileIds, const QString &reason, int errorCode, const QString &errorMessage);
+
+private:
+    Status openSegment(qint64 mediaStartUs);
+    void closePrevious();
+    void fail(const Error &error);
+    void checkIdle();
+    QString segmentPath(quint64 id) const;
+
+    Catalog &m_catalog;
+    IdGenerator &m_ids;
+    RecorderConfig m_config;
+    RecordingRequest m_request;
+    std::unique_ptr<Segment> m_current;
+    std::unique_ptr<Segment> m_previous; // still taking late audio after a cut
+    QList<quint64> m_closedIds;
+    qint64 m_originUs = -1;   // capture time of the first key frame
+    qint64 m_bytesClosed = 0; // bytes of closed segments
+    qint64 m_lastEndUs = 0;   // end of the last video frame on the recording timeline
+    int m_segmentIndex = 0;
+    bool m_finished = false;
+    bool m_needNewSegment = false;
+    QTimer m_watchdog{this};
+    QElapsedTimer m_sinceMedia;
+    QElapsedTimer m_sinceKeyFrameRequest;
+};
+
+} // namespace roomrec

@@ -1,0 +1,16 @@
+#pragma once
+
+#include <QString>
+
+namespace roomrec {
+
+struct RecorderConfig {
+    QString directory;               // where MP4 files go
+    qint64 segmentUs = 3600LL * 1'000'000; // a new file at the first key frame after this
+    int idleTimeoutMs = 60'000;      // no media this long: the recording ends by itself
+    qint64 quotaBytes = 0;           // per user; 0 = unlimited
+    qint64 bytesUsedBefore = 0;      // what the user's earlier files already take
+    int keyFrameRetryMs = 1000;      // ask the publisher again while waiting for a key frame
+};
+
+} // namespace roomrec

@@ -1,0 +1,114 @@
+#include "server/recordingservice.h"
+
+#include "common/logging.h"
+#include "protocol/errorcode.h"
+
+#include <QDir>
+
+namespace roomrec {
+
+namespace {
+QString outcomeKey(const QString &userId, const RoomInfo &room)
+{
+    return userId + QLatin1Char('@') + room.toString();
+}
+} // namespace
+
+RecordingService::RecordingService(Catalog &catalog, IdGenerator &ids, const ServerConfig &config, QObject *parent)
+    : QObject(parent), m_catalog(catalog), m_ids(ids), m_config(config)
+{
+}
+
+Result<quint64> RecordingService::start(const QString &userId, const RoomInfo &room, const RecordParam &param,
+                                        const VideoParams &video, const std::optional<AudioParams> &audio)
+{
+    if (m_recorders.contains(userId))
+        return makeError(ErrorCode::RecordingAlreadyRunning);
+    RecorderConfig config;
+    config.directory = QDir(m_config.dataDir).absoluteFilePath(QStringLiteral("recordings"));
+    config.segmentUs = m_config.segmentSeconds * 1'000'000;
+    config.idleTimeoutMs = int(qMin<qint64>(m_config.idleTimeoutMs, INT_MAX));
+    config.quotaBytes = m_config.quotaBytes;
+    if (m_config.quotaBytes > 0) {
+        auto used = m_catalog.bytesUsedBy(userId);
+        if (!used)
+            return used.error();
+        config.bytesUsedBefore = used.value();
+    }
+    RecordingRequest request{m_ids.next(), userId, room, param, video,
+                             param.recordDataType == RecordParam::Camera ? audio : std::nullopt};
+    auto *recorder = new Recorder(m_catalog, m_ids, config, request, this);
+    connect(recorder, &Recorder::keyFrameNeeded, this, [this, userId](Track track) { emit keyFrameNeeded(userId, track); });
+    connect(recorder, &Recorder::finished, this,
+            [this, userId, recorder](const QStringList &ids, const QString &reason, int code, const QString &message) {
+                onFinished(userId, recorder, ids, reason, code, message);
+            });
+    m_recorders.insert(userId, recorder);
+    if (Status s = recorder->begin(); !s) {
+        m_recorders.remove(userId);
+        delete recorder;
+        return s.error();
+    }
+    m_outcomes.remove(outcomeKey(userId, room));
+    qCInfo(lcServer).noquote() << "recording" << request.recordingId << "started by" << userId << "in room"
+                               << room.toString() << "name" << param.fileName;
+    return request.recordingId;
+}
+
+Result<QStringList> RecordingService::stop(const QString &userId, const RoomInfo &room)
+{
+    Recorder *recorder = m_recorders.value(userId);
+    if (!recorder || !(recorder->request().room == room)) {
+        if (roomHasRecording(room))
+            return makeError(ErrorCode::NotRecordingOwner);
+        return makeError(ErrorCode::NotRecording);
+    }
+    return recorder->stop(QStringLiteral("stopped"));
+}
+
+bool RecordingService::roomHasRecording(const RoomInfo &room) const
+{
+    return std::any_of(m_recorders.begin(), m_recorders.end(),
+                       [&room](const Recorder *r) { return r->request().room == room; });
+}
+
+void RecordingService::push(const QString &userId, const MediaPacket &packet)
+{
+    if (Recorder *recorder = m_recorders.value(userId))
+        recorder->push(packet);
+}
+
+void RecordingService::streamRestarted(const QString &userId, Track track, const VideoParams &video,
+                                       const std::optional<AudioParams> &audio)
+{
+    Recorder *recorder = m_recorders.value(userId);
+    if (recorder && recorder->videoTrack() == track)
+        recorder->restartStream(video, audio);
+}
+
+std::optional<RecordingOutcome> RecordingService::lastOutcome(const QString &userId, const RoomInfo &room) const
+{
+    auto it = m_outcomes.constFind(outcomeKey(userId, room));
+    if (it == m_outcomes.constEnd())
+        return std::nullopt;
+    return *it;
+}
+
+void RecordingService::stopAll(const QString &reason)
+{
+    const QList<Recorder *> recorders = m_recorders.values();
+    for (Recorder *recorder : recorders)
+        recorder->stop(reason);
+}
+
+void RecordingService::onFinished(const QString &userId, Recorder *recorder, const QStringList &ids,
+                                  const QString &reason, int code, const QString &message)
+{
+    m_recorders.remove(userId);
+    RecordingOutcome outcome{recorder->request().room, ids, reason, code, message, QDateTime::currentDateTimeUtc()};
+    m_outcomes.insert(outcomeKey(userId, outcome.room), outcome);
+    recorder->deleteLater(); // we are inside its signal
+    emit recordingEnded(userId, outcome);
+}
+
+} // namespace roomrec

@@ -1,0 +1,57 @@
+#pragma once
+
+#include "common/idgenerator.h"
+#include "library/catalog.h"
+#include "recording/recorder.h"
+#include "server/serverconfig.h"
+
+#include <QDateTime>
+#include <QHash>
+#include <QObject>
+
+namespace roomrec {
+
+struct RecordingOutcome {
+    RoomInfo room;
+    QStringList fileIds;
+    QString reason;
+    int errorCode = 0;
+    QString errorMessage;
+    QDateTime endedAt;
+};
+
+// The recording server's rules: one recording channel per user, per-user quota, stop by
+// the owner only, and the last outcome per user and room kept for users who come back
+// after their recording ended by itself (idle timeout, quota, error).
+class RecordingService : public QObject {
+    Q_OBJECT
+public:
+    RecordingService(Catalog &catalog, IdGenerator &ids, const ServerConfig &config, QObject *parent = nullptr);
+
+    Result<quint64> start(const QString &userId, const RoomInfo &room, const RecordParam &param,
+                          const VideoParams &video, const std::optional<AudioParams> &audio);
+    Result<QStringList> stop(const QString &userId, const RoomInfo &room);
+    void push(const QString &userId, const MediaPacket &packet);
+    void streamRestarted(const QString &userId, Track track, const VideoParams &video,
+                         const std::optional<AudioParams> &audio);
+    std::optional<RecordingOutcome> lastOutcome(const QString &userId, const RoomInfo &room) const;
+    bool isRecording(const QString &userId) const { return m_recorders.contains(userId); }
+    bool roomHasRecording(const RoomInfo &room) const;
+    void stopAll(const QString &reason);
+
+signals:
+    void keyFrameNeeded(const QString &userId, roomrec::Track track);
+    void recordingEnded(const QString &userId, const roomrec::RecordingOutcome &outcome);
+
+private:
+    void onFinished(const QString &userId, Recorder *recorder, const QStringList &ids, const QString &reason,
+                    int code, const QString &message);
+
+    Catalog &m_catalog;
+    IdGenerator &m_ids;
+    const ServerConfig &m_config;
+    QHash<QString, Recorder *> m_recorders; // by user: one channel each
+    QHash<QString, RecordingOutcome> m_outcomes; // by user + room
+};
+
+} // namespace roomrec

@@ -1,0 +1,452 @@
+#include "server/roomserver.h"
+
+#include "common/logging.h"
+#include "protocol/errorcode.h"
+#include "protocol/protocollimits.h"
+#include "recording/crashrecovery.h"
+
+#include <QCborArray>
+#include <QDir>
+
+namespace roomrec {
+
+namespace {
+QCborArray toCborArray(const QStringList &list)
+{
+    return QCborArray::fromStringList(list);
+}
+
+Result<RoomKind> parseKind(const QString &name)
+{
+    if (name.isEmpty() || name == QLatin1String("multi-party"))
+        return RoomKind::MultiParty;
+    if (name == QLatin1String("one-on-one"))
+        return RoomKind::OneOnOne;
+    return makeError(ErrorCode::WrongFieldType, QStringLiteral("kind"));
+}
+} // namespace
+
+RoomServer::RoomServer(ServerConfig config, QObject *parent) : QObject(parent), m_config(std::move(config))
+{
+    connect(&m_tcp, &QTcpServer::newConnection, this, &RoomServer::onNewConnection);
+}
+
+RoomServer::~RoomServer()
+{
+    shutdown();
+}
+
+Status RoomServer::start()
+{
+    const bool loopback = m_config.address.isLoopback();
+    if (!loopback && m_config.secret.isEmpty())
+        return makeError(ErrorCode::SignatureMissing,
+                         QStringLiteral("refusing to listen on %1 without --secret-file: anyone could record")
+                             .arg(m_config.address.toString()));
+    if (m_config.dataDir.isEmpty() || !QDir().mkpath(m_config.dataDir))
+        return makeError(ErrorCode::StorageWriteFailed, QStringLiteral("cannot create data folder '%1'").arg(m_config.dataDir));
+    if (Status s = m_catalog.open(QDir(m_config.dataDir).absoluteFilePath(QStringLiteral("catalog.sqlite"))); !s)
+        return s;
+    auto recovered = CrashRecovery::recover(m_catalog);
+    if (!recovered)
+        return recovered.error();
+    m_recovered = recovered.value();
+    auto floor = m_catalog.highestId();
+    if (!floor)
+        return floor.error();
+    m_ids = std::make_unique<IdGenerator>(m_config.nodeId, floor.value());
+    m_recording = std::make_unique<RecordingService>(m_catalog, *m_ids, m_config);
+    connect(m_recording.get(), &RecordingService::keyFrameNeeded, this, [this](const QString &userId, Track track) {
+        for (ClientSession *s : std::as_const(m_sessions)) {
+            if (s->userId == userId)
+                s->sendEvent(QStringLiteral("keyFrameRequest"), {{QStringLiteral("track"), int(track)}});
+        }
+    });
+    connect(m_recording.get(), &RecordingService::recordingEnded, this,
+            [this](const QString &userId, const RecordingOutcome &outcome) {
+                // A user's own stop gets its file IDs in the reply; tell only of other ends.
+                const bool endedByServer = outcome.reason != QLatin1String("stopped");
+                for (ClientSession *s : std::as_const(m_sessions)) {
+                    if (!endedByServer || s->userId != userId)
+                        continue;
+                    s->sendEvent(QStringLiteral("recordingEnded"),
+                                 {{QStringLiteral("relationId"), qint64(outcome.room.relationId)},
+                                  {QStringLiteral("roomId"), qint64(outcome.room.roomId)},
+                                  {QStringLiteral("fileIds"), toCborArray(outcome.fileIds)},
+                                  {QStringLiteral("reason"), outcome.reason},
+                                  {QStringLiteral("code"), outcome.errorCode},
+                                  {QStringLiteral("message"), outcome.errorMessage}});
+                }
+                emit recordingEnded(userId, outcome);
+            });
+    if (!m_tcp.listen(m_config.address, m_config.port))
+        return makeError(ErrorCode::ConnectionFailed, QStringLiteral("listen on %1:%2: %3")
+                                                          .arg(m_config.address.toString()).arg(m_config.port)
+                                                          .arg(m_tcp.errorString()));
+    qCInfo(lcServer).noquote() << "listening on" << m_tcp.serverAddress().toString() << m_tcp.serverPort()
+                               << "data in" << m_config.dataDir;
+    return success();
+}
+
+void RoomServer::shutdown()
+{
+    if (m_shuttingDown)
+        return;
+    m_shuttingDown = true;
+    m_tcp.close();
+    if (m_recording)
+        m_recording->stopAll(QStringLiteral("shutdown"));
+    const QList<ClientSession *> sessions = m_sessions;
+    for (ClientSession *s : sessions)
+        s->close();
+}
+
+void RoomServer::onNewConnection()
+{
+    while (QTcpSocket *socket = m_tcp.nextPendingConnection()) {
+        auto *session = new ClientSession(socket, m_config.deadPeerMs, this);
+        m_sessions << session;
+        connect(session, &ClientSession::requestReceived, this, &RoomServer::onRequest);
+        connect(session, &ClientSession::mediaReceived, this, &RoomServer::onMedia);
+        connect(session, &ClientSession::disconnected, this, &RoomServer::onDisconnected);
+    }
+}
+
+void RoomServer::onDisconnected(ClientSession *session)
+{
+    if (!m_sessions.removeOne(session))
+        return;
+    qCInfo(lcServer).noquote() << "disconnected:" << session->peer();
+    // A recording is not stopped here: as in the guide, it ends after the idle timeout,
+    // so a client that crashed or lost its network loses nothing it had sent.
+    leaveRoom(session);
+    session->deleteLater();
+}
+
+void RoomServer::onRequest(ClientSession *s, const ControlMessage &m)
+{
+    static const QHash<QString, Handler> kHandlers = {
+        {QStringLiteral("hello"), &RoomServer::handleHello},
+        {QStringLiteral("signIn"), &RoomServer::handleSignIn},
+        {QStringLiteral("ping"), &RoomServer::handlePing},
+        {QStringLiteral("createRoom"), &RoomServer::handleCreateRoom},
+        {QStringLiteral("joinRoom"), &RoomServer::handleJoinRoom},
+        {QStringLiteral("leaveRoom"), &RoomServer::handleLeaveRoom},
+        {QStringLiteral("publish"), &RoomServer::handlePublish},
+        {QStringLiteral("unpublish"), &RoomServer::handleUnpublish},
+        {QStringLiteral("startRecording"), &RoomServer::handleStartRecording},
+        {QStringLiteral("stopRecording"), &RoomServer::handleStopRecording},
+        {QStringLiteral("recordingResult"), &RoomServer::handleRecordingResult},
+        {QStringLiteral("fileInfo"), &RoomServer::handleFileInfo},
+        {QStringLiteral("listFiles"), &RoomServer::handleListFiles},
+    };
+    const Handler handler = kHandlers.value(m.type());
+    if (!handler)
+        return s->replyError(m.id(), makeError(ErrorCode::UnknownMessageType, m.type().left(64)));
+    if (m.type() != QLatin1String("hello") && !s->helloDone)
+        return s->replyError(m.id(), makeError(ErrorCode::HelloRequired));
+    const bool open = m.type() == QLatin1String("hello") || m.type() == QLatin1String("signIn")
+                      || m.type() == QLatin1String("ping");
+    if (!open && s->userId.isEmpty())
+        return s->replyError(m.id(), makeError(ErrorCode::NotSignedIn));
+    if (m_shuttingDown)
+        return s->replyError(m.id(), makeError(ErrorCode::ServerShuttingDown));
+    (this->*handler)(s, m);
+}
+
+void RoomServer::handleHello(ClientSession *s, const ControlMessage &m)
+{
+    auto version = m.integer(QStringLiteral("version"), 0, INT_MAX);
+    if (!version)
+        return s->replyError(m.id(), version.error());
+    if (version.value() != protocol::kVersion)
+        return s->replyError(m.id(), makeError(ErrorCode::UnsupportedProtocolVersion,
+                                               QStringLiteral("client %1, server %2").arg(version.value()).arg(protocol::kVersion)));
+    s->helloDone = true;
+    s->reply(m.id(), QCborMap{{QStringLiteral("server"), QStringLiteral("roomrec-server")},
+                              {QStringLiteral("version"), protocol::kVersion},
+                              {QStringLiteral("nodeId"), qint64(m_config.nodeId)},
+                              {QStringLiteral("signatureRequired"), !m_config.secret.isEmpty()}});
+}
+
+void RoomServer::handleSignIn(ClientSession *s, const ControlMessage &m)
+{
+    auto user = m.string(QStringLiteral("userId"), protocol::kMaxUserIdChars);
+    if (!user)
+        return s->replyError(m.id(), user.error());
+    if (!UserSignature::isValidUserId(user.value()))
+        return s->replyError(m.id(), makeError(ErrorCode::InvalidUserId));
+    auto signature = m.stringOr(QStringLiteral("signature"), {}, 1024);
+    if (!signature)
+        return s->replyError(m.id(), signature.error());
+    UserSignature::Privileges privileges = UserSignature::All;
+    if (!m_config.secret.isEmpty()) {
+        auto verified = UserSignature::verify(m_config.secret, signature->toUtf8(), user.value(), QDateTime::currentDateTimeUtc());
+        if (!verified)
+            return s->replyError(m.id(), verified.error());
+        privileges = verified.value();
+    }
+    s->userId = user.value();
+    s->privileges = privileges;
+    qCInfo(lcServer).noquote() << "signed in:" << s->peer() << UserSignature::privilegeNames(privileges);
+    s->reply(m.id(), QCborMap{{QStringLiteral("privileges"), UserSignature::privilegeNames(privileges)}});
+}
+
+void RoomServer::handlePing(ClientSession *s, const ControlMessage &m)
+{
+    s->reply(m.id());
+}
+
+Result<RoomInfo> RoomServer::roomOf(const ControlMessage &m) const
+{
+    auto relation = m.integer(QStringLiteral("relationId"), 0, 0xFFFFFFFFLL);
+    auto room = m.integer(QStringLiteral("roomId"), 0, 0xFFFFFFFFLL);
+    if (!relation)
+        return relation.error().code == int(ErrorCode::MissingField) ? relation.error() : makeError(ErrorCode::InvalidRoomId);
+    if (!room)
+        return room.error().code == int(ErrorCode::MissingField) ? room.error() : makeError(ErrorCode::InvalidRoomId);
+    return RoomInfo{quint32(relation.value()), quint32(room.value())};
+}
+
+void RoomServer::notifyMembers(const RoomInfo &info)
+{
+    const Room *room = m_rooms.find(info);
+    if (!room)
+        return;
+    const QCborMap event{{QStringLiteral("relationId"), qint64(info.relationId)},
+                         {QStringLiteral("roomId"), qint64(info.roomId)},
+                         {QStringLiteral("kind"), roomKindName(room->kind)},
+                         {QStringLiteral("members"), toCborArray(m_rooms.memberIds(info))}};
+    for (ClientSession *member : room->members)
+        member->sendEvent(QStringLiteral("members"), event);
+}
+
+void RoomServer::handleCreateRoom(ClientSession *s, const ControlMessage &m)
+{
+    if (!(s->privileges & UserSignature::CreateRoom))
+        return s->replyError(m.id(), makeError(ErrorCode::PrivilegeMissing, QStringLiteral("create")));
+    auto info = roomOf(m);
+    if (!info)
+        return s->replyError(m.id(), info.error());
+    auto kindName = m.stringOr(QStringLiteral("kind"), {}, 32);
+    if (!kindName)
+        return s->replyError(m.id(), kindName.error());
+    auto kind = parseKind(kindName.value());
+    if (!kind)
+        return s->replyError(m.id(), kind.error());
+    if (s->room && !(*s->room == info.value()))
+        leaveRoom(s);
+    if (Status st = m_rooms.create(info.value(), kind.value(), s); !st)
+        return s->replyError(m.id(), st.error());
+    s->room = info.value();
+    s->reply(m.id(), QCborMap{{QStringLiteral("kind"), roomKindName(kind.value())},
+                              {QStringLiteral("members"), toCborArray(m_rooms.memberIds(info.value()))}});
+    notifyMembers(info.value());
+}
+
+void RoomServer::handleJoinRoom(ClientSession *s, const ControlMessage &m)
+{
+    if (!(s->privileges & UserSignature::Join))
+        return s->replyError(m.id(), makeError(ErrorCode::PrivilegeMissing, QStringLiteral("join")));
+    auto info = roomOf(m);
+    if (!info)
+        return s->replyError(m.id(), info.error());
+    if (s->room && !(*s->room == info.value()))
+        leaveRoom(s);
+    if (Status st = m_rooms.join(info.value(), s); !st)
+        return s->replyError(m.id(), st.error());
+    s->room = info.value();
+    const Room *room = m_rooms.find(info.value());
+    s->reply(m.id(), QCborMap{{QStringLiteral("kind"), roomKindName(room->kind)},
+                              {QStringLiteral("members"), toCborArray(m_rooms.memberIds(info.value()))}});
+    notifyMembers(info.value());
+}
+
+void RoomServer::leaveRoom(ClientSession *s)
+{
+    if (!s->room)
+        return;
+    const RoomInfo info = *s->room;
+    s->room.reset();
+    s->video[0].reset();
+    s->video[1].reset();
+    s->audio.reset();
+    m_rooms.leave(info, s);
+    notifyMembers(info);
+}
+
+void RoomServer::handleLeaveRoom(ClientSession *s, const ControlMessage &m)
+{
+    if (!s->room)
+        return s->replyError(m.id(), makeError(ErrorCode::NotInRoom));
+    leaveRoom(s);
+    s->reply(m.id());
+}
+
+void RoomServer::handlePublish(ClientSession *s, const ControlMessage &m)
+{
+    if (!(s->privileges & UserSignature::Publish))
+        return s->replyError(m.id(), makeError(ErrorCode::PrivilegeMissing, QStringLiteral("publish")));
+    if (!s->room)
+        return s->replyError(m.id(), makeError(ErrorCode::NotInRoom));
+    auto track = m.integer(QStringLiteral("track"), 0, 1);
+    if (!track)
+        return s->replyError(m.id(), track.error());
+    auto videoMap = m.map(QStringLiteral("video"));
+    if (!videoMap)
+        return s->replyError(m.id(), videoMap.error());
+    auto video = VideoParams::fromCbor(videoMap.value());
+    if (!video)
+        return s->replyError(m.id(), video.error());
+    std::optional<AudioParams> audio;
+    if (m.has(QStringLiteral("audio"))) {
+        if (track.value() != int(Track::CameraVideo))
+            return s->replyError(m.id(), makeError(ErrorCode::InvalidStreamParams, QStringLiteral("audio travels with the camera")));
+        auto audioMap = m.map(QStringLiteral("audio"));
+        if (!audioMap)
+            return s->replyError(m.id(), audioMap.error());
+        auto parsed = AudioParams::fromCbor(audioMap.value());
+        if (!parsed)
+            return s->replyError(m.id(), parsed.error());
+        audio = parsed.value();
+    }
+    const bool republish = s->video[track.value()].has_value();
+    s->video[track.value()] = video.value();
+    if (track.value() == int(Track::CameraVideo))
+        s->audio = audio;
+    if (republish)
+        m_recording->streamRestarted(s->userId, Track(track.value()), video.value(), audio);
+    s->reply(m.id());
+}
+
+void RoomServer::handleUnpublish(ClientSession *s, const ControlMessage &m)
+{
+    auto track = m.integer(QStringLiteral("track"), 0, 1);
+    if (!track)
+        return s->replyError(m.id(), track.error());
+    if (!s->video[track.value()])
+        return s->replyError(m.id(), makeError(ErrorCode::NotPublishing));
+    s->video[track.value()].reset();
+    if (track.value() == int(Track::CameraVideo))
+        s->audio.reset();
+    s->reply(m.id());
+}
+
+void RoomServer::handleStartRecording(ClientSession *s, const ControlMessage &m)
+{
+    if (!(s->privileges & UserSignature::Record))
+        return s->replyError(m.id(), makeError(ErrorCode::NoPermissionForRecording));
+    auto info = roomOf(m);
+    if (!info)
+        return s->replyError(m.id(), info.error());
+    if (!s->room || !(*s->room == info.value()))
+        return s->replyError(m.id(), makeError(ErrorCode::NotInRoom));
+    const Room *room = m_rooms.find(info.value());
+    if (room && room->kind == RoomKind::OneOnOne)
+        return s->replyError(m.id(), makeError(ErrorCode::OneOnOneRoomNotSupported));
+    auto paramMap = m.map(QStringLiteral("param"));
+    if (!paramMap)
+        return s->replyError(m.id(), paramMap.error());
+    auto param = RecordParam::fromCbor(paramMap.value());
+    if (!param)
+        return s->replyError(m.id(), param.error());
+    if (m_recording->isRecording(s->userId))
+        return s->replyError(m.id(), makeError(ErrorCode::RecordingAlreadyRunning));
+    const auto &video = s->video[param->recordDataType];
+    if (!video)
+        return s->replyError(m.id(), makeError(ErrorCode::StreamNotPublished,
+                                               param->recordDataType ? QStringLiteral("sub-stream") : QStringLiteral("camera")));
+    auto started = m_recording->start(s->userId, info.value(), param.value(), *video, s->audio);
+    if (!started)
+        return s->replyError(m.id(), started.error());
+    s->reply(m.id(), QCborMap{{QStringLiteral("recordingId"), QString::number(started.value())}});
+}
+
+void RoomServer::handleStopRecording(ClientSession *s, const ControlMessage &m)
+{
+    auto info = roomOf(m);
+    if (!info)
+        return s->replyError(m.id(), info.error());
+    auto ids = m_recording->stop(s->userId, info.value());
+    if (!ids)
+        return s->replyError(m.id(), ids.error());
+    s->reply(m.id(), QCborMap{{QStringLiteral("fileIds"), toCborArray(ids.value())}});
+}
+
+void RoomServer::handleRecordingResult(ClientSession *s, const ControlMessage &m)
+{
+    auto info = roomOf(m);
+    if (!info)
+        return s->replyError(m.id(), info.error());
+    if (m_recording->isRecording(s->userId))
+        return s->reply(m.id(), QCborMap{{QStringLiteral("recording"), true}});
+    auto outcome = m_recording->lastOutcome(s->userId, info.value());
+    if (!outcome)
+        return s->replyError(m.id(), makeError(ErrorCode::NotRecording));
+    s->reply(m.id(), QCborMap{{QStringLiteral("recording"), false},
+                              {QStringLiteral("fileIds"), toCborArray(outcome->fileIds)},
+                              {QStringLiteral("reason"), outcome->reason},
+                              {QStringLiteral("code"), outcome->errorCode},
+                              {QStringLiteral("message"), outcome->errorMessage},
+                              {QStringLiteral("endedAt"), outcome->endedAt.toString(Qt::ISODateWithMs)}});
+}
+
+void RoomServer::handleFileInfo(ClientSession *s, const ControlMessage &m)
+{
+    auto idText = m.string(QStringLiteral("fileId"), 20);
+    if (!idText)
+        return s->replyError(m.id(), idText.error());
+    bool ok = false;
+    const quint64 id = idText->toULongLong(&ok);
+    if (!ok)
+        return s->replyError(m.id(), makeError(ErrorCode::WrongFieldType, QStringLiteral("fileId")));
+    auto record = m_catalog.file(id);
+    if (!record)
+        return s->replyError(m.id(), record.error());
+    s->reply(m.id(), record->toCbor());
+}
+
+void RoomServer::handleListFiles(ClientSession *s, const ControlMessage &m)
+{
+    FileFilter filter;
+    auto name = m.stringOr(QStringLiteral("name"), {}, protocol::kMaxFileNameChars);
+    auto tag = m.stringOr(QStringLiteral("tag"), {}, protocol::kMaxTagChars);
+    auto user = m.stringOr(QStringLiteral("userId"), {}, protocol::kMaxUserIdChars);
+    auto limit = m.integerOr(QStringLiteral("limit"), 1000, 1, 10000);
+    for (const Error *e : {name ? nullptr : &name.error(), tag ? nullptr : &tag.error(),
+                           user ? nullptr : &user.error(), limit ? nullptr : &limit.error()}) {
+        if (e)
+            return s->replyError(m.id(), *e);
+    }
+    filter.name = name.value();
+    filter.tag = tag.value();
+    filter.userId = user.value();
+    filter.limit = int(limit.value());
+    if (m.has(QStringLiteral("classId"))) {
+        auto classId = m.integer(QStringLiteral("classId"), 0, 0xFFFFFFFFLL);
+        if (!classId)
+            return s->replyError(m.id(), classId.error());
+        filter.classId = quint32(classId.value());
+    }
+    auto files = m_catalog.files(filter);
+    if (!files)
+        return s->replyError(m.id(), files.error());
+    QCborArray list;
+    for (const FileRecord &r : files.value())
+        list << r.toCbor();
+    s->reply(m.id(), QCborMap{{QStringLiteral("files"), list}});
+}
+
+void RoomServer::onMedia(ClientSession *s, const MediaPacket &packet)
+{
+    const bool published = packet.isVideo() ? s->video[int(packet.track)].has_value() : s->audio.has_value();
+    if (!published) {
+        // Only answered once per burst would be nicer; a well-behaved client never does this.
+        s->sendEvent(QStringLiteral("error"), {{QStringLiteral("code"), int(ErrorCode::UnknownStream)},
+                                               {QStringLiteral("message"), errorMessage(int(ErrorCode::UnknownStream))}});
+        return;
+    }
+    m_recording->push(s->userId, packet);
+}
+
+} // namespace roomrec

@@ -1,0 +1,75 @@
+#pragma once
+
+#include "common/idgenerator.h"
+#include "library/catalog.h"
+#include "server/clientsession.h"
+#include "server/recordingservice.h"
+#include "server/roomregistry.h"
+#include "server/serverconfig.h"
+
+#include <QTcpServer>
+
+#include <memory>
+
+namespace roomrec {
+
+// roomrec-server's heart: accepts connections, checks every request, keeps rooms and
+// hands media to the recording service. The wire format is in docs/protocol.md.
+class RoomServer : public QObject {
+    Q_OBJECT
+public:
+    explicit RoomServer(ServerConfig config, QObject *parent = nullptr);
+    ~RoomServer() override;
+
+    // Opens the catalogue, recovers recordings a crash left behind, then listens.
+    Status start();
+    // Finishes every recording cleanly and closes all connections.
+    void shutdown();
+
+    QHostAddress address() const { return m_tcp.serverAddress(); }
+    quint16 port() const { return m_tcp.serverPort(); }
+    const ServerConfig &config() const { return m_config; }
+    Catalog &catalog() { return m_catalog; }
+    const QList<FileRecord> &recoveredAtStart() const { return m_recovered; }
+
+signals:
+    void recordingEnded(const QString &userId, const roomrec::RecordingOutcome &outcome);
+
+private:
+    using Handler = void (RoomServer::*)(ClientSession *, const ControlMessage &);
+
+    void onNewConnection();
+    void onRequest(ClientSession *session, const ControlMessage &message);
+    void onMedia(ClientSession *session, const MediaPacket &packet);
+    void onDisconnected(ClientSession *session);
+    void notifyMembers(const RoomInfo &room);
+
+    void handleHello(ClientSession *s, const ControlMessage &m);
+    void handleSignIn(ClientSession *s, const ControlMessage &m);
+    void handlePing(ClientSession *s, const ControlMessage &m);
+    void handleCreateRoom(ClientSession *s, const ControlMessage &m);
+    void handleJoinRoom(ClientSession *s, const ControlMessage &m);
+    void handleLeaveRoom(ClientSession *s, const ControlMessage &m);
+    void handlePublish(ClientSession *s, const ControlMessage &m);
+    void handleUnpublish(ClientSession *s, const ControlMessage &m);
+    void handleStartRecording(ClientSession *s, const ControlMessage &m);
+    void handleStopRecording(ClientSession *s, const ControlMessage &m);
+    void handleRecordingResult(ClientSession *s, const ControlMessage &m);
+    void handleFileInfo(ClientSession *s, const ControlMessage &m);
+    void handleListFiles(ClientSession *s, const ControlMessage &m);
+
+    Result<RoomInfo> roomOf(const ControlMessage &m) const;
+    void leaveRoom(ClientSession *s);
+
+    ServerConfig m_config;
+    QTcpServer m_tcp{this};
+    Catalog m_catalog;
+    std::unique_ptr<IdGenerator> m_ids;
+    std::unique_ptr<RecordingService> m_recording;
+    RoomRegistry m_rooms;
+    QList<ClientSession *> m_sessions;
+    QList<FileRecord> m_recovered;
+    bool m_shuttingDown = false;
+};
+
+} // namespace roomrec

@@ -1,0 +1,20 @@
+#pragma once
+
+#include <QHostAddress>
+#include <QString>
+
+namespace roomrec {
+
+struct ServerConfig {
+    QHostAddress address = QHostAddress::LocalHost;
+    quint16 port = 7707;          // 0: any free port (tests, the desktop app's embedded server)
+    QString dataDir;              // files under recordings/, catalogue in catalog.sqlite
+    quint32 nodeId = 0;           // distinct per server sharing a library (file IDs)
+    qint64 segmentSeconds = 3600;
+    qint64 idleTimeoutMs = 60'000;
+    qint64 quotaBytes = 0;        // per user; 0 = unlimited
+    QByteArray secret;            // empty: no signatures (refused beyond loopback)
+    int deadPeerMs = 15'000;      // a connection silent this long is dropped
+};
+
+} // namespace roomrec

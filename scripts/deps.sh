@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Installs what RoomRec needs to build and test, on Debian/Ubuntu, only when missing.
+# Sourced by run.sh and test.sh; safe to run on its own. Elsewhere it says what to install.
+set -euo pipefail
+
+ROOMREC_PACKAGES=(
+  cmake ninja-build g++ pkg-config
+  qt6-base-dev qt6-base-dev-tools qt6-multimedia-dev qt6-httpserver-dev qt6-websockets-dev
+  qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-svg-dev libqt6svg6 libqt6sql6-sqlite
+  qt6-qpa-plugins libgl-dev
+  libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev libavdevice-dev
+  ffmpeg xvfb xauth
+)
+
+roomrec_missing_packages() {
+  local missing=()
+  for p in "${ROOMREC_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  echo "${missing[@]:-}"
+}
+
+roomrec_install_deps() {
+  if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
+    echo "deps: not a Debian/Ubuntu system; install Qt >= 6.4 (with Multimedia, HttpServer, Sql, Svg," \
+         "LinguistTools), FFmpeg >= 5.1 development files, CMake >= 3.25 and Ninja yourself (see README.md)." >&2
+    return 0
+  fi
+  local missing
+  missing=$(roomrec_missing_packages)
+  [ -z "$missing" ] && return 0
+  echo "deps: installing:$missing"
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  # shellcheck disable=SC2086
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -q
+  # shellcheck disable=SC2086
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing
+}
+
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+  roomrec_install_deps
+fi
