@@ -1,0 +1,30 @@
+#pragma once
+
+#include <QString>
+#include <QStringList>
+
+// Independent check of a recorded file: opens it with libavformat and decodes every
+// packet with libavcodec, counting frames and decode errors (test support only).
+struct Mp4Report {
+    bool opened = false;
+    QString error;
+    QString formatName;
+    int videoStreams = 0;
+    int audioStreams = 0;
+    QString videoCodec;
+    QString audioCodec;
+    int width = 0;
+    int height = 0;
+    double durationSeconds = 0;
+    double videoStartSeconds = 0;
+    int videoFramesDecoded = 0;
+    int audioFramesDecoded = 0;
+    int decodeErrors = 0;
+    int keyFrames = 0;
+    QList<double> flashTimes; // video frames whose mean luma marks the test pattern's flash
+};
+
+class Mp4Inspector {
+public:
+    static Mp4Report inspect(const QString &path, bool findFlashes = false);
+};

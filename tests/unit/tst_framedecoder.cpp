@@ -1,0 +1,115 @@
+#include "protocol/errorcode.h"
+#include "protocol/framedecoder.h"
+#include "protocol/protocollimits.h"
+
+#include <QtEndian>
+#include <QtTest>
+
+using namespace roomrec;
+
+class TestFrameDecoder : public QObject {
+    Q_OBJECT
+private slots:
+    void roundTrip_data();
+    void roundTrip();
+    void malformed_data();
+    void malformed();
+    void staysFailedAfterError();
+    void hostileLengthDoesNotAllocate();
+};
+
+void TestFrameDecoder::roundTrip_data()
+{
+    QTest::addColumn<int>("kind");
+    QTest::addColumn<QByteArray>("payload");
+    QTest::addColumn<int>("chunk"); // bytes fed at a time
+    QTest::newRow("control, whole") << int(FrameKind::Control) << QByteArray("hello") << 64;
+    QTest::newRow("control, byte by byte") << int(FrameKind::Control) << QByteArray("hello world") << 1;
+    QTest::newRow("media, empty payload") << int(FrameKind::Media) << QByteArray() << 3;
+    QTest::newRow("media, 1 MiB in 7k chunks") << int(FrameKind::Media) << QByteArray(1 << 20, 'x') << 7000;
+    QTest::newRow("control, at the limit") << int(FrameKind::Control) << QByteArray(protocol::kMaxControlPayload, 'c') << 4096;
+}
+
+void TestFrameDecoder::roundTrip()
+{
+    QFETCH(int, kind);
+    QFETCH(QByteArray, payload);
+    QFETCH(int, chunk);
+    const Frame frame{FrameKind(kind), payload};
+    // Three frames back to back, fed in chunks that cut through headers and payloads.
+    const QByteArray wire = frame.encode() + frame.encode() + frame.encode();
+    FrameDecoder decoder;
+    QList<Frame> out;
+    for (qsizetype i = 0; i < wire.size(); i += chunk) {
+        decoder.feed(wire.mid(i, chunk));
+        while (true) {
+            auto next = decoder.next();
+            QVERIFY2(next.ok(), qPrintable(next.ok() ? QString() : next.error().toString()));
+            if (!next.value())
+                break;
+            out << *next.value();
+        }
+    }
+    QCOMPARE(out.size(), 3);
+    for (const Frame &f : out) {
+        QCOMPARE(int(f.kind), kind);
+        QCOMPARE(f.payload, payload);
+    }
+    QCOMPARE(decoder.bufferedBytes(), 0);
+}
+
+void TestFrameDecoder::malformed_data()
+{
+    QTest::addColumn<QByteArray>("wire");
+    QTest::addColumn<int>("code");
+    auto header = [](quint32 length, quint8 kind) {
+        QByteArray h(5, 0);
+        qToBigEndian<quint32>(length, h.data());
+        h[4] = char(kind);
+        return h;
+    };
+    QTest::newRow("unknown kind 0") << header(1, 0) + "x" << int(ErrorCode::UnknownFrameKind);
+    QTest::newRow("unknown kind 255") << header(1, 255) + "x" << int(ErrorCode::UnknownFrameKind);
+    QTest::newRow("control too large") << header(protocol::kMaxControlPayload + 1, 1) << int(ErrorCode::FrameTooLarge);
+    QTest::newRow("media too large") << header(protocol::kMaxMediaPayload + 1, 2) << int(ErrorCode::FrameTooLarge);
+    QTest::newRow("length 0xFFFFFFFF") << header(0xFFFFFFFFu, 2) << int(ErrorCode::FrameTooLarge);
+    QTest::newRow("ascii garbage") << QByteArray("GET / HTTP/1.1\r\n\r\n") << int(ErrorCode::UnknownFrameKind);
+}
+
+void TestFrameDecoder::malformed()
+{
+    QFETCH(QByteArray, wire);
+    QFETCH(int, code);
+    FrameDecoder decoder;
+    decoder.feed(wire);
+    auto next = decoder.next();
+    QVERIFY(!next.ok());
+    QCOMPARE(next.error().code, code);
+    QVERIFY(!next.error().message.isEmpty());
+}
+
+void TestFrameDecoder::staysFailedAfterError()
+{
+    FrameDecoder decoder;
+    decoder.feed(QByteArray("\x00\x00\x00\x01\x09x", 6));
+    QVERIFY(!decoder.next().ok());
+    decoder.feed(Frame{FrameKind::Control, "ok"}.encode());
+    QVERIFY(!decoder.next().ok()); // framing was lost: nothing after it is trusted
+}
+
+void TestFrameDecoder::hostileLengthDoesNotAllocate()
+{
+    // A header announcing 8 MiB with only 10 bytes behind it: waits, holds only what came.
+    FrameDecoder decoder;
+    QByteArray wire(5, 0);
+    qToBigEndian<quint32>(protocol::kMaxMediaPayload, wire.data());
+    wire[4] = char(FrameKind::Media);
+    decoder.feed(wire + QByteArray(10, 'm'));
+    auto next = decoder.next();
+    QVERIFY(next.ok());
+    QVERIFY(!next.value().has_value());
+    QCOMPARE(decoder.bufferedBytes(), 15);
+}
+
+QTEST_GUILESS_MAIN(TestFrameDecoder)
+#include "tst_framedecoder.moc"

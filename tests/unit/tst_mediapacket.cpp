@@ -1,0 +1,74 @@
+#include "protocol/errorcode.h"
+#include "protocol/mediapacket.h"
+
+#include <QtEndian>
+#include <QtTest>
+
+using namespace roomrec;
+
+class TestMediaPacket : public QObject {
+    Q_OBJECT
+private slots:
+    void roundTrip_data();
+    void roundTrip();
+    void malformed_data();
+    void malformed();
+};
+
+void TestMediaPacket::roundTrip_data()
+{
+    QTest::addColumn<int>("track");
+    QTest::addColumn<bool>("key");
+    QTest::addColumn<qint64>("pts");
+    QTest::newRow("camera key") << int(Track::CameraVideo) << true << qint64(1'000'000);
+    QTest::newRow("sub-stream delta") << int(Track::SubStreamVideo) << false << qint64(3'600'000'000LL);
+    QTest::newRow("audio") << int(Track::CameraAudio) << true << qint64(0);
+}
+
+void TestMediaPacket::roundTrip()
+{
+    QFETCH(int, track);
+    QFETCH(bool, key);
+    QFETCH(qint64, pts);
+    MediaPacket p{Track(track), key, pts, pts, 33333, QByteArray("\x00\x00\x00\x01\x65payload", 12)};
+    auto decoded = MediaPacket::decode(p.encode());
+    QVERIFY(decoded.ok());
+    QCOMPARE(int(decoded->track), track);
+    QCOMPARE(decoded->key, key);
+    QCOMPARE(decoded->ptsUs, pts);
+    QCOMPARE(decoded->dtsUs, pts);
+    QCOMPARE(decoded->durationUs, 33333);
+    QCOMPARE(decoded->data, p.data);
+}
+
+void TestMediaPacket::malformed_data()
+{
+    QTest::addColumn<QByteArray>("payload");
+    const QByteArray good = MediaPacket{Track::CameraVideo, true, 100, 100, 10, "x"}.encode();
+    auto patched = [&good](int offset, const QByteArray &bytes) {
+        QByteArray b = good;
+        b.replace(offset, bytes.size(), bytes);
+        return b;
+    };
+    QByteArray negative(8, 0);
+    qToBigEndian<qint64>(-5, negative.data());
+    QByteArray later(8, 0);
+    qToBigEndian<qint64>(200, later.data());
+    QTest::newRow("empty") << QByteArray();
+    QTest::newRow("header only") << good.left(MediaPacket::kHeaderBytes);
+    QTest::newRow("track 3") << patched(0, "\x03");
+    QTest::newRow("unknown flag") << patched(1, "\x02");
+    QTest::newRow("negative pts") << patched(2, negative);
+    QTest::newRow("dts after pts") << patched(10, later);
+}
+
+void TestMediaPacket::malformed()
+{
+    QFETCH(QByteArray, payload);
+    auto decoded = MediaPacket::decode(payload);
+    QVERIFY(!decoded.ok());
+    QCOMPARE(decoded.error().code, int(ErrorCode::MalformedMediaPacket));
+}
+
+QTEST_GUILESS_MAIN(TestMediaPacket)
+#include "tst_mediapacket.moc"
