@@ -20,6 +20,8 @@ int main(int argc, char *argv[])
         std::fprintf(stderr, "roomrec-server: %s\n", qPrintable(config.error().message));
         return 2;
     }
+    // Handlers first: a SIGTERM that arrives right after start-up still ends cleanly.
+    SignalWatcher watcher;
     RoomServer server(config.value());
     if (Status started = server.start(); !started) {
         std::fprintf(stderr, "roomrec-server: error %d: %s\n", started.error().code, qPrintable(started.error().message));
@@ -32,7 +34,6 @@ int main(int argc, char *argv[])
                 unsigned(server.port()), qPrintable(server.config().dataDir));
     std::fflush(stdout);
 
-    SignalWatcher watcher;
     QObject::connect(&watcher, &SignalWatcher::terminationRequested, &app, [&](int number) {
         std::printf("roomrec-server: signal %d, finishing recordings\n", number);
         std::fflush(stdout);

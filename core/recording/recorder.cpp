@@ -118,6 +118,15 @@ void Recorder::push(const MediaPacket &packet)
     const qint64 dts = packet.dtsUs - m_originUs;
     if (pts < 0 || dts < 0)
         return; // audio captured before the first video frame of the recording
+    qint64 &lastDts = m_lastDtsUs[int(packet.track)];
+    if (dts <= lastDts) {
+        // A misbehaving publisher: keep the file valid and drop the packet, not the recording.
+        if (m_packetsRefused++ % 100 == 0)
+            qCWarning(lcRecording) << "recording" << m_request.recordingId << "dropped a packet whose time goes backwards on track"
+                                   << int(packet.track) << "(" << m_packetsRefused << "so far)";
+        return;
+    }
+    lastDts = dts;
     Segment *target = m_current.get();
     if (packet.isVideo()) {
         if (packet.key && dts - m_current->mediaStartUs() >= m_config.segmentUs) {
@@ -139,6 +148,8 @@ void Recorder::push(const MediaPacket &packet)
             target = m_previous.get();
         else
             closePrevious();
+    } else if (pts < m_current->mediaStartUs()) {
+        return; // audio from before the key frame a re-published stream resumed at
     }
     if (m_finished)
         return;
@@ -175,6 +186,7 @@ void Recorder::restartStream(const VideoParams &video, const std::optional<Audio
     m_request.video = video;
     if (m_request.audio)
         m_request.audio = audio;
+    std::fill(std::begin(m_lastDtsUs), std::end(m_lastDtsUs), -1); // a new file, a new clock
     m_sinceKeyFrameRequest.restart();
     emit keyFrameNeeded(videoTrack());
 }

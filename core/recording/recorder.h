@@ -63,7 +63,9 @@ private:
     QList<quint64> m_closedIds;
     qint64 m_originUs = -1;   // capture time of the first key frame
     qint64 m_bytesClosed = 0; // bytes of closed segments
-    qint64 m_lastEndUs = 0;   // end of the last video frame on the recording timeline
+    qint64 m_lastEndUs = 0;
+    qint64 m_lastDtsUs[kTrackCount] = {-1, -1, -1}; // per track, to refuse time going backwards
+    qint64 m_packetsRefused = 0;   // end of the last video frame on the recording timeline
     int m_segmentIndex = 0;
     bool m_finished = false;
     bool m_needNewSegment = false;

@@ -11,8 +11,8 @@ namespace {
 constexpr int kMaxMediaErrors = 50;
 } // namespace
 
-ClientSession::ClientSession(QTcpSocket *socket, int deadPeerMs, QObject *parent)
-    : QObject(parent), m_socket(socket), m_deadPeerMs(deadPeerMs)
+ClientSession::ClientSession(quint64 id, QTcpSocket *socket, int deadPeerMs, QObject *parent)
+    : QObject(parent), m_id(id), m_socket(socket), m_deadPeerMs(deadPeerMs)
 {
     m_socket->setParent(this);
     m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);

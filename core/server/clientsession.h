@@ -22,7 +22,7 @@ namespace roomrec {
 class ClientSession : public QObject {
     Q_OBJECT
 public:
-    ClientSession(QTcpSocket *socket, int deadPeerMs, QObject *parent = nullptr);
+    ClientSession(quint64 id, QTcpSocket *socket, int deadPeerMs, QObject *parent = nullptr);
 
     void send(const ControlMessage &message);
     void reply(quint64 id, const QCborValue &value = {}) { send(ControlMessage::success(id, value)); }
@@ -31,6 +31,7 @@ public:
     void close();
 
     QString peer() const;
+    quint64 id() const { return m_id; } // unique per server run; binds a recording to its source
     bool helloDone = false;
     QString userId; // empty until signed in
     UserSignature::Privileges privileges;
@@ -48,6 +49,7 @@ private:
     void checkAlive();
     void protocolError(const Error &error, bool fatal);
 
+    quint64 m_id;
     QTcpSocket *m_socket;
     FrameDecoder m_decoder;
     QTimer m_aliveTimer{this};

@@ -19,7 +19,7 @@ RecordingService::RecordingService(Catalog &catalog, IdGenerator &ids, const Ser
 {
 }
 
-Result<quint64> RecordingService::start(const QString &userId, const RoomInfo &room, const RecordParam &param,
+Result<quint64> RecordingService::start(const QString &userId, quint64 sourceId, const RoomInfo &room, const RecordParam &param,
                                         const VideoParams &video, const std::optional<AudioParams> &audio)
 {
     if (m_recorders.contains(userId))
@@ -44,8 +44,10 @@ Result<quint64> RecordingService::start(const QString &userId, const RoomInfo &r
                 onFinished(userId, recorder, ids, reason, code, message);
             });
     m_recorders.insert(userId, recorder);
+    m_sources.insert(userId, sourceId);
     if (Status s = recorder->begin(); !s) {
         m_recorders.remove(userId);
+        m_sources.remove(userId);
         delete recorder;
         return s.error();
     }
@@ -72,18 +74,31 @@ bool RecordingService::roomHasRecording(const RoomInfo &room) const
                        [&room](const Recorder *r) { return r->request().room == room; });
 }
 
-void RecordingService::push(const QString &userId, const MediaPacket &packet)
+void RecordingService::push(const QString &userId, quint64 sourceId, const MediaPacket &packet)
 {
-    if (Recorder *recorder = m_recorders.value(userId))
+    Recorder *recorder = m_recorders.value(userId);
+    if (recorder && m_sources.value(userId) == sourceId)
         recorder->push(packet);
 }
 
-void RecordingService::streamRestarted(const QString &userId, Track track, const VideoParams &video,
+void RecordingService::sourceGone(const QString &userId, quint64 sourceId)
+{
+    auto it = m_sources.find(userId);
+    if (it != m_sources.end() && *it == sourceId)
+        *it = 0;
+}
+
+void RecordingService::streamPublished(const QString &userId, quint64 sourceId, Track track, const VideoParams &video,
                                        const std::optional<AudioParams> &audio)
 {
     Recorder *recorder = m_recorders.value(userId);
-    if (recorder && recorder->videoTrack() == track)
-        recorder->restartStream(video, audio);
+    if (!recorder || recorder->videoTrack() != track)
+        return;
+    quint64 &source = m_sources[userId];
+    if (source != sourceId && source != 0)
+        return; // another live connection of this user: it is not the one being recorded
+    source = sourceId;
+    recorder->restartStream(video, audio);
 }
 
 std::optional<RecordingOutcome> RecordingService::lastOutcome(const QString &userId, const RoomInfo &room) const
@@ -105,6 +120,7 @@ void RecordingService::onFinished(const QString &userId, Recorder *recorder, con
                                   const QString &reason, int code, const QString &message)
 {
     m_recorders.remove(userId);
+    m_sources.remove(userId);
     RecordingOutcome outcome{recorder->request().room, ids, reason, code, message, QDateTime::currentDateTimeUtc()};
     m_outcomes.insert(outcomeKey(userId, outcome.room), outcome);
     recorder->deleteLater(); // we are inside its signal

@@ -28,11 +28,15 @@ class RecordingService : public QObject {
 public:
     RecordingService(Catalog &catalog, IdGenerator &ids, const ServerConfig &config, QObject *parent = nullptr);
 
-    Result<quint64> start(const QString &userId, const RoomInfo &room, const RecordParam &param,
+    // sourceId: the connection whose media is recorded (other connections of the same user
+    // are ignored, so two devices of one user cannot interleave into one file).
+    Result<quint64> start(const QString &userId, quint64 sourceId, const RoomInfo &room, const RecordParam &param,
                           const VideoParams &video, const std::optional<AudioParams> &audio);
     Result<QStringList> stop(const QString &userId, const RoomInfo &room);
-    void push(const QString &userId, const MediaPacket &packet);
-    void streamRestarted(const QString &userId, Track track, const VideoParams &video,
+    void push(const QString &userId, quint64 sourceId, const MediaPacket &packet);
+    // The source connection went away: the recording waits (idle timeout) for the user.
+    void sourceGone(const QString &userId, quint64 sourceId);
+    void streamPublished(const QString &userId, quint64 sourceId, Track track, const VideoParams &video,
                          const std::optional<AudioParams> &audio);
     std::optional<RecordingOutcome> lastOutcome(const QString &userId, const RoomInfo &room) const;
     bool isRecording(const QString &userId) const { return m_recorders.contains(userId); }
@@ -51,7 +55,9 @@ private:
     IdGenerator &m_ids;
     const ServerConfig &m_config;
     QHash<QString, Recorder *> m_recorders; // by user: one channel each
+    QHash<QString, quint64> m_sources;      // by user: the connection recorded (0: gone)
     QHash<QString, RecordingOutcome> m_outcomes; // by user + room
 };
 
 } // namespace roomrec
+Q_DECLARE_METATYPE(roomrec::RecordingOutcome)

@@ -104,7 +104,7 @@ void RoomServer::shutdown()
 void RoomServer::onNewConnection()
 {
     while (QTcpSocket *socket = m_tcp.nextPendingConnection()) {
-        auto *session = new ClientSession(socket, m_config.deadPeerMs, this);
+        auto *session = new ClientSession(m_nextSessionId++, socket, m_config.deadPeerMs, this);
         m_sessions << session;
         connect(session, &ClientSession::requestReceived, this, &RoomServer::onRequest);
         connect(session, &ClientSession::mediaReceived, this, &RoomServer::onMedia);
@@ -120,6 +120,8 @@ void RoomServer::onDisconnected(ClientSession *session)
     // A recording is not stopped here: as in the guide, it ends after the idle timeout,
     // so a client that crashed or lost its network loses nothing it had sent.
     leaveRoom(session);
+    if (!session->userId.isEmpty())
+        m_recording->sourceGone(session->userId, session->id());
     session->deleteLater();
 }
 
@@ -310,12 +312,12 @@ void RoomServer::handlePublish(ClientSession *s, const ControlMessage &m)
             return s->replyError(m.id(), parsed.error());
         audio = parsed.value();
     }
-    const bool republish = s->video[track.value()].has_value();
     s->video[track.value()] = video.value();
     if (track.value() == int(Track::CameraVideo))
         s->audio = audio;
-    if (republish)
-        m_recording->streamRestarted(s->userId, Track(track.value()), video.value(), audio);
+    // A recording of this track continues with the new stream (same connection re-publishing,
+    // or the user back on a new connection after the old one died) in a new segment.
+    m_recording->streamPublished(s->userId, s->id(), Track(track.value()), video.value(), audio);
     s->reply(m.id());
 }
 
@@ -356,7 +358,7 @@ void RoomServer::handleStartRecording(ClientSession *s, const ControlMessage &m)
     if (!video)
         return s->replyError(m.id(), makeError(ErrorCode::StreamNotPublished,
                                                param->recordDataType ? QStringLiteral("sub-stream") : QStringLiteral("camera")));
-    auto started = m_recording->start(s->userId, info.value(), param.value(), *video, s->audio);
+    auto started = m_recording->start(s->userId, s->id(), info.value(), param.value(), *video, s->audio);
     if (!started)
         return s->replyError(m.id(), started.error());
     s->reply(m.id(), QCborMap{{QStringLiteral("recordingId"), QString::number(started.value())}});
@@ -446,7 +448,7 @@ void RoomServer::onMedia(ClientSession *s, const MediaPacket &packet)
                                                {QStringLiteral("message"), errorMessage(int(ErrorCode::UnknownStream))}});
         return;
     }
-    m_recording->push(s->userId, packet);
+    m_recording->push(s->userId, s->id(), packet);
 }
 
 } // namespace roomrec

@@ -69,6 +69,7 @@ private:
     RoomRegistry m_rooms;
     QList<ClientSession *> m_sessions;
     QList<FileRecord> m_recovered;
+    quint64 m_nextSessionId = 1;
     bool m_shuttingDown = false;
 };
 

@@ -1,0 +1,104 @@
+#include "syncclient.h"
+
+#include "client/publishedstream.h"
+#include "protocol/errorcode.h"
+
+#include <QEventLoop>
+#include <QTimer>
+
+using namespace roomrec;
+
+SyncClient::SyncClient() = default;
+
+SyncClient::~SyncClient()
+{
+    stopPublishing();
+    m_client.disconnectFromServer();
+}
+
+template <typename T>
+Result<T> SyncClient::wait(const std::function<void(std::function<void(const T &)>, RoomClient::ErrorCallback)> &call)
+{
+    QEventLoop loop;
+    std::optional<Result<T>> result;
+    call([&](const T &value) { result = Result<T>(value); loop.quit(); },
+         [&](int code, const QString &message) { result = Result<T>(Error{code, message}); loop.quit(); });
+    if (!result) {
+        QTimer::singleShot(20'000, &loop, &QEventLoop::quit);
+        loop.exec();
+    }
+    return result ? *result : Result<T>(makeError(ErrorCode::ResponseTimeout, QStringLiteral("test wait")));
+}
+
+Status SyncClient::connect(quint16 port, const QString &user, const QString &signature)
+{
+    return wait<Done>([&](auto ok, auto err) {
+        m_client.connectToServer(QStringLiteral("127.0.0.1"), port, user, signature, [ok] { ok(Done{}); }, err);
+    });
+}
+
+Status SyncClient::createRoom(const RoomInfo &room, RoomKind kind)
+{
+    return wait<Done>([&](auto ok, auto err) {
+        m_client.createRoom(room, kind, [ok](const QStringList &) { ok(Done{}); }, err);
+    });
+}
+
+Status SyncClient::joinRoom(const RoomInfo &room)
+{
+    return wait<Done>([&](auto ok, auto err) {
+        m_client.joinRoom(room, [ok](const QStringList &) { ok(Done{}); }, err);
+    });
+}
+
+Status SyncClient::publish(Track track, QSize size, int fps, int gopFrames)
+{
+    PublishedStream::Options options;
+    options.video.size = size;
+    options.video.frameRate = fps;
+    options.video.gopFrames = gopFrames;
+    auto pipeline = PublishedStream::create(m_clock, track, options);
+    if (Status s = pipeline->open(); !s)
+        return s;
+    PublishPipeline *raw = pipeline.get();
+    auto &slot = m_pipelines[int(track)];
+    slot = std::make_unique<PipelineThread>(std::move(pipeline));
+    slot->start();
+    return wait<Done>([&](auto ok, auto err) { m_client.publish(raw, [ok] { ok(Done{}); }, err); });
+}
+
+void SyncClient::stopPublishing()
+{
+    for (auto &p : m_pipelines)
+        p.reset();
+}
+
+Status SyncClient::startRecording(const RoomInfo &room, const RecordParam &param)
+{
+    return wait<Done>([&](auto ok, auto err) { m_client.startRecording(room, param, [ok] { ok(Done{}); }, err); });
+}
+
+Result<QStringList> SyncClient::stopRecording(const RoomInfo &room)
+{
+    return wait<QStringList>([&](auto ok, auto err) { m_client.stopRecording(room, ok, err); });
+}
+
+Result<RecordingResult> SyncClient::recordingResult(const RoomInfo &room)
+{
+    return wait<RecordingResult>([&](auto ok, auto err) { m_client.queryRecordingResult(room, ok, err); });
+}
+
+Result<FileRecord> SyncClient::fileInfo(quint64 id)
+{
+    return wait<FileRecord>([&](auto ok, auto err) { m_client.fileInfo(id, ok, err); });
+}
+
+RecordParam SyncClient::param(const QString &name, quint32 recordDataType)
+{
+    RecordParam p;
+    p.fileName = name;
+    p.tags = {QStringLiteral("test")};
+    p.classId = 7;
+    p.recordDataType = recordDataType;
+    return p;
+}

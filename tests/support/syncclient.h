@@ -1,0 +1,38 @@
+#pragma once
+
+#include "client/roomclient.h"
+#include "media/mediaclock.h"
+#include "media/pipelinethread.h"
+
+#include <memory>
+
+// Test support: a RoomClient with blocking calls (each runs an event loop until its
+// callback fires), plus test-pattern publishers. Keeps integration tests linear.
+class SyncClient {
+public:
+    SyncClient();
+    ~SyncClient();
+
+    roomrec::RoomClient &client() { return m_client; }
+
+    roomrec::Status connect(quint16 port, const QString &user, const QString &signature = {});
+    roomrec::Status createRoom(const roomrec::RoomInfo &room, roomrec::RoomKind kind = roomrec::RoomKind::MultiParty);
+    roomrec::Status joinRoom(const roomrec::RoomInfo &room);
+    // Publishes a test pattern (+ tone for the camera) on the track and starts capture.
+    roomrec::Status publish(roomrec::Track track, QSize size = QSize(640, 360), int fps = 30, int gopFrames = 60);
+    void stopPublishing(); // stops capture; the connection stays
+    roomrec::Status startRecording(const roomrec::RoomInfo &room, const roomrec::RecordParam &param);
+    roomrec::Result<QStringList> stopRecording(const roomrec::RoomInfo &room);
+    roomrec::Result<roomrec::RecordingResult> recordingResult(const roomrec::RoomInfo &room);
+    roomrec::Result<roomrec::FileRecord> fileInfo(quint64 id);
+
+    static roomrec::RecordParam param(const QString &name, quint32 recordDataType = 0);
+
+private:
+    template <typename T>
+    roomrec::Result<T> wait(const std::function<void(std::function<void(const T &)>, roomrec::RoomClient::ErrorCallback)> &call);
+
+    roomrec::MediaClock m_clock;
+    roomrec::RoomClient m_client;
+    std::unique_ptr<roomrec::PipelineThread> m_pipelines[2];
+};
