@@ -1,0 +1,49 @@
+#include "ui/mainwindow.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QDir>
+#include <QStandardPaths>
+#include <QTimer>
+#include <cstdio>
+
+using namespace roomrec;
+
+int main(int argc, char *argv[])
+{
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName(QStringLiteral("RoomRec"));
+    QApplication::setApplicationName(QStringLiteral("roomrec"));
+    QApplication::setApplicationVersion(QStringLiteral(ROOMREC_VERSION));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("RoomRec: host and record live rooms."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption server(QStringLiteral("server"), QStringLiteral("Connect to this server instead of hosting on this computer."), QStringLiteral("HOST:PORT"));
+    const QCommandLineOption user(QStringLiteral("user"), QStringLiteral("User ID."), QStringLiteral("ID"));
+    const QCommandLineOption signature(QStringLiteral("signature"), QStringLiteral("User signature for a server that needs one."), QStringLiteral("TOKEN"));
+    const QCommandLineOption data(QStringLiteral("data"), QStringLiteral("Where the hosted room keeps its recordings (default: the app-data folder)."), QStringLiteral("DIR"));
+    const QCommandLineOption screenshot(QStringLiteral("screenshot"), QStringLiteral("Save a picture of the window to FILE after a few seconds, then quit."), QStringLiteral("FILE"));
+    const QCommandLineOption screenshotDelay(QStringLiteral("screenshot-delay-ms"), QStringLiteral("Delay before --screenshot (default 3000)."), QStringLiteral("MS"), QStringLiteral("3000"));
+    parser.addOptions({server, user, signature, data, screenshot, screenshotDelay});
+    parser.process(app);
+
+    MainWindowOptions options;
+    options.serverAddress = parser.value(server);
+    options.userId = parser.value(user);
+    options.signature = parser.value(signature);
+    options.dataDir = parser.isSet(data) ? parser.value(data)
+                                         : QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+    MainWindow window(options);
+    window.show();
+
+    if (parser.isSet(screenshot)) {
+        QTimer::singleShot(parser.value(screenshotDelay).toInt(), &window, [&window, path = parser.value(screenshot)] {
+            const bool saved = window.grab().save(path);
+            std::fprintf(saved ? stdout : stderr, "%s %s\n", saved ? "saved" : "could not save", qPrintable(path));
+            QApplication::exit(saved ? 0 : 1);
+        });
+    }
+    return app.exec();
+}
