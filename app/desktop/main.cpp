@@ -1,10 +1,10 @@
 #include "ui/mainwindow.h"
+#include "ui/screenshottour.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
 #include <QStandardPaths>
-#include <QTimer>
 #include <cstdio>
 
 using namespace roomrec;
@@ -26,7 +26,8 @@ int main(int argc, char *argv[])
     const QCommandLineOption data(QStringLiteral("data"), QStringLiteral("Where the hosted room keeps its recordings (default: the app-data folder)."), QStringLiteral("DIR"));
     const QCommandLineOption screenshot(QStringLiteral("screenshot"), QStringLiteral("Save a picture of the window to FILE after a few seconds, then quit."), QStringLiteral("FILE"));
     const QCommandLineOption screenshotDelay(QStringLiteral("screenshot-delay-ms"), QStringLiteral("Delay before --screenshot (default 3000)."), QStringLiteral("MS"), QStringLiteral("3000"));
-    parser.addOptions({server, user, signature, data, screenshot, screenshotDelay});
+    const QCommandLineOption screenshotState(QStringLiteral("screenshot-state"), QStringLiteral("State to show in --screenshot: hosting, recording or stopped."), QStringLiteral("STATE"), QStringLiteral("hosting"));
+    parser.addOptions({server, user, signature, data, screenshot, screenshotDelay, screenshotState});
     parser.process(app);
 
     MainWindowOptions options;
@@ -38,12 +39,15 @@ int main(int argc, char *argv[])
     MainWindow window(options);
     window.show();
 
+    std::unique_ptr<ScreenshotTour> tour;
     if (parser.isSet(screenshot)) {
-        QTimer::singleShot(parser.value(screenshotDelay).toInt(), &window, [&window, path = parser.value(screenshot)] {
-            const bool saved = window.grab().save(path);
-            std::fprintf(saved ? stdout : stderr, "%s %s\n", saved ? "saved" : "could not save", qPrintable(path));
-            QApplication::exit(saved ? 0 : 1);
-        });
+        if (!ScreenshotTour::isKnownState(parser.value(screenshotState))) {
+            std::fprintf(stderr, "roomrec: --screenshot-state must be hosting, recording or stopped\n");
+            return 2;
+        }
+        tour = std::make_unique<ScreenshotTour>(window, parser.value(screenshotState), parser.value(screenshot),
+                                                parser.value(screenshotDelay).toInt());
+        tour->start();
     }
     return app.exec();
 }

@@ -7,8 +7,10 @@
 namespace roomrec {
 
 namespace {
-// A client that keeps sending bad media is cut off after this many errors in a row.
-constexpr int kMaxMediaErrors = 50;
+// A client that keeps sending bad frames is cut off after this many errors in a row; only
+// the first few are logged, so a flood cannot fill the log.
+constexpr int kMaxBadFrames = 50;
+constexpr int kLoggedBadFrames = 5;
 } // namespace
 
 ClientSession::ClientSession(quint64 id, QTcpSocket *socket, int deadPeerMs, QObject *parent)
@@ -42,6 +44,9 @@ void ClientSession::close()
         return;
     m_closing = true;
     m_aliveTimer.stop();
+    // Hand what is queued (e.g. recordingEnded at shutdown) to the OS now: the event loop
+    // may not run again before the process exits.
+    m_socket->flush();
     m_socket->disconnectFromHost();
     if (m_socket->state() == QAbstractSocket::UnconnectedState)
         emit disconnected(this);
@@ -57,7 +62,11 @@ void ClientSession::checkAlive()
 
 void ClientSession::protocolError(const Error &error, bool fatal)
 {
-    qCWarning(lcServer).noquote() << "protocol error from" << peer() << ":" << error.toString();
+    ++m_badFrames;
+    if (m_badFrames <= kLoggedBadFrames || fatal)
+        qCWarning(lcServer).noquote() << "protocol error from" << peer() << ":" << error.toString();
+    if (m_badFrames > kMaxBadFrames)
+        fatal = true;
     sendEvent(QStringLiteral("error"), {{QStringLiteral("code"), error.code}, {QStringLiteral("message"), error.message}});
     if (fatal) {
         m_socket->flush();
@@ -86,18 +95,15 @@ void ClientSession::onReadyRead()
                 protocolError(message.error(), false);
                 continue;
             }
+            m_badFrames = 0;
             emit requestReceived(this, message.value());
         } else {
             auto packet = MediaPacket::decode(frame.payload);
             if (!packet) {
-                if (++m_mediaErrors > kMaxMediaErrors) {
-                    protocolError(packet.error(), true);
-                    return;
-                }
                 protocolError(packet.error(), false);
                 continue;
             }
-            m_mediaErrors = 0;
+            m_badFrames = 0;
             emit mediaReceived(this, packet.value());
         }
     }

@@ -55,7 +55,7 @@ private:
     QTimer m_aliveTimer{this};
     QElapsedTimer m_sinceData;
     int m_deadPeerMs;
-    int m_mediaErrors = 0;
+    int m_badFrames = 0; // in a row
     bool m_closing = false;
 };
 

@@ -21,6 +21,7 @@ class TestRecordingE2E : public QObject {
 private slots:
     void threeSecondRecordingIsComplete();
     void subStreamRecording();
+    void recordingStartsAtARequestedKeyFrame();
     void secondStartIsRefused();
     void oneOnOneRoomIsRefused();
     void onlyTheOwnerStops();
@@ -135,6 +136,30 @@ void TestRecordingE2E::subStreamRecording()
     QCOMPARE(mp4.audioStreams, 0); // the sub-stream carries no audio
     QVERIFY(qAbs(mp4.videoFramesDecoded - bob.client().recordedFramesSent()) <= 1);
     QCOMPARE(mp4.decodeErrors, 0);
+}
+
+void TestRecordingE2E::recordingStartsAtARequestedKeyFrame()
+{
+    QTemporaryDir dir;
+    auto server = startServer(dir.path());
+    QVERIFY(server);
+    SyncClient alice;
+    const RoomInfo room{8, 8};
+    QVERIFY(alice.connect(server->port(), QStringLiteral("alice")).ok());
+    QVERIFY(alice.createRoom(room).ok());
+    // A key frame only every 20 s on its own: the recording can only start quickly if the
+    // server's key-frame request reaches the encoder.
+    QVERIFY(alice.publish(Track::CameraVideo, QSize(640, 360), 30, 600).ok());
+    QTest::qWait(1000); // well past the publish-time key frame
+    QVERIFY(alice.startRecording(room, SyncClient::param(QStringLiteral("prompt"))).ok());
+    QTest::qWait(1500);
+    auto ids = alice.stopRecording(room);
+    QVERIFY(ids.ok());
+    const Mp4Report mp4 = Mp4Inspector::inspect(server->catalog().file(ids->first().toULongLong())->storagePath);
+    QCOMPARE(mp4.keyFrames, 1);
+    QVERIFY2(mp4.videoFramesDecoded >= 40, qPrintable(QString::number(mp4.videoFramesDecoded)));
+    QCOMPARE(mp4.decodeErrors, 0);
+    QVERIFY(qAbs(mp4.videoFramesDecoded - alice.client().recordedFramesSent()) <= 1);
 }
 
 void TestRecordingE2E::secondStartIsRefused()
