@@ -156,8 +156,9 @@ void TestRecordingE2E::recordingStartsAtARequestedKeyFrame()
     auto ids = alice.stopRecording(room);
     QVERIFY(ids.ok());
     const Mp4Report mp4 = Mp4Inspector::inspect(server->catalog().file(ids->first().toULongLong())->storagePath);
-    QCOMPARE(mp4.keyFrames, 1);
-    QVERIFY2(mp4.videoFramesDecoded >= 40, qPrintable(QString::number(mp4.videoFramesDecoded)));
+    // 1.5 s at 30 fps is 45 frames; waiting for the next natural key frame (x264 also cuts
+    // one at the pattern's once-a-second flash) would lose up to 30 of them.
+    QVERIFY2(mp4.videoFramesDecoded >= 42, qPrintable(QString::number(mp4.videoFramesDecoded)));
     QCOMPARE(mp4.decodeErrors, 0);
     QVERIFY(qAbs(mp4.videoFramesDecoded - alice.client().recordedFramesSent()) <= 1);
 }
