@@ -220,7 +220,12 @@ void MainWindow::startCamera()
 {
     if (!m_camera) {
         PublishedStream::Options options;
-        auto pipeline = PublishedStream::create(m_clock, Track::CameraVideo, options);
+        auto created = PublishedStream::create(m_clock, Track::CameraVideo, options);
+        if (!created) {
+            showError(created.error().code, created.error().message);
+            return;
+        }
+        std::unique_ptr<PublishPipeline> pipeline = std::move(created.value());
         if (Status s = pipeline->open(); !s) {
             showError(s.error().code, s.error().message);
             return;

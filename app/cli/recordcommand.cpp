@@ -7,6 +7,7 @@
 #include <QCoreApplication>
 #include <QJsonArray>
 #include <QJsonObject>
+#include <QRegularExpression>
 #include <QTimer>
 #include <cstdio>
 
@@ -40,7 +41,13 @@ int RecordCommand::run(const QStringList &arguments)
     CliOptions common(parser);
     const QCommandLineOption relation(QStringLiteral("relation-id"), QStringLiteral("Group (relation) ID."), QStringLiteral("N"), QStringLiteral("1"));
     const QCommandLineOption room(QStringLiteral("room-id"), QStringLiteral("Room ID."), QStringLiteral("N"), QStringLiteral("1"));
-    const QCommandLineOption source(QStringLiteral("source"), QStringLiteral("Video source: testpattern (test backend)."), QStringLiteral("SOURCE"), QStringLiteral("testpattern"));
+    const QCommandLineOption source(QStringLiteral("source"), QStringLiteral("Camera: testpattern (test backend, default), auto (first camera, else test pattern) or a camera ID."), QStringLiteral("SOURCE"), QStringLiteral("testpattern"));
+    const QCommandLineOption screen(QStringLiteral("screen"), QStringLiteral("Sub-stream: auto, screen (libavdevice grabber), qscreen or testpattern (default)."), QStringLiteral("SOURCE"), QStringLiteral("testpattern"));
+    const QCommandLineOption region(QStringLiteral("region"), QStringLiteral("Sub-stream region WxH+X+Y (default: whole screen)."), QStringLiteral("GEOMETRY"));
+    const QCommandLineOption audio(QStringLiteral("audio"), QStringLiteral("Audio: testtone (default), auto, none or a microphone ID."), QStringLiteral("SOURCE"), QStringLiteral("testtone"));
+    const QCommandLineOption encoder(QStringLiteral("encoder"), QStringLiteral("H.264 encoder: empty (libx264, else openh264), hardware, or an FFmpeg encoder name."), QStringLiteral("NAME"));
+    const QCommandLineOption preset(QStringLiteral("preset"), QStringLiteral("libx264 preset (default veryfast)."), QStringLiteral("NAME"), QStringLiteral("veryfast"));
+    const QCommandLineOption bitrate(QStringLiteral("bitrate"), QStringLiteral("Video bitrate in bit/s (default 1000000)."), QStringLiteral("N"), QStringLiteral("1000000"));
     const QCommandLineOption seconds(QStringLiteral("seconds"), QStringLiteral("How long to record."), QStringLiteral("S"), QStringLiteral("5"));
     const QCommandLineOption name(QStringLiteral("name"), QStringLiteral("File name (no suffix)."), QStringLiteral("NAME"));
     const QCommandLineOption tags(QStringLiteral("tags"), QStringLiteral("Comma-separated tags."), QStringLiteral("a,b"));
@@ -51,14 +58,13 @@ int RecordCommand::run(const QStringList &arguments)
     const QCommandLineOption transcode(QStringLiteral("transcode"), QStringLiteral("Ask for transcoding."));
     const QCommandLineOption screenshot(QStringLiteral("screenshot"), QStringLiteral("Ask for screenshots."));
     const QCommandLineOption watermark(QStringLiteral("watermark"), QStringLiteral("Ask for a watermark."));
-    parser.addOptions({relation, room, source, seconds, name, tags, classId, type, size, fps, transcode, screenshot, watermark});
+    parser.addOptions({relation, room, source, screen, region, audio, encoder, preset, bitrate, seconds, name, tags, classId,
+                       type, size, fps, transcode, screenshot, watermark});
     parser.process(arguments);
 
     auto server = common.server();
     if (!server)
         return printError(2, server.error().message);
-    if (parser.value(source) != QLatin1String("testpattern"))
-        return printError(2, QStringLiteral("--source: only 'testpattern' (the test backend) is available in the CLI"));
     bool ok1 = false, ok2 = false, ok3 = false, ok4 = false, ok5 = false;
     const RoomInfo roomInfo{parser.value(relation).toUInt(&ok1), parser.value(room).toUInt(&ok2)};
     const double recordSeconds = parser.value(seconds).toDouble(&ok3);
@@ -77,27 +83,47 @@ int RecordCommand::run(const QStringList &arguments)
     video.size = wh.size() == 2 ? QSize(wh[0].toInt(), wh[1].toInt()) : QSize();
     video.frameRate = parser.value(fps).toInt(&ok5);
     video.gopFrames = video.frameRate * 2;
-    if (!ok1 || !ok2 || !ok3 || !ok4 || !ok5 || recordSeconds <= 0 || video.size.isEmpty())
+    video.encoder = parser.value(encoder);
+    video.preset = parser.value(preset);
+    video.bitrate = parser.value(bitrate).toInt();
+    ScreenRegion screenRegion;
+    if (parser.isSet(region)) {
+        const auto m = QRegularExpression(QStringLiteral("^(\\d+)x(\\d+)\\+(\\d+)\\+(\\d+)$")).match(parser.value(region));
+        if (!m.hasMatch())
+            return printError(2, QStringLiteral("--region must look like 1280x720+0+0"));
+        screenRegion.rect = QRect(m.captured(3).toInt(), m.captured(4).toInt(), m.captured(1).toInt(), m.captured(2).toInt());
+    }
+    if (!ok1 || !ok2 || !ok3 || !ok4 || !ok5 || recordSeconds <= 0 || video.size.isEmpty() || video.bitrate <= 0)
         return printError(2, QStringLiteral("bad option value; see --help"));
     if (Status valid = param.validate(); !valid)
         return printError(valid.error().code, valid.error().message);
 
     RecordCommand command;
     PublishedStream::Options options;
-    options.video = video;
+    options.video = parser.value(source);
+    options.audio = parser.value(audio);
+    options.encoder = video;
     auto camera = PublishedStream::create(command.m_clock, Track::CameraVideo, options);
-    if (Status s = camera->open(); !s)
+    if (!camera)
+        return printError(camera.error().code, camera.error().message);
+    if (Status s = camera.value()->open(); !s)
         return printError(s.error().code, s.error().message);
-    std::fprintf(stderr, "camera: %s, encoder %s\n", qPrintable(camera->videoDescription()), qPrintable(camera->encoderName()));
-    PublishPipeline *cameraPipeline = camera.get();
-    command.m_camera = std::make_unique<PipelineThread>(std::move(camera));
+    std::fprintf(stderr, "camera: %s, encoder %s\n", qPrintable(camera.value()->videoDescription()),
+                 qPrintable(camera.value()->encoderName()));
+    PublishPipeline *cameraPipeline = camera.value().get();
+    command.m_camera = std::make_unique<PipelineThread>(std::move(camera.value()));
     PublishPipeline *subPipeline = nullptr;
     if (param.recordDataType == RecordParam::SubStream) {
+        options.video = parser.value(screen);
+        options.region = screenRegion;
         auto sub = PublishedStream::create(command.m_clock, Track::SubStreamVideo, options);
-        if (Status s = sub->open(); !s)
+        if (!sub)
+            return printError(sub.error().code, sub.error().message);
+        if (Status s = sub.value()->open(); !s)
             return printError(s.error().code, s.error().message);
-        subPipeline = sub.get();
-        command.m_subStream = std::make_unique<PipelineThread>(std::move(sub));
+        std::fprintf(stderr, "sub-stream: %s\n", qPrintable(sub.value()->videoDescription()));
+        subPipeline = sub.value().get();
+        command.m_subStream = std::make_unique<PipelineThread>(std::move(sub.value()));
     }
     RoomClient &client = command.m_client;
     auto onError = [&command](int code, const QString &message) { command.fail(code, message); };

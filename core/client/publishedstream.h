@@ -1,26 +1,40 @@
 #pragma once
 
+#include "common/result.h"
+#include "media/encodersettings.h"
 #include "media/mediaclock.h"
 #include "media/pipelinethread.h"
+#include "media/screenregion.h"
 
 #include <memory>
 
 namespace roomrec {
 
-// Builds the publish pipelines the desktop app and the CLI use, with the sources this
-// machine has. Test sources are labelled as such in their description.
+// A source the user can pick, as listed for pickers and the CLI.
+struct SourceChoice {
+    QString id;    // what Options take: "testpattern", "testtone", "screen", "qscreen", a device ID
+    QString label; // for people; test sources say they are tests
+    bool isTest = false;
+};
+
+// Builds the publish pipelines the desktop app and the CLI use, from the sources this
+// machine has: "auto" takes a real device when there is one and the labelled test source
+// when there is not.
 class PublishedStream {
 public:
-    enum class Source { TestPattern };
-
     struct Options {
-        Source source = Source::TestPattern;
-        VideoEncoderSettings video;
-        bool withAudio = true; // the camera stream carries the microphone (or test tone)
+        QString video = QStringLiteral("auto"); // camera: auto | testpattern | camera device ID
+                                                 // sub-stream: auto | screen | qscreen | testpattern
+        QString audio = QStringLiteral("auto"); // camera only: auto | testtone | none | microphone device ID
+        ScreenRegion region;                    // sub-stream: whole screen or a region
+        VideoEncoderSettings encoder;
     };
 
     // The clock must outlive the pipeline; share one per user for A/V sync.
-    static std::unique_ptr<PublishPipeline> create(const MediaClock &clock, Track track, const Options &options);
+    static Result<std::unique_ptr<PublishPipeline>> create(const MediaClock &clock, Track track, const Options &options);
+
+    static QList<SourceChoice> videoChoices(Track track);
+    static QList<SourceChoice> audioChoices();
 };
 
 } // namespace roomrec

@@ -4,21 +4,70 @@
 #include "protocol/errorcode.h"
 
 extern "C" {
+#include <libavutil/hwcontext.h>
 #include <libavutil/opt.h>
 }
 
 namespace roomrec {
 
 namespace {
+// Hardware encoders worth trying, in order; each falls back to the next when it cannot open
+// (no device, no driver): the machine decides, not the build.
+const QStringList kHardwareEncoders = {QStringLiteral("h264_nvenc"), QStringLiteral("h264_qsv"),
+                                       QStringLiteral("h264_vaapi"), QStringLiteral("h264_videotoolbox"),
+                                       QStringLiteral("h264_mf")};
+
 QStringList candidateEncoders(const QString &preferred)
 {
     QStringList names;
-    if (!preferred.isEmpty())
+    if (preferred == QLatin1String("hardware"))
+        names << kHardwareEncoders;
+    else if (!preferred.isEmpty())
         names << preferred;
     names << QStringLiteral("libx264") << QStringLiteral("libopenh264");
     return names;
 }
+
+// The software pixel format to feed: YUV420P when the encoder takes it, else NV12.
+AVPixelFormat inputFormatFor(const AVCodec *codec)
+{
+    if (!codec->pix_fmts)
+        return AV_PIX_FMT_YUV420P;
+    bool nv12 = false;
+    for (const AVPixelFormat *f = codec->pix_fmts; *f != AV_PIX_FMT_NONE; ++f) {
+        if (*f == AV_PIX_FMT_YUV420P)
+            return AV_PIX_FMT_YUV420P;
+        nv12 = nv12 || *f == AV_PIX_FMT_NV12;
+    }
+    return nv12 ? AV_PIX_FMT_NV12 : codec->pix_fmts[0];
+}
+
+// VAAPI takes only GPU frames: make a device and a frame pool, frames are uploaded.
+Status attachVaapi(AVCodecContext *ctx, AVBufferRef **device)
+{
+    if (int err = av_hwdevice_ctx_create(device, AV_HWDEVICE_TYPE_VAAPI, nullptr, nullptr, 0); err < 0)
+        return Error{int(ErrorCode::EncoderUnavailable), avErrorText(err)};
+    AVBufferRef *frames = av_hwframe_ctx_alloc(*device);
+    auto *fc = reinterpret_cast<AVHWFramesContext *>(frames->data);
+    fc->format = AV_PIX_FMT_VAAPI;
+    fc->sw_format = AV_PIX_FMT_NV12;
+    fc->width = ctx->width;
+    fc->height = ctx->height;
+    fc->initial_pool_size = 8;
+    if (int err = av_hwframe_ctx_init(frames); err < 0) {
+        av_buffer_unref(&frames);
+        return Error{int(ErrorCode::EncoderUnavailable), avErrorText(err)};
+    }
+    ctx->hw_frames_ctx = frames;
+    ctx->pix_fmt = AV_PIX_FMT_VAAPI;
+    return success();
+}
 } // namespace
+
+H264Encoder::~H264Encoder()
+{
+    av_buffer_unref(&m_hwDevice);
+}
 
 Status H264Encoder::open(const VideoEncoderSettings &settings)
 {
@@ -40,7 +89,16 @@ Status H264Encoder::open(const VideoEncoderSettings &settings)
         AvCodecContextPtr ctx(avcodec_alloc_context3(codec));
         ctx->width = settings.size.width();
         ctx->height = settings.size.height();
-        ctx->pix_fmt = AV_PIX_FMT_YUV420P;
+        const bool vaapi = QLatin1String(codec->name) == QLatin1String("h264_vaapi");
+        m_inputFormat = vaapi ? AV_PIX_FMT_NV12 : inputFormatFor(codec);
+        ctx->pix_fmt = m_inputFormat;
+        if (vaapi) {
+            av_buffer_unref(&m_hwDevice);
+            if (Status s = attachVaapi(ctx.get(), &m_hwDevice); !s) {
+                tried << QStringLiteral("%1: %2").arg(QLatin1String(codec->name), s.error().message);
+                continue;
+            }
+        }
         ctx->time_base = AVRational{1, 1'000'000};
         ctx->framerate = AVRational{settings.frameRate, 1};
         ctx->bit_rate = settings.bitrate;
@@ -63,6 +121,10 @@ Status H264Encoder::open(const VideoEncoderSettings &settings)
         }
         m_context = std::move(ctx);
         m_packet.reset(av_packet_alloc());
+        if (vaapi)
+            m_hwFrame.reset(av_frame_alloc());
+        if (!tried.isEmpty())
+            qCInfo(lcMedia).noquote() << "encoders that did not open:" << tried.join(QStringLiteral("; "));
         qCInfo(lcMedia) << "video encoder" << codec->name << settings.size << settings.frameRate << "fps"
                         << settings.bitrate << "bit/s";
         return success();
@@ -72,17 +134,17 @@ Status H264Encoder::open(const VideoEncoderSettings &settings)
 
 AVFrame *H264Encoder::convert(AVFrame *frame)
 {
-    if (frame->format == AV_PIX_FMT_YUV420P && frame->width == m_context->width && frame->height == m_context->height)
+    if (frame->format == m_inputFormat && frame->width == m_context->width && frame->height == m_context->height)
         return frame;
     // Only when the source cannot give what the encoder takes: convert into a reused frame.
     m_scaler.reset(sws_getCachedContext(m_scaler.release(), frame->width, frame->height, AVPixelFormat(frame->format),
-                                        m_context->width, m_context->height, AV_PIX_FMT_YUV420P, SWS_BILINEAR,
+                                        m_context->width, m_context->height, m_inputFormat, SWS_BILINEAR,
                                         nullptr, nullptr, nullptr));
     if (!m_scaler)
         return nullptr;
     if (!m_converted) {
         m_converted.reset(av_frame_alloc());
-        m_converted->format = AV_PIX_FMT_YUV420P;
+        m_converted->format = m_inputFormat;
         m_converted->width = m_context->width;
         m_converted->height = m_context->height;
         if (av_frame_get_buffer(m_converted.get(), 0) < 0)
@@ -103,6 +165,17 @@ Result<QList<MediaPacket>> H264Encoder::encode(AVFrame *source, qint64 captureUs
         return makeError(ErrorCode::EncoderFailed, QStringLiteral("pixel format conversion"));
     frame->pts = captureUs;
     frame->pict_type = forceKey ? AV_PICTURE_TYPE_I : AV_PICTURE_TYPE_NONE;
+    if (m_hwFrame) {
+        // Upload to a GPU frame from the encoder's pool.
+        av_frame_unref(m_hwFrame.get());
+        if (int err = av_hwframe_get_buffer(m_context->hw_frames_ctx, m_hwFrame.get(), 0); err < 0)
+            return makeError(ErrorCode::EncoderFailed, avErrorText(err));
+        if (int err = av_hwframe_transfer_data(m_hwFrame.get(), frame, 0); err < 0)
+            return makeError(ErrorCode::EncoderFailed, avErrorText(err));
+        m_hwFrame->pts = frame->pts;
+        m_hwFrame->pict_type = frame->pict_type;
+        frame = m_hwFrame.get();
+    }
     if (int err = avcodec_send_frame(m_context.get(), frame); err < 0)
         return makeError(ErrorCode::EncoderFailed, avErrorText(err));
     return drain(track);

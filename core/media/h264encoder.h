@@ -10,10 +10,16 @@
 namespace roomrec {
 
 // H.264 through libavcodec: libx264 (zerolatency) by default, libopenh264 when x264 is
-// absent, else whatever H.264 encoder FFmpeg offers. Timestamps are capture-clock µs in
+// absent, else whatever H.264 encoder FFmpeg offers. settings.encoder = "hardware" tries
+// nvenc, qsv, vaapi, videotoolbox and mf first and falls back to software when none opens. Timestamps are capture-clock µs in
 // and out. No B-frames, so packets leave in capture order with pts == dts.
 class H264Encoder {
 public:
+    H264Encoder() = default;
+    ~H264Encoder();
+    H264Encoder(const H264Encoder &) = delete;
+    H264Encoder &operator=(const H264Encoder &) = delete;
+
     Status open(const VideoEncoderSettings &settings);
 
     // Encode one frame (YUV420P of the opened size, or anything swscale can convert).
@@ -34,6 +40,9 @@ private:
     AvPacketPtr m_packet;
     AvFramePtr m_converted; // reused when the source is not YUV420P of our size
     SwsContextPtr m_scaler;
+    AVPixelFormat m_inputFormat = AV_PIX_FMT_YUV420P; // what the encoder takes (software side)
+    AVBufferRef *m_hwDevice = nullptr;                 // VAAPI only
+    AvFramePtr m_hwFrame;                              // VAAPI only: the uploaded frame
 };
 
 } // namespace roomrec

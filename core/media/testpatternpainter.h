@@ -17,6 +17,9 @@ public:
     // flash: paint this frame as the once-a-second flash frame.
     static void paint(AVFrame *frame, qint64 frameNumber, qint64 captureMs, bool flash);
 
+    // Text in the block font (digits, a few capitals, ". : -"), white on the luma plane.
+    static void drawLabel(AVFrame *frame, const char *text, int x, int y, int scale) { drawText(frame, text, x, y, scale, 235); }
+
     // Mean luma above which a decoded frame counts as a flash (for analysis tools/tests).
     static constexpr int kFlashLumaThreshold = 200;
 

@@ -54,15 +54,19 @@ Status SyncClient::joinRoom(const RoomInfo &room)
 Status SyncClient::publish(Track track, QSize size, int fps, int gopFrames)
 {
     PublishedStream::Options options;
-    options.video.size = size;
-    options.video.frameRate = fps;
-    options.video.gopFrames = gopFrames;
+    options.video = QStringLiteral("testpattern");
+    options.audio = QStringLiteral("testtone");
+    options.encoder.size = size;
+    options.encoder.frameRate = fps;
+    options.encoder.gopFrames = gopFrames;
     auto pipeline = PublishedStream::create(m_clock, track, options);
-    if (Status s = pipeline->open(); !s)
+    if (!pipeline)
+        return pipeline.error();
+    if (Status s = pipeline.value()->open(); !s)
         return s;
-    PublishPipeline *raw = pipeline.get();
+    PublishPipeline *raw = pipeline.value().get();
     auto &slot = m_pipelines[int(track)];
-    slot = std::make_unique<PipelineThread>(std::move(pipeline));
+    slot = std::make_unique<PipelineThread>(std::move(pipeline.value()));
     slot->start();
     return wait<Done>([&](auto ok, auto err) { m_client.publish(raw, [ok] { ok(Done{}); }, err); });
 }

@@ -16,6 +16,7 @@ private slots:
     void h264DecodesAndHonoursKeyFrameRequests_data();
     void h264DecodesAndHonoursKeyFrameRequests();
     void h264RefusesBadSettings();
+    void hardwarePreferenceFallsBackToSoftware();
     void aacTimestampsFollowSamples();
 };
 
@@ -98,6 +99,33 @@ void TestEncoders::h264RefusesBadSettings()
     VideoEncoderSettings unknown;
     unknown.encoder = QStringLiteral("no-such-encoder");
     QVERIFY(encoder.open(unknown).ok()); // falls back to the next available encoder
+}
+
+void TestEncoders::hardwarePreferenceFallsBackToSoftware()
+{
+    VideoEncoderSettings settings;
+    settings.encoder = QStringLiteral("hardware");
+    H264Encoder encoder;
+    QVERIFY(encoder.open(settings).ok());
+    // On a machine without a GPU every hardware encoder fails to open and x264 takes over;
+    // with one, a hardware encoder opens. Either way frames come out.
+    qInfo() << "encoder chosen:" << encoder.encoderName();
+    QVERIFY(!encoder.encoderName().isEmpty());
+    AvFramePtr frame(av_frame_alloc());
+    frame->format = AV_PIX_FMT_YUV420P;
+    frame->width = 640;
+    frame->height = 360;
+    QVERIFY(av_frame_get_buffer(frame.get(), 0) >= 0);
+    int packets = 0;
+    for (int i = 0; i < 10; ++i) {
+        TestPatternPainter::paint(frame.get(), i, i * 33, false);
+        auto out = encoder.encode(frame.get(), i * 33'333, i == 0, Track::CameraVideo);
+        QVERIFY(out.ok());
+        packets += int(out->size());
+    }
+    auto tail = encoder.flush(Track::CameraVideo);
+    QVERIFY(tail.ok());
+    QCOMPARE(packets + int(tail->size()), 10);
 }
 
 void TestEncoders::aacTimestampsFollowSamples()
