@@ -3,6 +3,8 @@
 #include "common/error.h"
 #include "common/ffmpegptr.h"
 
+#include <cmath>
+
 Mp4Report Mp4Inspector::inspect(const QString &path, bool findFlashes)
 {
     using namespace roomrec;
@@ -48,6 +50,23 @@ Mp4Report Mp4Inspector::inspect(const QString &path, bool findFlashes)
     }
     AvPacketPtr packet(av_packet_alloc());
     AvFramePtr frame(av_frame_alloc());
+    // Beep onsets: mean |sample| over 2.5 ms windows rising past a threshold between the
+    // quiet tone (amplitude 0.05, mean 0.03) and the beep (0.5, mean 0.32).
+    bool loud = false;
+    auto findBeeps = [&](const AVFrame *f, AVRational timeBase) {
+        constexpr int kWindow = 120;
+        const auto *samples = reinterpret_cast<const float *>(f->data[0]);
+        const double start = f->best_effort_timestamp * av_q2d(timeBase);
+        for (int w = 0; w + kWindow <= f->nb_samples; w += kWindow) {
+            double sum = 0;
+            for (int i = 0; i < kWindow; ++i)
+                sum += std::abs(samples[w + i]);
+            const double level = sum / kWindow;
+            if (!loud && level > 0.15)
+                report.beepTimes << start + double(w) / f->sample_rate;
+            loud = level > (loud ? 0.1 : 0.15);
+        }
+    };
     auto drain = [&](unsigned index) {
         AVCodecContext *ctx = decoders[index].get();
         while (true) {
@@ -73,6 +92,8 @@ Mp4Report Mp4Inspector::inspect(const QString &path, bool findFlashes)
                 }
             } else {
                 ++report.audioFramesDecoded;
+                if (findFlashes && frame->format == AV_SAMPLE_FMT_FLTP)
+                    findBeeps(frame.get(), format->streams[index]->time_base);
             }
             av_frame_unref(frame.get());
         }

@@ -22,9 +22,11 @@ struct Mp4Report {
     int decodeErrors = 0;
     int keyFrames = 0;
     QList<double> flashTimes; // video frames whose mean luma marks the test pattern's flash
+    QList<double> beepTimes;  // audio onsets of the test tone's loud beep (seconds)
 };
 
 class Mp4Inspector {
 public:
-    static Mp4Report inspect(const QString &path, bool findFlashes = false);
+    // findMarkers: also find the test pattern's flashes and the test tone's beeps (A/V sync).
+    static Mp4Report inspect(const QString &path, bool findMarkers = false);
 };
