@@ -10,6 +10,7 @@ ROOMREC_PACKAGES=(
   qt6-qpa-plugins libgl-dev
   libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev libavdevice-dev
   ffmpeg xvfb xauth
+  gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-libav
 )
 
 roomrec_missing_packages() {

@@ -1,9 +1,15 @@
 #include "mainwindow.h"
 
+#include "connectionpanel.h"
+#include "errorhint.h"
+#include "filelistwidget.h"
+#include "librarypanel.h"
+#include "playerwindow.h"
 #include "recordpanel.h"
+#include "roompanel.h"
+#include "streampanel.h"
 #include "videopreview.h"
 
-#include "client/publishedstream.h"
 #include "common/hostport.h"
 #include "common/logging.h"
 #include "protocol/errorcode.h"
@@ -12,16 +18,20 @@
 #include <QApplication>
 #include <QClipboard>
 #include <QCloseEvent>
-#include <QFormLayout>
+#include <QDesktopServices>
+#include <QFileInfo>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
-#include <QListWidget>
+#include <QMenuBar>
 #include <QMessageBox>
 #include <QPushButton>
-#include <QSpinBox>
+#include <QRegularExpression>
+#include <QSplitter>
 #include <QStatusBar>
+#include <QTabWidget>
 #include <QTimer>
+#include <QUrl>
 
 namespace roomrec {
 
@@ -32,117 +42,219 @@ QString defaultUserId()
     name.replace(QRegularExpression(QStringLiteral("[^A-Za-z0-9_.@-]")), QStringLiteral("_"));
     return UserSignature::isValidUserId(name) ? name : QStringLiteral("host");
 }
+
+QGroupBox *boxed(QWidget *content, QWidget *parent)
+{
+    auto *box = new QGroupBox(parent);
+    (new QVBoxLayout(box))->addWidget(content);
+    return box;
+}
 } // namespace
 
 MainWindow::MainWindow(MainWindowOptions options, QWidget *parent) : QMainWindow(parent), m_options(std::move(options))
 {
-    if (m_options.userId.isEmpty())
-        m_options.userId = defaultUserId();
+    m_settings = AppSettings::load(m_options.settingsFile);
+    if (!m_options.serverAddress.isEmpty()) {
+        m_settings.hostLocally = false;
+        m_settings.serverAddress = m_options.serverAddress;
+    }
+    if (!m_options.userId.isEmpty())
+        m_settings.userId = m_options.userId;
+    if (!m_options.signature.isEmpty())
+        m_settings.signature = m_options.signature;
+    if (m_settings.userId.isEmpty())
+        m_settings.userId = defaultUserId();
+    if (!m_options.language.isEmpty())
+        m_settings.language = m_options.language;
+    m_translator.use(m_settings.language);
     buildUi();
-    connect(&m_client, &RoomClient::membersChanged, this, [this](const QStringList &members) {
-        m_members->clear();
-        m_members->addItems(members);
-    });
+
+    connect(&m_client, &RoomClient::membersChanged, m_room, &RoomPanel::setMembers);
     connect(&m_client, &RoomClient::recordingStateChanged, m_recordPanel, &RecordPanel::setRecording);
     connect(&m_client, &RoomClient::errorOccurred, this, &MainWindow::showError);
+    connect(&m_client, &RoomClient::stateChanged, this, &MainWindow::updateConnectionState);
     connect(&m_client, &RoomClient::recordingEnded, this,
             [this](const QStringList &ids, const QString &reason, int code, const QString &message) {
                 addResults(ids, tr("ended by the server (%1)").arg(reason));
                 if (code)
                     showError(code, message);
             });
-    connect(&m_client, &RoomClient::stateChanged, this, [this](ClientState state) {
-        if (state == ClientState::Disconnected)
-            setConnectionText(tr("Disconnected"));
-    });
+    updateConnectionState();
     if (m_options.autoStart)
         QTimer::singleShot(0, this, &MainWindow::start);
 }
 
 MainWindow::~MainWindow()
 {
-    m_camera.reset();
+    saveSettings();
+    for (auto &p : m_pipelines)
+        p.reset();
     m_client.disconnectFromServer();
     m_host.stop();
 }
 
+VideoPreview *MainWindow::cameraPreview() const
+{
+    return m_streams[0]->preview();
+}
+
 void MainWindow::buildUi()
 {
-    setWindowTitle(tr("RoomRec"));
-    auto *central = new QWidget(this);
-    setCentralWidget(central);
+    setWindowIcon(QIcon(QStringLiteral(":/icons/roomrec.svg")));
+    m_tabs = new QTabWidget(this);
+    setCentralWidget(m_tabs);
 
-    m_connection = new QLabel(tr("Starting…"), this);
-    m_connection->setAccessibleName(tr("Connection state"));
-    m_connection->setWordWrap(true);
+    m_connection = new ConnectionPanel(this);
+    m_connection->setValues(m_settings.hostLocally, m_settings.serverAddress, m_settings.userId, m_settings.signature);
+    m_room = new RoomPanel(this);
+    m_room->setRoom(RoomInfo{m_settings.relationId, m_settings.roomId},
+                    m_settings.oneOnOne ? RoomKind::OneOnOne : RoomKind::MultiParty);
+    for (Track track : {Track::CameraVideo, Track::SubStreamVideo}) {
+        auto *panel = new StreamPanel(track, this);
+        panel->setSourceId(track == Track::CameraVideo ? m_settings.cameraSource : m_settings.screenSource);
+        m_streams[int(track)] = panel;
+        connect(panel, &StreamPanel::sourceChanged, this, [this, track] {
+            stopStream(track);
+            if (m_client.state() == ClientState::InRoom && m_streams[int(track)]->publishWanted())
+                startStream(track);
+            saveSettings();
+        });
+        connect(panel, &StreamPanel::publishToggled, this, [this, track](bool on) {
+            if (on && m_client.state() == ClientState::InRoom)
+                startStream(track);
+            else if (!on)
+                stopStream(track);
+        });
+    }
+    m_recordPanel = new RecordPanel(this);
+    m_recordPanel->setCategories(m_settings.categories);
+    m_results = new FileListWidget(this);
+    m_copy = new QPushButton(this);
+    m_play = new QPushButton(this);
+    m_play->setIcon(QIcon(QStringLiteral(":/icons/play.svg")));
+    m_show = new QPushButton(this);
+    for (QPushButton *b : {m_copy, m_play, m_show})
+        b->setEnabled(false);
 
-    auto *roomBox = new QGroupBox(tr("Room"), this);
-    m_relationId = new QSpinBox(roomBox);
-    m_relationId->setRange(0, 999999999);
-    m_relationId->setValue(int(m_options.room.relationId));
-    m_relationId->setAccessibleName(tr("Group ID"));
-    m_roomId = new QSpinBox(roomBox);
-    m_roomId->setRange(0, 999999999);
-    m_roomId->setValue(int(m_options.room.roomId));
-    m_roomId->setAccessibleName(tr("Room ID"));
-    m_joinButton = new QPushButton(tr("Join"), roomBox);
-    m_joinButton->setToolTip(tr("Join this room, creating it if nobody is in it"));
-    m_members = new QListWidget(roomBox);
-    m_members->setAccessibleName(tr("Members"));
-    m_members->setMaximumHeight(120);
-    auto *roomForm = new QFormLayout(roomBox);
-    roomForm->addRow(tr("Group ID"), m_relationId);
-    roomForm->addRow(tr("Room ID"), m_roomId);
-    roomForm->addRow(QString(), m_joinButton);
-    roomForm->addRow(tr("Members"), m_members);
-
-    auto *previewBox = new QGroupBox(tr("Camera"), this);
-    m_cameraPreview = new VideoPreview(previewBox);
-    m_cameraPreview->setAccessibleName(tr("Camera preview"));
-    (new QVBoxLayout(previewBox))->addWidget(m_cameraPreview);
-
-    auto *recordBox = new QGroupBox(tr("Recording"), this);
-    m_recordPanel = new RecordPanel(recordBox);
-    m_stats = new QLabel(recordBox);
-    m_stats->setAccessibleName(tr("Live statistics"));
-    auto *recordLayout = new QVBoxLayout(recordBox);
-    recordLayout->addWidget(m_recordPanel);
-    recordLayout->addWidget(m_stats);
-
-    auto *resultsBox = new QGroupBox(tr("Recorded files"), this);
-    m_results = new QListWidget(resultsBox);
-    m_results->setAccessibleName(tr("Recorded file IDs"));
-    m_copyButton = new QPushButton(tr("Copy file ID"), resultsBox);
-    m_copyButton->setEnabled(false);
+    auto *left = new QWidget(this);
+    auto *leftLayout = new QVBoxLayout(left);
+    leftLayout->setContentsMargins(0, 0, 0, 0);
+    leftLayout->addWidget(boxed(m_connection, left));
+    leftLayout->addWidget(boxed(m_room, left));
+    leftLayout->addStretch();
+    auto *previews = new QWidget(this);
+    auto *previewLayout = new QHBoxLayout(previews);
+    previewLayout->setContentsMargins(0, 0, 0, 0);
+    previewLayout->addWidget(m_streams[0]);
+    previewLayout->addWidget(m_streams[1]);
+    auto *resultsBox = new QWidget(this);
     auto *resultsLayout = new QVBoxLayout(resultsBox);
-    resultsLayout->addWidget(m_results);
-    resultsLayout->addWidget(m_copyButton, 0, Qt::AlignRight);
+    resultsLayout->setContentsMargins(0, 0, 0, 0);
+    auto *resultButtons = new QHBoxLayout;
+    resultButtons->addStretch();
+    resultButtons->addWidget(m_copy);
+    resultButtons->addWidget(m_show);
+    resultButtons->addWidget(m_play);
+    resultsLayout->addWidget(m_results, 1);
+    resultsLayout->addLayout(resultButtons);
+    auto *center = new QSplitter(Qt::Vertical, this);
+    center->addWidget(previews);
+    center->addWidget(resultsBox);
+    center->setStretchFactor(0, 3);
+    center->setStretchFactor(1, 1);
+    auto *roomTab = new QWidget(this);
+    auto *roomLayout = new QHBoxLayout(roomTab);
+    roomLayout->addWidget(left, 0);
+    roomLayout->addWidget(center, 1);
+    roomLayout->addWidget(boxed(m_recordPanel, roomTab), 0);
+    m_library = new LibraryPanel(this);
+    m_tabs->addTab(roomTab, QString());
+    m_tabs->addTab(m_library, QString());
+    m_stateBadge = new QLabel(this);
+    statusBar()->addPermanentWidget(m_stateBadge);
+    m_languageMenu = menuBar()->addMenu(QString());
+    for (const QString &language : Translator::available()) {
+        // Each language in its own name, so anyone can find theirs.
+        const QString name = QLocale(language).nativeLanguageName();
+        m_languageMenu->addAction(name.isEmpty() ? language : name, this, [this, language] { setLanguage(language); });
+    }
+    resize(1500, 820);
 
-    auto *left = new QVBoxLayout;
-    left->addWidget(m_connection);
-    left->addWidget(roomBox);
-    left->addStretch();
-    auto *right = new QVBoxLayout;
-    right->addWidget(recordBox);
-    right->addWidget(resultsBox, 1);
-    auto *layout = new QHBoxLayout(central);
-    layout->addLayout(left, 0);
-    layout->addWidget(previewBox, 1);
-    layout->addLayout(right, 0);
-    resize(1280, 640);
-
-    connect(m_joinButton, &QPushButton::clicked, this, &MainWindow::joinRoom);
+    connect(m_connection, &ConnectionPanel::connectRequested, this, &MainWindow::connectOrHost);
+    connect(m_connection, &ConnectionPanel::disconnectRequested, this, &MainWindow::disconnectAll);
+    connect(m_room, &RoomPanel::joinRequested, this, &MainWindow::joinRoom);
+    connect(m_room, &RoomPanel::leaveRequested, this, &MainWindow::leaveRoom);
     connect(m_recordPanel, &RecordPanel::startRequested, this, &MainWindow::startRecording);
     connect(m_recordPanel, &RecordPanel::stopRequested, this, [this] { stopRecording(); });
-    connect(m_results, &QListWidget::currentItemChanged, this, [this](QListWidgetItem *item) {
-        m_copyButton->setEnabled(item != nullptr);
+    connect(m_recordPanel, &RecordPanel::categoriesEdited, this, [this](const RecordPanel::Categories &c) {
+        m_settings.categories = c;
+        saveSettings();
     });
-    connect(m_copyButton, &QPushButton::clicked, this, [this] {
-        if (QListWidgetItem *item = m_results->currentItem()) {
-            QApplication::clipboard()->setText(item->data(Qt::UserRole).toString());
-            statusBar()->showMessage(tr("Copied file ID %1").arg(item->data(Qt::UserRole).toString()), 4000);
+    connect(m_results, &QTableWidget::currentCellChanged, this, &MainWindow::updateResultButtons);
+    connect(m_copy, &QPushButton::clicked, this, [this] {
+        if (auto f = m_results->currentFile()) {
+            QApplication::clipboard()->setText(QString::number(f->id));
+            statusBar()->showMessage(tr("Copied file ID %1").arg(f->id), 4000);
         }
     });
+    connect(m_play, &QPushButton::clicked, this, [this] {
+        if (auto f = m_results->currentFile())
+            play(*f);
+    });
+    connect(m_show, &QPushButton::clicked, this, [this] {
+        if (auto f = m_results->currentFile())
+            showInFolder(*f);
+    });
+    connect(m_library, &LibraryPanel::refreshRequested, this, &MainWindow::refreshLibrary);
+    connect(m_library, &LibraryPanel::playRequested, this, &MainWindow::play);
+    connect(m_library, &LibraryPanel::showInFolderRequested, this, &MainWindow::showInFolder);
+    connect(m_tabs, &QTabWidget::currentChanged, this, [this](int index) {
+        if (index == 1)
+            refreshLibrary(m_library->filter());
+    });
+    retranslate();
+}
+
+void MainWindow::retranslate()
+{
+    setWindowTitle(tr("RoomRec"));
+    m_languageMenu->setTitle(tr("&Language"));
+    m_tabs->setTabText(0, tr("Room"));
+    m_tabs->setTabText(1, tr("Library"));
+    if (auto *box = qobject_cast<QGroupBox *>(m_connection->parentWidget()))
+        box->setTitle(tr("Connection"));
+    if (auto *box = qobject_cast<QGroupBox *>(m_room->parentWidget()))
+        box->setTitle(tr("Room"));
+    if (auto *box = qobject_cast<QGroupBox *>(m_recordPanel->parentWidget()))
+        box->setTitle(tr("Recording"));
+    m_copy->setText(tr("Copy file ID"));
+    m_play->setText(tr("Play"));
+    m_play->setToolTip(tr("Play the selected file in RoomRec"));
+    m_show->setText(tr("Show in folder"));
+    m_connection->retranslate();
+    m_room->retranslate();
+    for (StreamPanel *p : m_streams)
+        p->retranslate();
+    m_recordPanel->retranslate();
+    m_results->retranslate();
+    m_library->retranslate();
+    updateConnectionState();
+}
+
+bool MainWindow::setLanguage(const QString &language)
+{
+    if (!m_translator.use(language))
+        return false;
+    m_settings.language = language;
+    saveSettings();
+    return true; // QEvent::LanguageChange reaches every widget: see changeEvent()
+}
+
+void MainWindow::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::LanguageChange)
+        retranslate();
+    QMainWindow::changeEvent(event);
 }
 
 QString MainWindow::statusText() const
@@ -150,103 +262,195 @@ QString MainWindow::statusText() const
     return statusBar()->currentMessage();
 }
 
-void MainWindow::setConnectionText(const QString &text)
-{
-    m_connection->setText(text);
-}
-
 void MainWindow::showError(int code, const QString &message)
 {
     qCWarning(lcUi).noquote() << code << message;
-    statusBar()->showMessage(tr("Error %1: %2").arg(code).arg(message), 15000);
+    // Messages arrive in the server's (English) words: show ours, in the user's language,
+    // keeping any detail the server added after the standard text.
+    QString text = message;
+    for (const ErrorCodeInfo &info : errorCodeTable()) {
+        if (int(info.code) == code) {
+            const QString english = QString::fromUtf8(info.message);
+            text = errorMessage(code) + (message.startsWith(english) ? message.mid(english.size()) : QString());
+            break;
+        }
+    }
+    const QString hint = ErrorHint::forCode(code);
+    statusBar()->showMessage(hint.isEmpty() ? tr("Error %1: %2").arg(code).arg(text)
+                                            : tr("Error %1: %2 — %3").arg(code).arg(text, hint),
+                             20000);
+}
+
+void MainWindow::updateConnectionState()
+{
+    QString text;
+    bool connected = m_client.state() != ClientState::Disconnected;
+    switch (m_client.state()) {
+    case ClientState::Disconnected: text = tr("Not connected"); break;
+    case ClientState::Connecting: text = tr("Connecting to %1…").arg(m_connectedTo); break;
+    case ClientState::SignedIn: text = tr("Connected to %1 as %2").arg(m_connectedTo, m_client.userId()); break;
+    case ClientState::InRoom:
+        text = tr("In room %1 on %2 as %3").arg(m_client.room()->toString(), m_connectedTo, m_client.userId());
+        break;
+    }
+    m_connection->setState(text, connected);
+    m_stateBadge->setText(text);
+    m_room->setInRoom(m_client.state() == ClientState::InRoom,
+                      m_client.state() == ClientState::SignedIn || m_client.state() == ClientState::InRoom);
 }
 
 void MainWindow::start()
 {
-    if (m_options.serverAddress.isEmpty()) {
-        ServerConfig config;
-        config.port = 0;
-        config.dataDir = m_options.dataDir;
-        auto port = m_host.start(config);
-        if (!port) {
-            showError(port.error().code, port.error().message);
-            setConnectionText(tr("Could not host on this computer"));
-            return;
-        }
-        setConnectionText(tr("Hosting on this computer (port %1)").arg(port.value()));
-        connectToServer(QStringLiteral("127.0.0.1"), port.value());
-        return;
-    }
-    auto address = HostPort::parse(m_options.serverAddress, 7707);
-    if (!address) {
-        showError(int(ErrorCode::ConnectionFailed), address.error().message);
-        return;
-    }
-    setConnectionText(tr("Connecting to %1…").arg(address->toString()));
-    connectToServer(address->host, address->port);
+    connectOrHost();
 }
 
-void MainWindow::connectToServer(const QString &host, quint16 port)
+void MainWindow::connectOrHost()
 {
-    m_client.connectToServer(host, port, m_options.userId, m_options.signature, [this, host, port] {
-        if (m_options.serverAddress.isEmpty())
-            setConnectionText(tr("Hosting on this computer (port %1) as %2").arg(port).arg(m_options.userId));
-        else
-            setConnectionText(tr("Connected to %1:%2 as %3").arg(host).arg(port).arg(m_options.userId));
-        joinRoom();
-    }, [this](int code, const QString &message) {
-        setConnectionText(tr("Not connected"));
-        showError(code, message);
-    });
+    const QString user = m_connection->userId();
+    if (!UserSignature::isValidUserId(user)) {
+        showError(int(ErrorCode::InvalidUserId), errorMessage(int(ErrorCode::InvalidUserId)));
+        return;
+    }
+    QString host = QStringLiteral("127.0.0.1");
+    quint16 port = 0;
+    if (m_connection->hostLocally()) {
+        if (!m_host.isRunning()) {
+            ServerConfig config;
+            config.port = 0;
+            config.dataDir = m_options.dataDir;
+            auto started = m_host.start(config);
+            if (!started) {
+                showError(started.error().code, started.error().message);
+                return;
+            }
+            m_hostedPort = started.value();
+        }
+        port = m_hostedPort;
+        m_connectedTo = tr("this computer (port %1)").arg(port);
+    } else {
+        auto address = HostPort::parse(m_connection->serverAddress(), 7707);
+        if (!address) {
+            showError(int(ErrorCode::ConnectionFailed), address.error().message);
+            return;
+        }
+        host = address->host;
+        port = address->port;
+        m_connectedTo = address->toString();
+    }
+    saveSettings();
+    m_client.connectToServer(host, port, user, m_connection->hostLocally() ? QString() : m_connection->signature(),
+                             [this] { joinRoom(); }, [this](int code, const QString &message) { showError(code, message); });
+}
+
+void MainWindow::disconnectAll()
+{
+    auto finish = [this] {
+        for (Track t : {Track::CameraVideo, Track::SubStreamVideo})
+            stopStream(t);
+        m_client.disconnectFromServer();
+        m_host.stop();
+        m_hostedPort = 0;
+        m_connectedTo.clear();
+        updateConnectionState();
+    };
+    if (m_client.isRecording())
+        stopRecording(finish);
+    else
+        finish();
 }
 
 void MainWindow::joinRoom()
 {
-    const RoomInfo room{quint32(m_relationId->value()), quint32(m_roomId->value())};
-    auto proceed = [this, room](const QStringList &members) {
-        m_members->clear();
-        m_members->addItems(members);
+    const RoomInfo room = m_room->room();
+    saveSettings();
+    auto joined = [this, room](const QStringList &members) {
+        m_room->setMembers(members);
         statusBar()->showMessage(tr("In room %1").arg(room.toString()), 4000);
-        startCamera();
+        for (Track track : {Track::CameraVideo, Track::SubStreamVideo}) {
+            if (m_streams[int(track)]->publishWanted())
+                startStream(track);
+        }
+        updateConnectionState();
     };
-    auto join = [this, room, proceed] { m_client.createOrJoinRoom(room, RoomKind::MultiParty, proceed, [this](int code, const QString &m) { showError(code, m); }); };
-    if (m_client.room() && !(*m_client.room() == room))
-        m_client.leaveRoom(join, [this](int code, const QString &m) { showError(code, m); });
+    auto fail = [this](int code, const QString &m) { showError(code, m); };
+    auto join = [this, room, joined, fail] { m_client.createOrJoinRoom(room, m_room->kind(), joined, fail); };
+    if (m_client.room())
+        m_client.leaveRoom(join, fail);
     else
         join();
 }
 
-void MainWindow::startCamera()
+void MainWindow::leaveRoom()
 {
-    if (!m_camera) {
-        PublishedStream::Options options;
-        auto created = PublishedStream::create(m_clock, Track::CameraVideo, options);
-        if (!created) {
-            showError(created.error().code, created.error().message);
-            return;
-        }
-        std::unique_ptr<PublishPipeline> pipeline = std::move(created.value());
-        if (Status s = pipeline->open(); !s) {
-            showError(s.error().code, s.error().message);
-            return;
-        }
-        m_cameraPreview->setCaption(pipeline->videoDescription());
-        pipeline->setPreviewEnabled(true);
-        connect(pipeline.get(), &PublishPipeline::previewReady, m_cameraPreview, &VideoPreview::showImage);
-        connect(pipeline.get(), &PublishPipeline::statsUpdated, this, &MainWindow::updateStats);
-        connect(pipeline.get(), &PublishPipeline::errorOccurred, this, &MainWindow::showError);
-        m_camera = std::make_unique<PipelineThread>(std::move(pipeline));
-        m_camera->start();
-    }
-    m_client.publish(m_camera->pipeline(), {}, [this](int code, const QString &m) { showError(code, m); });
+    auto leave = [this] {
+        m_client.leaveRoom([this] { updateConnectionState(); }, [this](int code, const QString &m) { showError(code, m); });
+    };
+    if (m_client.isRecording())
+        stopRecording(leave);
+    else
+        leave();
 }
 
-void MainWindow::updateStats(const PublishStats &stats)
+void MainWindow::startStream(Track track)
 {
-    m_stats->setText(tr("%1 fps captured · %2 fps encoded · %3 kbit/s · %4 dropped · %5 ms/frame")
-                         .arg(stats.captureFps, 0, 'f', 1).arg(stats.encodeFps, 0, 'f', 1)
-                         .arg(stats.bitrateKbps, 0, 'f', 0).arg(stats.droppedFrames)
-                         .arg(stats.encodeMsPerFrame, 0, 'f', 1));
+    if (m_pipelines[int(track)]) {
+        publish(track);
+        return;
+    }
+    StreamPanel *panel = m_streams[int(track)];
+    PublishedStream::Options options;
+    options.video = panel->sourceId();
+    options.audio = m_settings.audioSource;
+    options.encoder.preset = m_settings.encoderPreset;
+    if (track == Track::SubStreamVideo) {
+        options.encoder.frameRate = 15;
+        options.encoder.bitrate = 1'500'000;
+        options.encoder.size = QSize(1280, 720); // for the test-pattern stand-in
+    }
+    auto created = PublishedStream::create(m_clock, track, options);
+    if (!created) {
+        showError(created.error().code, created.error().message);
+        return;
+    }
+    std::unique_ptr<PublishPipeline> pipeline = std::move(created.value());
+    if (Status s = pipeline->open(); !s) {
+        showError(s.error().code, s.error().message);
+        return;
+    }
+    panel->preview()->setCaption(pipeline->isTestSource() ? pipeline->videoDescription()
+                                                          : tr("%1 · %2").arg(pipeline->videoDescription(), pipeline->encoderName()));
+    pipeline->setPreviewEnabled(true);
+    connect(pipeline.get(), &PublishPipeline::previewReady, panel->preview(), &VideoPreview::showImage);
+    connect(pipeline.get(), &PublishPipeline::errorOccurred, this, &MainWindow::showError);
+    connect(pipeline.get(), &PublishPipeline::statsUpdated, this, [this, track](const PublishStats &stats) {
+        const Track recorded = m_recordPanel->param().recordDataType == RecordParam::SubStream ? Track::SubStreamVideo : Track::CameraVideo;
+        if (track != recorded)
+            return;
+        m_recordPanel->setStats(tr("%1 fps captured · %2 fps encoded · %3 kbit/s · %4 dropped · %5 ms/frame")
+                                    .arg(stats.captureFps, 0, 'f', 1).arg(stats.encodeFps, 0, 'f', 1)
+                                    .arg(stats.bitrateKbps, 0, 'f', 0).arg(stats.droppedFrames)
+                                    .arg(stats.encodeMsPerFrame, 0, 'f', 1));
+    });
+    m_pipelines[int(track)] = std::make_unique<PipelineThread>(std::move(pipeline));
+    m_pipelines[int(track)]->start();
+    publish(track);
+}
+
+void MainWindow::publish(Track track)
+{
+    if (m_client.state() != ClientState::InRoom || !m_pipelines[int(track)])
+        return;
+    m_client.publish(m_pipelines[int(track)]->pipeline(), {}, [this](int code, const QString &m) { showError(code, m); });
+}
+
+void MainWindow::stopStream(Track track)
+{
+    if (!m_pipelines[int(track)])
+        return;
+    if (m_client.state() == ClientState::InRoom)
+        m_client.unpublish(track, {}, {});
+    m_pipelines[int(track)].reset();
+    m_streams[int(track)]->preview()->clear();
 }
 
 void MainWindow::startRecording(const RecordParam &param)
@@ -267,8 +471,11 @@ void MainWindow::startRecording(const RecordParam &param)
 
 void MainWindow::stopRecording(std::function<void()> then)
 {
-    if (!m_client.room())
+    if (!m_client.room()) {
+        if (then)
+            then();
         return;
+    }
     m_recordPanel->setBusy(true);
     m_client.stopRecording(*m_client.room(), [this, then](const QStringList &ids) {
         m_recordPanel->setBusy(false);
@@ -287,26 +494,69 @@ void MainWindow::stopRecording(std::function<void()> then)
 void MainWindow::addResults(const QStringList &fileIds, const QString &note)
 {
     for (const QString &id : fileIds) {
-        auto *item = new QListWidgetItem(note.isEmpty() ? id : QStringLiteral("%1 — %2").arg(id, note), m_results);
-        item->setData(Qt::UserRole, id);
-        m_client.fileInfo(id.toULongLong(), [item, id, note](const FileRecord &r) {
-            QString text = QStringLiteral("%1 · %2 · %3 s · %4 KB")
-                               .arg(id, r.name).arg(r.durationUs / 1e6, 0, 'f', 1).arg(r.sizeBytes / 1024);
-            if (!note.isEmpty())
-                text += QStringLiteral(" — ") + note;
-            item->setText(text);
-            item->setToolTip(r.storagePath);
+        m_results->addPending(id, note);
+        m_client.fileInfo(id.toULongLong(), [this](const FileRecord &r) {
+            m_results->addFile(r);
+            updateResultButtons();
         }, {});
     }
     if (!fileIds.isEmpty()) {
-        m_results->setCurrentRow(m_results->count() - 1);
-        statusBar()->showMessage(tr("Recorded %n file(s)", nullptr, int(fileIds.size())), 6000);
+        m_results->selectRow(m_results->rowCount() - 1);
+        statusBar()->showMessage(tr("Recorded %n file(s): %1", nullptr, int(fileIds.size())).arg(fileIds.join(QStringLiteral(", "))), 8000);
     }
+}
+
+void MainWindow::updateResultButtons()
+{
+    const auto file = m_results->currentFile();
+    const bool local = file && QFileInfo::exists(file->storagePath); // played only from this computer
+    m_copy->setEnabled(file.has_value());
+    m_play->setEnabled(local);
+    m_show->setEnabled(local);
+}
+
+void MainWindow::refreshLibrary(const FileFilter &filter)
+{
+    m_client.listFiles(filter, [this](const QList<FileRecord> &files) { m_library->setFiles(files); },
+                       [this](int code, const QString &m) { showError(code, m); });
+}
+
+void MainWindow::play(const FileRecord &file)
+{
+    if (!QFileInfo::exists(file.storagePath)) {
+        showError(int(ErrorCode::FileNotFound), tr("%1 is on the server, not on this computer").arg(file.id));
+        return;
+    }
+    if (!m_player)
+        m_player = new PlayerWindow(this); // made on first use: the media backend loads then
+    m_player->play(file.storagePath, file.name);
+}
+
+void MainWindow::showInFolder(const FileRecord &file)
+{
+    QDesktopServices::openUrl(QUrl::fromLocalFile(QFileInfo(file.storagePath).absolutePath()));
+}
+
+void MainWindow::saveSettings()
+{
+    m_settings.hostLocally = m_connection->hostLocally();
+    m_settings.serverAddress = m_connection->serverAddress();
+    m_settings.userId = m_connection->userId();
+    m_settings.signature = m_connection->signature();
+    m_settings.relationId = m_room->room().relationId;
+    m_settings.roomId = m_room->room().roomId;
+    m_settings.oneOnOne = m_room->kind() == RoomKind::OneOnOne;
+    m_settings.cameraSource = m_streams[0]->sourceId();
+    m_settings.screenSource = m_streams[1]->sourceId();
+    m_settings.categories = m_recordPanel->categories();
+    m_settings.audioSource = m_settings.audioSource.isEmpty() ? QStringLiteral("auto") : m_settings.audioSource;
+    m_settings.save(m_options.settingsFile);
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
     if (!m_client.isRecording() || m_closing) {
+        saveSettings();
         event->accept();
         return;
     }

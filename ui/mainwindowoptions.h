@@ -1,18 +1,17 @@
 #pragma once
 
-#include "protocol/roominfo.h"
-
 #include <QString>
 
 namespace roomrec {
 
 struct MainWindowOptions {
-    QString dataDir;       // embedded server's recordings and catalogue
-    QString serverAddress; // empty: host on this computer (the default)
-    QString userId;        // empty: from the system user name
+    QString dataDir;       // the embedded server's recordings and catalogue
+    QString settingsFile;  // empty: the platform's settings location (tests use a temp file)
+    QString serverAddress; // command line: connect here instead of what the settings say
+    QString userId;        // command line: overrides the settings
     QString signature;
-    RoomInfo room{1, 1};
-    bool autoStart = true; // host/connect, join and publish as soon as the window opens
+    QString language;      // "zh_CN", "en"; empty: the saved choice, else the system locale
+    bool autoStart = true; // connect (or host), join and publish as soon as the window opens
 };
 
 } // namespace roomrec

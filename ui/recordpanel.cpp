@@ -1,10 +1,13 @@
 #include "recordpanel.h"
 
+#include "tageditor.h"
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDateTime>
 #include <QFormLayout>
 #include <QHBoxLayout>
+#include <QInputDialog>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
@@ -15,51 +18,52 @@ namespace roomrec {
 RecordPanel::RecordPanel(QWidget *parent) : QWidget(parent)
 {
     m_source = new QComboBox(this);
-    m_source->addItem(tr("Camera"), int(RecordParam::Camera));
-    m_source->addItem(tr("Screen share (sub-stream)"), int(RecordParam::SubStream));
-    m_source->setAccessibleName(tr("What to record"));
+    m_source->addItem(QString(), int(RecordParam::Camera));
+    m_source->addItem(QString(), int(RecordParam::SubStream));
     m_fileName = new QLineEdit(this);
-    m_fileName->setAccessibleName(tr("File name"));
-    m_fileName->setToolTip(tr("Name of the recorded file, without suffix. Hour-long parts share it."));
-    m_tags = new QLineEdit(this);
-    m_tags->setPlaceholderText(tr("e.g. math, week 3"));
-    m_tags->setAccessibleName(tr("Tags"));
-    m_tags->setToolTip(tr("Up to 10 tags, separated by commas"));
+    m_fileName->setMaxLength(100);
+    m_tags = new TagEditor(this);
+    m_category = new QComboBox(this);
     m_classId = new QSpinBox(this);
     m_classId->setRange(0, 999999999);
-    m_classId->setAccessibleName(tr("Category (class ID)"));
-    m_transcode = new QCheckBox(tr("Transcode"), this);
-    m_screenshot = new QCheckBox(tr("Screenshots"), this);
-    m_watermark = new QCheckBox(tr("Watermark"), this);
-    m_button = new QPushButton(tr("Record"), this);
-    m_button->setAccessibleName(tr("Start or stop recording"));
-    m_button->setToolTip(tr("Start recording (Ctrl+R)"));
+    m_nameCategory = new QPushButton(this);
+    m_transcode = new QCheckBox(this);
+    m_screenshot = new QCheckBox(this);
+    m_watermark = new QCheckBox(this);
+    m_button = new QPushButton(this);
     m_button->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
     m_button->setMinimumHeight(36);
+    m_button->setIcon(QIcon(QStringLiteral(":/icons/record.svg")));
     m_elapsed = new QLabel(QStringLiteral("00:00:00"), this);
-    m_elapsed->setAccessibleName(tr("Elapsed recording time"));
     QFont mono = m_elapsed->font();
     mono.setStyleHint(QFont::Monospace);
     mono.setPointSizeF(mono.pointSizeF() * 1.4);
     m_elapsed->setFont(mono);
+    m_stats = new QLabel(this);
+    m_stats->setWordWrap(true);
 
+    auto *categoryRow = new QHBoxLayout;
+    categoryRow->addWidget(m_category, 1);
+    categoryRow->addWidget(m_classId);
+    categoryRow->addWidget(m_nameCategory);
     auto *options = new QHBoxLayout;
     options->addWidget(m_transcode);
     options->addWidget(m_screenshot);
     options->addWidget(m_watermark);
     options->addStretch();
-    auto *form = new QFormLayout;
-    form->addRow(tr("Record"), m_source);
-    form->addRow(tr("File name"), m_fileName);
-    form->addRow(tr("Tags"), m_tags);
-    form->addRow(tr("Category"), m_classId);
-    form->addRow(tr("Options"), options);
+    m_form = new QFormLayout;
+    m_form->addRow(QString(), m_source);
+    m_form->addRow(QString(), m_fileName);
+    m_form->addRow(QString(), m_tags);
+    m_form->addRow(QString(), categoryRow);
+    m_form->addRow(QString(), options);
     auto *buttonRow = new QHBoxLayout;
     buttonRow->addWidget(m_button, 1);
     buttonRow->addWidget(m_elapsed);
     auto *layout = new QVBoxLayout(this);
-    layout->addLayout(form);
+    layout->addLayout(m_form);
     layout->addLayout(buttonRow);
+    layout->addWidget(m_stats);
 
     connect(m_button, &QPushButton::clicked, this, [this] {
         if (m_recording)
@@ -67,23 +71,98 @@ RecordPanel::RecordPanel(QWidget *parent) : QWidget(parent)
         else
             emit startRequested(param());
     });
+    connect(m_category, &QComboBox::activated, this, [this](int index) {
+        const QVariant id = m_category->itemData(index);
+        if (id.isValid())
+            m_classId->setValue(int(id.toUInt()));
+    });
+    connect(m_classId, &QSpinBox::valueChanged, this, [this](int value) {
+        const int index = m_category->findData(quint32(value));
+        m_category->setCurrentIndex(index >= 0 ? index : 0);
+    });
+    connect(m_nameCategory, &QPushButton::clicked, this, &RecordPanel::nameCurrentCategory);
     connect(&m_tick, &QTimer::timeout, this, &RecordPanel::updateElapsed);
+    retranslate();
     suggestFileName();
+}
+
+void RecordPanel::retranslate()
+{
+    auto label = [this](int row, const QString &text) {
+        if (auto *item = m_form->itemAt(row, QFormLayout::LabelRole); item && item->widget())
+            static_cast<QLabel *>(item->widget())->setText(text);
+        else
+            m_form->setWidget(row, QFormLayout::LabelRole, new QLabel(text, this));
+    };
+    label(0, tr("Record"));
+    label(1, tr("File name"));
+    label(2, tr("Tags"));
+    label(3, tr("Category"));
+    label(4, tr("Options"));
+    m_source->setItemText(0, tr("Camera"));
+    m_source->setItemText(1, tr("Screen share (sub-stream)"));
+    m_source->setAccessibleName(tr("What to record"));
+    m_fileName->setAccessibleName(tr("File name"));
+    m_fileName->setToolTip(tr("Name of the recorded file, without suffix. Hour-long parts share it."));
+    m_category->setAccessibleName(tr("Named category"));
+    m_classId->setAccessibleName(tr("Category (class ID)"));
+    m_classId->setToolTip(tr("The category's number (class ID) stored with the file"));
+    m_nameCategory->setText(tr("Name…"));
+    m_nameCategory->setToolTip(tr("Give this class ID a name you can pick next time"));
+    m_transcode->setText(tr("Transcode"));
+    m_transcode->setToolTip(tr("Ask the server for extra renditions"));
+    m_screenshot->setText(tr("Screenshots"));
+    m_screenshot->setToolTip(tr("Ask the server for a cover image and thumbnails"));
+    m_watermark->setText(tr("Watermark"));
+    m_watermark->setToolTip(tr("Ask the server to add a watermark"));
+    m_button->setAccessibleName(tr("Start or stop recording"));
+    m_elapsed->setAccessibleName(tr("Elapsed recording time"));
+    m_stats->setAccessibleName(tr("Live statistics"));
+    m_tags->retranslate();
+    setCategories(m_categories);
+    setRecording(m_recording);
 }
 
 void RecordPanel::suggestFileName()
 {
-    m_fileName->setText(tr("recording") + QDateTime::currentDateTime().toString(QStringLiteral("-yyyyMMdd-HHmmss")));
+    m_fileName->setText(QStringLiteral("recording") + QDateTime::currentDateTime().toString(QStringLiteral("-yyyyMMdd-HHmmss")));
+}
+
+void RecordPanel::setCategories(const Categories &categories)
+{
+    m_categories = categories;
+    const quint32 current = quint32(m_classId->value());
+    m_category->clear();
+    m_category->addItem(tr("(no name)"));
+    for (const auto &[name, id] : categories)
+        m_category->addItem(QStringLiteral("%1 (%2)").arg(name).arg(id), id);
+    const int index = m_category->findData(current);
+    m_category->setCurrentIndex(index >= 0 ? index : 0);
+}
+
+void RecordPanel::nameCurrentCategory()
+{
+    bool ok = false;
+    const QString name = QInputDialog::getText(this, tr("Name category"),
+                                               tr("Name for class ID %1:").arg(m_classId->value()), QLineEdit::Normal, {}, &ok)
+                             .trimmed();
+    if (!ok || name.isEmpty())
+        return;
+    Categories updated;
+    for (const auto &entry : std::as_const(m_categories)) {
+        if (entry.second != quint32(m_classId->value()))
+            updated << entry;
+    }
+    updated << qMakePair(name, quint32(m_classId->value()));
+    setCategories(updated);
+    emit categoriesEdited(updated);
 }
 
 RecordParam RecordPanel::param() const
 {
     RecordParam p;
     p.fileName = m_fileName->text();
-    for (const QString &tag : m_tags->text().split(QLatin1Char(','), Qt::SkipEmptyParts)) {
-        if (!tag.trimmed().isEmpty())
-            p.tags << tag.trimmed();
-    }
+    p.tags = m_tags->tags();
     p.classId = quint32(m_classId->value());
     p.transcode = m_transcode->isChecked();
     p.screenshot = m_screenshot->isChecked();
@@ -96,17 +175,16 @@ void RecordPanel::setRecording(bool recording)
 {
     m_recording = recording;
     m_button->setText(recording ? tr("Stop") : tr("Record"));
+    m_button->setIcon(QIcon(recording ? QStringLiteral(":/icons/stop.svg") : QStringLiteral(":/icons/record.svg")));
     m_button->setToolTip(recording ? tr("Stop recording (Ctrl+R)") : tr("Start recording (Ctrl+R)"));
     m_button->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
-    for (QWidget *w : {static_cast<QWidget *>(m_source), static_cast<QWidget *>(m_fileName),
-                       static_cast<QWidget *>(m_tags), static_cast<QWidget *>(m_classId),
-                       static_cast<QWidget *>(m_transcode), static_cast<QWidget *>(m_screenshot),
-                       static_cast<QWidget *>(m_watermark)})
+    for (QWidget *w : std::initializer_list<QWidget *>{m_source, m_fileName, m_tags, m_category, m_classId,
+                                                       m_nameCategory, m_transcode, m_screenshot, m_watermark})
         w->setEnabled(!recording);
-    if (recording) {
+    if (recording && !m_tick.isActive()) {
         m_since.start();
         m_tick.start(500);
-    } else {
+    } else if (!recording) {
         m_tick.stop();
     }
     updateElapsed();
@@ -115,6 +193,11 @@ void RecordPanel::setRecording(bool recording)
 void RecordPanel::setBusy(bool busy)
 {
     m_button->setEnabled(!busy);
+}
+
+void RecordPanel::setStats(const QString &text)
+{
+    m_stats->setText(text);
 }
 
 void RecordPanel::updateElapsed()

@@ -3,6 +3,7 @@
 #include "protocol/recordparam.h"
 
 #include <QElapsedTimer>
+#include <QPair>
 #include <QTimer>
 #include <QWidget>
 
@@ -12,14 +13,20 @@ class QLabel;
 class QLineEdit;
 class QPushButton;
 class QSpinBox;
+class QFormLayout;
 
 namespace roomrec {
 
+class TagEditor;
+
 // What to record and the Record/Stop button: record data type, file name (defaults to the
-// date and time), tags, category (class ID), transcode/screenshot/watermark, elapsed time.
+// date and time), tags, category (class ID, with names the user keeps), transcode /
+// screenshot / watermark, elapsed time and live stats.
 class RecordPanel : public QWidget {
     Q_OBJECT
 public:
+    using Categories = QList<QPair<QString, quint32>>;
+
     explicit RecordPanel(QWidget *parent = nullptr);
 
     RecordParam param() const;
@@ -27,31 +34,43 @@ public:
     void setBusy(bool busy); // a request is in flight: the button waits
     bool isRecording() const { return m_recording; }
     void suggestFileName();
+    void setCategories(const Categories &categories);
+    Categories categories() const { return m_categories; }
+    void setStats(const QString &text);
+    void retranslate();
 
     QPushButton *recordButton() const { return m_button; }
     QLineEdit *fileNameEdit() const { return m_fileName; }
-    QLineEdit *tagsEdit() const { return m_tags; }
+    TagEditor *tagEditor() const { return m_tags; }
     QSpinBox *classIdBox() const { return m_classId; }
+    QComboBox *categoryBox() const { return m_category; }
     QComboBox *sourceBox() const { return m_source; }
 
 signals:
     void startRequested(const roomrec::RecordParam &param);
     void stopRequested();
+    void categoriesEdited(const roomrec::RecordPanel::Categories &categories);
 
 private:
     void updateElapsed();
+    void nameCurrentCategory();
 
+    QFormLayout *m_form;
     QComboBox *m_source;
     QLineEdit *m_fileName;
-    QLineEdit *m_tags;
+    TagEditor *m_tags;
+    QComboBox *m_category;
     QSpinBox *m_classId;
+    QPushButton *m_nameCategory;
     QCheckBox *m_transcode;
     QCheckBox *m_screenshot;
     QCheckBox *m_watermark;
     QPushButton *m_button;
     QLabel *m_elapsed;
+    QLabel *m_stats;
     QTimer m_tick;
     QElapsedTimer m_since;
+    Categories m_categories;
     bool m_recording = false;
 };
 

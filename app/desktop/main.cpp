@@ -27,13 +27,17 @@ int main(int argc, char *argv[])
     const QCommandLineOption screenshot(QStringLiteral("screenshot"), QStringLiteral("Save a picture of the window to FILE after a few seconds, then quit."), QStringLiteral("FILE"));
     const QCommandLineOption screenshotDelay(QStringLiteral("screenshot-delay-ms"), QStringLiteral("Delay before --screenshot (default 3000)."), QStringLiteral("MS"), QStringLiteral("3000"));
     const QCommandLineOption screenshotState(QStringLiteral("screenshot-state"), QStringLiteral("State to show in --screenshot: hosting, recording or stopped."), QStringLiteral("STATE"), QStringLiteral("hosting"));
-    parser.addOptions({server, user, signature, data, screenshot, screenshotDelay, screenshotState});
+    const QCommandLineOption language(QStringLiteral("lang"), QStringLiteral("Interface language: en or zh_CN (default: as saved, else the system's)."), QStringLiteral("LANG"));
+    const QCommandLineOption settings(QStringLiteral("settings"), QStringLiteral("Settings file to use (default: the usual place)."), QStringLiteral("FILE"));
+    parser.addOptions({server, user, signature, data, language, settings, screenshot, screenshotDelay, screenshotState});
     parser.process(app);
 
     MainWindowOptions options;
     options.serverAddress = parser.value(server);
     options.userId = parser.value(user);
     options.signature = parser.value(signature);
+    options.language = parser.value(language);
+    options.settingsFile = parser.value(settings);
     options.dataDir = parser.isSet(data) ? parser.value(data)
                                          : QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
     MainWindow window(options);

@@ -14,11 +14,6 @@
 namespace roomrec {
 
 namespace {
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("PublishedStream", text);
-}
-
 Result<std::unique_ptr<VideoSource>> cameraSource(const MediaClock &clock, const QString &choice,
                                                   const VideoEncoderSettings &encoder)
 {
@@ -30,10 +25,10 @@ Result<std::unique_ptr<VideoSource>> cameraSource(const MediaClock &clock, const
             }
         }
         if (choice != QLatin1String("auto"))
-            return makeError(ErrorCode::SourceUnavailable, tr("no camera '%1'").arg(choice));
+            return makeError(ErrorCode::SourceUnavailable, QCoreApplication::translate("PublishedStream", "no camera '%1'").arg(choice));
     }
     return std::unique_ptr<VideoSource>(std::make_unique<TestPatternSource>(
-        clock, encoder.size, encoder.frameRate, choice == QLatin1String("auto") ? tr("Test pattern (no camera)") : tr("Test pattern")));
+        clock, encoder.size, encoder.frameRate, choice == QLatin1String("auto") ? QCoreApplication::translate("PublishedStream", "Test pattern (no camera)") : QCoreApplication::translate("PublishedStream", "Test pattern")));
 }
 
 Result<std::unique_ptr<VideoSource>> screenSource(const MediaClock &clock, const QString &choice,
@@ -52,12 +47,12 @@ Result<std::unique_ptr<VideoSource>> screenSource(const MediaClock &clock, const
         if (ScreenGrabSource::isAvailable())
             return std::unique_ptr<VideoSource>(std::make_unique<ScreenGrabSource>(clock, QGuiApplication::primaryScreen(), region, encoder.frameRate));
         if (!any)
-            return makeError(ErrorCode::SourceUnavailable, tr("no screen to grab"));
+            return makeError(ErrorCode::SourceUnavailable, QCoreApplication::translate("PublishedStream", "no screen to grab"));
     }
     if (!any && choice != QLatin1String("testpattern"))
-        return makeError(ErrorCode::SourceUnavailable, tr("unknown screen source '%1'").arg(choice));
+        return makeError(ErrorCode::SourceUnavailable, QCoreApplication::translate("PublishedStream", "unknown screen source '%1'").arg(choice));
     return std::unique_ptr<VideoSource>(std::make_unique<TestPatternSource>(
-        clock, encoder.size, encoder.frameRate, any ? tr("Test pattern (no screen capture)") : tr("Test pattern")));
+        clock, encoder.size, encoder.frameRate, any ? QCoreApplication::translate("PublishedStream", "Test pattern (no screen capture)") : QCoreApplication::translate("PublishedStream", "Test pattern")));
 }
 
 Result<std::unique_ptr<AudioSource>> audioSource(const MediaClock &clock, const QString &choice)
@@ -70,7 +65,7 @@ Result<std::unique_ptr<AudioSource>> audioSource(const MediaClock &clock, const 
                 return std::unique_ptr<AudioSource>(std::make_unique<MicrophoneSource>(clock, device));
         }
         if (choice != QLatin1String("auto"))
-            return makeError(ErrorCode::SourceUnavailable, tr("no microphone '%1'").arg(choice));
+            return makeError(ErrorCode::SourceUnavailable, QCoreApplication::translate("PublishedStream", "no microphone '%1'").arg(choice));
     }
     return std::unique_ptr<AudioSource>(std::make_unique<TestToneSource>(clock));
 }
@@ -100,11 +95,11 @@ QList<SourceChoice> PublishedStream::videoChoices(Track track)
             choices << SourceChoice{QString::fromUtf8(device.id()), device.description(), false};
     } else {
         if (DeviceScreenSource::isAvailable() && (!qEnvironmentVariableIsEmpty("DISPLAY") || DeviceScreenSource::grabberName() != QLatin1String("x11grab")))
-            choices << SourceChoice{QStringLiteral("screen"), tr("Screen (%1)").arg(DeviceScreenSource::grabberName()), false};
+            choices << SourceChoice{QStringLiteral("screen"), QCoreApplication::translate("PublishedStream", "Screen (%1)").arg(DeviceScreenSource::grabberName()), false};
         if (ScreenGrabSource::isAvailable())
-            choices << SourceChoice{QStringLiteral("qscreen"), tr("Screen (Qt screen grab)"), false};
+            choices << SourceChoice{QStringLiteral("qscreen"), QCoreApplication::translate("PublishedStream", "Screen (Qt screen grab)"), false};
     }
-    choices << SourceChoice{QStringLiteral("testpattern"), tr("Test pattern"), true};
+    choices << SourceChoice{QStringLiteral("testpattern"), QCoreApplication::translate("PublishedStream", "Test pattern"), true};
     return choices;
 }
 
@@ -113,8 +108,8 @@ QList<SourceChoice> PublishedStream::audioChoices()
     QList<SourceChoice> choices;
     for (const QAudioDevice &device : MicrophoneSource::devices())
         choices << SourceChoice{QString::fromUtf8(device.id()), device.description(), false};
-    choices << SourceChoice{QStringLiteral("testtone"), tr("Test tone"), true};
-    choices << SourceChoice{QStringLiteral("none"), tr("No audio"), false};
+    choices << SourceChoice{QStringLiteral("testtone"), QCoreApplication::translate("PublishedStream", "Test tone"), true};
+    choices << SourceChoice{QStringLiteral("none"), QCoreApplication::translate("PublishedStream", "No audio"), false};
     return choices;
 }
 

@@ -4,12 +4,24 @@
 #include "recording/mp4probe.h"
 #include "recording/mp4repair.h"
 
+#include <QDirIterator>
 #include <QFileInfo>
 
 namespace roomrec {
 
-Result<QList<FileRecord>> CrashRecovery::recover(Catalog &catalog)
+Result<QList<FileRecord>> CrashRecovery::recover(Catalog &catalog, const QString &recordingsDir)
 {
+    // An interrupted finalization: the original is still there (drop the copy), or, on
+    // Windows only, the copy is complete and the original already gone (put it back).
+    QDirIterator it(recordingsDir, {QStringLiteral("*.finalizing")}, QDir::Files, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        const QString tmp = it.next();
+        const QString original = tmp.chopped(int(QStringLiteral(".finalizing").size()));
+        if (QFile::exists(original))
+            QFile::remove(tmp);
+        else
+            QFile::rename(tmp, original);
+    }
     auto unfinished = catalog.inState(FileRecord::State::Recording);
     if (!unfinished)
         return unfinished.error();

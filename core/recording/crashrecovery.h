@@ -10,7 +10,8 @@ namespace roomrec {
 // same file ID. Files that cannot be read are marked "failed" and kept for inspection.
 class CrashRecovery {
 public:
-    static Result<QList<FileRecord>> recover(Catalog &catalog);
+    // recordingsDir: where finalization may have left NAME.finalizing files behind.
+    static Result<QList<FileRecord>> recover(Catalog &catalog, const QString &recordingsDir);
 };
 
 } // namespace roomrec

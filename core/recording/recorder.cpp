@@ -12,8 +12,10 @@ namespace {
 constexpr qint64 kLateAudioWindowUs = 1'000'000;
 } // namespace
 
-Recorder::Recorder(Catalog &catalog, IdGenerator &ids, RecorderConfig config, RecordingRequest request, QObject *parent)
-    : QObject(parent), m_catalog(catalog), m_ids(ids), m_config(std::move(config)), m_request(std::move(request))
+Recorder::Recorder(Catalog &catalog, IdGenerator &ids, RecorderConfig config, RecordingRequest request,
+                   Mp4Finalizer *finalizer, QObject *parent)
+    : QObject(parent), m_catalog(catalog), m_ids(ids), m_finalizer(finalizer), m_config(std::move(config)),
+      m_request(std::move(request))
 {
     connect(&m_watchdog, &QTimer::timeout, this, &Recorder::checkIdle);
 }
@@ -74,16 +76,22 @@ Status Recorder::openSegment(qint64 mediaStartUs)
     return success();
 }
 
+Status Recorder::closeSegment(std::unique_ptr<Segment> &segment, const QString &reason)
+{
+    if (!segment)
+        return success();
+    Status s = segment->close(reason);
+    m_bytesClosed += segment->bytesWritten();
+    m_closedIds << segment->id();
+    if (s && m_finalizer && segment->record().state == FileRecord::State::Complete)
+        m_finalizer->enqueue(segment->id(), segment->record().storagePath);
+    segment.reset();
+    return s;
+}
+
 void Recorder::closePrevious()
 {
-    if (!m_previous)
-        return;
-    const quint64 id = m_previous->id();
-    Status s = m_previous->close(QStringLiteral("segment"));
-    m_bytesClosed += m_previous->bytesWritten();
-    m_previous.reset();
-    m_closedIds << id;
-    if (!s)
+    if (Status s = closeSegment(m_previous, QStringLiteral("segment")); !s)
         fail(s.error());
 }
 
@@ -172,16 +180,9 @@ void Recorder::restartStream(const VideoParams &video, const std::optional<Audio
     if (m_finished)
         return;
     closePrevious();
-    if (m_current) {
-        const quint64 id = m_current->id();
-        Status s = m_current->close(QStringLiteral("republish"));
-        m_bytesClosed += m_current->bytesWritten();
-        m_current.reset();
-        m_closedIds << id;
-        if (!s) {
-            fail(s.error());
-            return;
-        }
+    if (Status s = closeSegment(m_current, QStringLiteral("republish")); !s) {
+        fail(s.error());
+        return;
     }
     m_request.video = video;
     if (m_request.audio)
@@ -209,19 +210,9 @@ QStringList Recorder::stop(const QString &reason)
         return fileIds();
     m_watchdog.stop();
     Error error;
-    if (m_previous) {
-        const quint64 id = m_previous->id();
-        if (Status s = m_previous->close(reason); !s)
+    for (std::unique_ptr<Segment> *segment : {&m_previous, &m_current}) {
+        if (Status s = closeSegment(*segment, reason); !s)
             error = s.error();
-        m_previous.reset();
-        m_closedIds << id;
-    }
-    if (m_current) {
-        const quint64 id = m_current->id();
-        if (Status s = m_current->close(reason); !s)
-            error = s.error();
-        m_current.reset();
-        m_closedIds << id;
     }
     m_finished = true;
     if (reason == QLatin1String("quota") && error.code == 0)
@@ -240,14 +231,8 @@ void Recorder::fail(const Error &error)
         return;
     m_watchdog.stop();
     // Close what can be closed; the files keep every complete fragment.
-    for (std::unique_ptr<Segment> *segment : {&m_previous, &m_current}) {
-        if (*segment) {
-            const quint64 id = (*segment)->id();
-            (void)(*segment)->close(QStringLiteral("error"));
-            segment->reset();
-            m_closedIds << id;
-        }
-    }
+    for (std::unique_ptr<Segment> *segment : {&m_previous, &m_current})
+        (void)closeSegment(*segment, QStringLiteral("error"));
     m_finished = true;
     emit finished(fileIds(), QStringLiteral("error"), error.code, error.message);
 }

@@ -2,6 +2,7 @@
 
 #include "common/idgenerator.h"
 #include "library/catalog.h"
+#include "recording/mp4finalizer.h"
 #include "recording/recorderconfig.h"
 #include "recording/recordingrequest.h"
 #include "recording/segment.h"
@@ -24,8 +25,9 @@ namespace roomrec {
 class Recorder : public QObject {
     Q_OBJECT
 public:
+    // finalizer may be null (files then stay fragmented MP4, which still play).
     Recorder(Catalog &catalog, IdGenerator &ids, RecorderConfig config, RecordingRequest request,
-             QObject *parent = nullptr);
+             Mp4Finalizer *finalizer = nullptr, QObject *parent = nullptr);
     ~Recorder() override;
 
     Status begin();
@@ -49,6 +51,8 @@ signals:
 
 private:
     Status openSegment(qint64 mediaStartUs);
+    // Closes and forgets the segment; its ID joins the closed list; finalizes it if clean.
+    Status closeSegment(std::unique_ptr<Segment> &segment, const QString &reason);
     void closePrevious();
     void fail(const Error &error);
     void checkIdle();
@@ -56,6 +60,7 @@ private:
 
     Catalog &m_catalog;
     IdGenerator &m_ids;
+    Mp4Finalizer *m_finalizer;
     RecorderConfig m_config;
     RecordingRequest m_request;
     std::unique_ptr<Segment> m_current;

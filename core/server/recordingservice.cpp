@@ -37,7 +37,7 @@ Result<quint64> RecordingService::start(const QString &userId, quint64 sourceId,
     }
     RecordingRequest request{m_ids.next(), userId, room, param, video,
                              param.recordDataType == RecordParam::Camera ? audio : std::nullopt};
-    auto *recorder = new Recorder(m_catalog, m_ids, config, request, this);
+    auto *recorder = new Recorder(m_catalog, m_ids, config, request, &m_finalizer, this);
     connect(recorder, &Recorder::keyFrameNeeded, this, [this, userId](Track track) { emit keyFrameNeeded(userId, track); });
     connect(recorder, &Recorder::finished, this,
             [this, userId, recorder](const QStringList &ids, const QString &reason, int code, const QString &message) {

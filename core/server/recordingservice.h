@@ -42,6 +42,8 @@ public:
     bool isRecording(const QString &userId) const { return m_recorders.contains(userId); }
     bool roomHasRecording(const RoomInfo &room) const;
     void stopAll(const QString &reason);
+    // Waits until every closed file is finalized and catalogued (shutdown, tests).
+    void waitForFinalizedFiles() { m_finalizer.waitForAll(); }
 
 signals:
     void keyFrameNeeded(const QString &userId, roomrec::Track track);
@@ -52,6 +54,7 @@ private:
                     int code, const QString &message);
 
     Catalog &m_catalog;
+    Mp4Finalizer m_finalizer{m_catalog};
     IdGenerator &m_ids;
     const ServerConfig &m_config;
     QHash<QString, Recorder *> m_recorders; // by user: one channel each

@@ -47,7 +47,7 @@ Status RoomServer::start()
         return makeError(ErrorCode::StorageWriteFailed, QStringLiteral("cannot create data folder '%1'").arg(m_config.dataDir));
     if (Status s = m_catalog.open(QDir(m_config.dataDir).absoluteFilePath(QStringLiteral("catalog.sqlite"))); !s)
         return s;
-    auto recovered = CrashRecovery::recover(m_catalog);
+    auto recovered = CrashRecovery::recover(m_catalog, QDir(m_config.dataDir).absoluteFilePath(QStringLiteral("recordings")));
     if (!recovered)
         return recovered.error();
     m_recovered = recovered.value();
@@ -94,8 +94,10 @@ void RoomServer::shutdown()
         return;
     m_shuttingDown = true;
     m_tcp.close();
-    if (m_recording)
+    if (m_recording) {
         m_recording->stopAll(QStringLiteral("shutdown"));
+        m_recording->waitForFinalizedFiles();
+    }
     const QList<ClientSession *> sessions = m_sessions;
     for (ClientSession *s : sessions)
         s->close();

@@ -31,6 +31,8 @@ public:
     const ServerConfig &config() const { return m_config; }
     Catalog &catalog() { return m_catalog; }
     const QList<FileRecord> &recoveredAtStart() const { return m_recovered; }
+    // Finished files are rewritten with a full index in the background; wait for that.
+    void waitForFinalizedFiles() { if (m_recording) m_recording->waitForFinalizedFiles(); }
 
 signals:
     void recordingEnded(const QString &userId, const roomrec::RecordingOutcome &outcome);

@@ -1,14 +1,30 @@
 // The real main window on the offscreen platform, driven through its widgets.
+#include "syncclient.h"
+
+#include "ui/connectionpanel.h"
+#include "ui/filelistwidget.h"
+#include "ui/librarypanel.h"
 #include "ui/mainwindow.h"
+#include "ui/playerwindow.h"
 #include "ui/recordpanel.h"
+#include "ui/roompanel.h"
+#include "ui/streampanel.h"
+#include "ui/tageditor.h"
 #include "ui/videopreview.h"
 
 #include "library/catalog.h"
 #include "protocol/errorcode.h"
 
+#include <QComboBox>
+#include <QLabel>
+#include <QRadioButton>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QMediaPlayer>
+#include <QMessageBox>
 #include <QPushButton>
+#include <QSpinBox>
+#include <QTabWidget>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -18,36 +34,57 @@ class TestMainWindow : public QObject {
     Q_OBJECT
 private slots:
     void hostRecordStopListsTheCataloguedIds();
+    void secondStartShowsItsError();
     void invalidFileNameShowsItsError();
+    void oneOnOneRoomShowsItsError();
+    void switchingLanguageChangesTheTexts();
+    void settingsSurviveARestart();
+    void quittingWhileRecordingAsksThenFinishes();
 
 private:
-    static std::unique_ptr<MainWindow> openWindow(const QString &dataDir);
+    std::unique_ptr<MainWindow> openWindow(const QTemporaryDir &dir, const QString &user = QStringLiteral("teacher"));
+    static void waitInRoom(MainWindow &window);
 };
 
-std::unique_ptr<MainWindow> TestMainWindow::openWindow(const QString &dataDir)
+std::unique_ptr<MainWindow> TestMainWindow::openWindow(const QTemporaryDir &dir, const QString &user)
 {
     MainWindowOptions options;
-    options.dataDir = dataDir;
-    options.userId = QStringLiteral("teacher");
+    options.dataDir = dir.filePath(QStringLiteral("data"));
+    options.settingsFile = dir.filePath(QStringLiteral("settings.ini"));
+    options.userId = user;
+    options.language = QStringLiteral("en");
     auto window = std::make_unique<MainWindow>(options);
     window->show();
     return window;
 }
 
+void TestMainWindow::waitInRoom(MainWindow &window)
+{
+    QTRY_COMPARE_WITH_TIMEOUT(window.client().state(), ClientState::InRoom, 10'000);
+}
+
 void TestMainWindow::hostRecordStopListsTheCataloguedIds()
 {
     QTemporaryDir dir;
-    auto window = openWindow(dir.path());
-    // Hosting needs no set-up: the window joins its own room and previews the test pattern.
-    QTRY_COMPARE_WITH_TIMEOUT(window->client().state(), ClientState::InRoom, 10'000);
-    QTRY_VERIFY_WITH_TIMEOUT(window->cameraPreview()->framesShown() > 5, 10'000);
-    QVERIFY(window->cameraPreview()->caption().contains(QStringLiteral("Test pattern")));
-    QCOMPARE(window->membersList()->count(), 1);
+    auto window = openWindow(dir);
+    // Hosting needs no set-up: the window joins its own room and previews both streams.
+    waitInRoom(*window);
+    QTRY_VERIFY_WITH_TIMEOUT(window->cameraPanel()->preview()->framesShown() > 5, 10'000);
+    QTRY_VERIFY_WITH_TIMEOUT(window->screenPanel()->preview()->framesShown() > 3, 10'000);
+    QVERIFY(window->cameraPanel()->preview()->caption().contains(QStringLiteral("Test pattern")));
+    QTRY_COMPARE(window->roomPanel()->membersList()->count(), 1);
+    QVERIFY(window->connectionPanel()->stateLabel()->text().contains(QStringLiteral("In room 1/1")));
 
     RecordPanel *panel = window->recordPanel();
     panel->fileNameEdit()->clear();
     QTest::keyClicks(panel->fileNameEdit(), QStringLiteral("lesson-one"));
-    QTest::keyClicks(panel->tagsEdit(), QStringLiteral("math, week 3"));
+    QTest::keyClicks(panel->tagEditor()->input(), QStringLiteral("math"));
+    QTest::keyClick(panel->tagEditor()->input(), Qt::Key_Return);
+    QTest::keyClicks(panel->tagEditor()->input(), QStringLiteral("week 3"));
+    QTest::mouseClick(panel->tagEditor()->addButton(), Qt::LeftButton);
+    panel->classIdBox()->selectAll();
+    QTest::keyClicks(panel->classIdBox(), QStringLiteral("42"));
+    QCOMPARE(panel->param().tags, (QStringList{QStringLiteral("math"), QStringLiteral("week 3")}));
     QTest::mouseClick(panel->recordButton(), Qt::LeftButton);
     QTRY_VERIFY_WITH_TIMEOUT(panel->isRecording(), 5000);
     QCOMPARE(panel->recordButton()->text(), QStringLiteral("Stop"));
@@ -55,34 +92,164 @@ void TestMainWindow::hostRecordStopListsTheCataloguedIds()
     QTest::qWait(2000);
     QTest::mouseClick(panel->recordButton(), Qt::LeftButton);
     QTRY_VERIFY_WITH_TIMEOUT(!panel->isRecording(), 5000);
-    QTRY_COMPARE_WITH_TIMEOUT(window->resultsList()->count(), 1, 5000);
-    const QString shownId = window->resultsList()->item(0)->data(Qt::UserRole).toString();
-    QTRY_VERIFY_WITH_TIMEOUT(window->resultsList()->item(0)->text().contains(QStringLiteral("lesson-one")), 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(window->resultsList()->rowCount(), 1, 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(window->resultsList()->currentFile().has_value(), 5000);
+    const FileRecord shown = *window->resultsList()->currentFile();
 
-    // The ID shown is the catalogue's.
+    // The ID shown is the catalogue's, with what was typed.
     Catalog catalog;
-    QVERIFY(catalog.open(dir.filePath(QStringLiteral("catalog.sqlite"))).ok());
+    QVERIFY(catalog.open(dir.filePath(QStringLiteral("data/catalog.sqlite"))).ok());
     auto files = catalog.files({});
     QVERIFY(files.ok());
     QCOMPARE(files->size(), 1);
-    QCOMPARE(QString::number(files->first().id), shownId);
+    QCOMPARE(files->first().id, shown.id);
+    QCOMPARE(window->resultsList()->fileIdAt(0), QString::number(files->first().id));
     QCOMPARE(files->first().name, QStringLiteral("lesson-one"));
     QCOMPARE(files->first().tags, (QStringList{QStringLiteral("math"), QStringLiteral("week 3")}));
+    QCOMPARE(files->first().classId, 42u);
     QCOMPARE(files->first().state, FileRecord::State::Complete);
+
+    // It plays in the in-app player, from this computer.
+    QVERIFY(window->playButton()->isEnabled());
+    QTest::mouseClick(window->playButton(), Qt::LeftButton);
+    QVERIFY(window->player());
+    QMediaPlayer *player = window->player()->player();
+    QTRY_VERIFY_WITH_TIMEOUT(player->mediaStatus() == QMediaPlayer::BufferedMedia || player->mediaStatus() == QMediaPlayer::LoadedMedia
+                                 || player->mediaStatus() == QMediaPlayer::EndOfMedia, 10'000);
+    QVERIFY2(qAbs(player->duration() - shown.durationUs / 1000) < 300,
+             qPrintable(QStringLiteral("player says %1 ms, catalogue %2 ms").arg(player->duration()).arg(shown.durationUs / 1000)));
+    QCOMPARE(window->player()->player()->error(), QMediaPlayer::NoError);
+
+    // The library tab lists it and filters by tag.
+    window->tabs()->setCurrentIndex(1);
+    QTRY_COMPARE_WITH_TIMEOUT(window->libraryPanel()->list()->rowCount(), 1, 5000);
+    QTest::keyClicks(window->libraryPanel()->tagFilter(), QStringLiteral("physics"));
+    QTest::mouseClick(window->libraryPanel()->refreshButton(), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(window->libraryPanel()->list()->rowCount(), 0, 5000);
+}
+
+void TestMainWindow::secondStartShowsItsError()
+{
+    QTemporaryDir dir;
+    auto window = openWindow(dir);
+    waitInRoom(*window);
+    // The same user already records from elsewhere (a second device): one channel per user.
+    SyncClient elsewhere;
+    QVERIFY(elsewhere.connect(window->hostedPort(), QStringLiteral("teacher")).ok());
+    QVERIFY(elsewhere.joinRoom(RoomInfo{1, 1}).ok());
+    QVERIFY(elsewhere.publish(Track::CameraVideo).ok());
+    QVERIFY(elsewhere.startRecording(RoomInfo{1, 1}, SyncClient::param(QStringLiteral("first"))).ok());
+    QTest::mouseClick(window->recordPanel()->recordButton(), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(window->statusText().contains(QString::number(int(ErrorCode::RecordingAlreadyRunning))), 5000);
+    QVERIFY(window->statusText().contains(QStringLiteral("stop the running one first")));
+    QVERIFY(!window->recordPanel()->isRecording());
+    QVERIFY(window->recordPanel()->recordButton()->isEnabled());
 }
 
 void TestMainWindow::invalidFileNameShowsItsError()
 {
     QTemporaryDir dir;
-    auto window = openWindow(dir.path());
-    QTRY_COMPARE_WITH_TIMEOUT(window->client().state(), ClientState::InRoom, 10'000);
+    auto window = openWindow(dir);
+    waitInRoom(*window);
     RecordPanel *panel = window->recordPanel();
     panel->fileNameEdit()->clear();
     QTest::keyClicks(panel->fileNameEdit(), QStringLiteral("bad/name"));
     QTest::mouseClick(panel->recordButton(), Qt::LeftButton);
     QTRY_VERIFY_WITH_TIMEOUT(window->statusText().contains(QString::number(int(ErrorCode::InvalidFileName))), 5000);
+    QVERIFY(window->statusText().contains(QStringLiteral("Use up to 100 characters"))); // what to do next
     QVERIFY(!panel->isRecording());
     QVERIFY(panel->recordButton()->isEnabled());
+}
+
+void TestMainWindow::oneOnOneRoomShowsItsError()
+{
+    QTemporaryDir dir;
+    auto window = openWindow(dir);
+    waitInRoom(*window);
+    RoomPanel *room = window->roomPanel();
+    room->kindBox()->setCurrentIndex(room->kindBox()->findData(int(RoomKind::OneOnOne)));
+    room->setRoom(RoomInfo{1, 2}, RoomKind::OneOnOne);
+    QTest::mouseClick(room->joinButton(), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(window->client().room() && window->client().room()->roomId == 2, 5000);
+    QTest::mouseClick(window->recordPanel()->recordButton(), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(window->statusText().contains(QString::number(int(ErrorCode::OneOnOneRoomNotSupported))), 5000);
+}
+
+void TestMainWindow::switchingLanguageChangesTheTexts()
+{
+    QTemporaryDir dir;
+    auto window = openWindow(dir);
+    QCOMPARE(window->recordPanel()->recordButton()->text(), QStringLiteral("Record"));
+    QCOMPARE(window->tabs()->tabText(1), QStringLiteral("Library"));
+    QVERIFY(window->setLanguage(QStringLiteral("zh_CN")));
+    QTRY_VERIFY(window->recordPanel()->recordButton()->text() != QStringLiteral("Record"));
+    QCOMPARE(window->recordPanel()->recordButton()->text(), QStringLiteral("录制"));
+    QVERIFY(window->tabs()->tabText(1) != QStringLiteral("Library"));
+    QVERIFY(window->connectionPanel()->hostButton()->text() != QStringLiteral("Host on this computer"));
+    QVERIFY(window->setLanguage(QStringLiteral("en")));
+    QTRY_COMPARE(window->recordPanel()->recordButton()->text(), QStringLiteral("Record"));
+}
+
+void TestMainWindow::settingsSurviveARestart()
+{
+    QTemporaryDir dir;
+    {
+        MainWindowOptions options;
+        options.dataDir = dir.filePath(QStringLiteral("data"));
+        options.settingsFile = dir.filePath(QStringLiteral("settings.ini"));
+        options.autoStart = false;
+        options.language = QStringLiteral("en");
+        MainWindow window(options);
+        window.show();
+        window.roomPanel()->setRoom(RoomInfo{15000, 9}, RoomKind::MultiParty);
+        window.connectionPanel()->remoteButton()->setChecked(true);
+        window.connectionPanel()->addressEdit()->setText(QStringLiteral("10.0.0.5:7707"));
+        window.connectionPanel()->userEdit()->setText(QStringLiteral("ms-chen"));
+        window.cameraPanel()->setSourceId(QStringLiteral("testpattern"));
+        window.recordPanel()->setCategories({{QStringLiteral("Physics"), 12}});
+        window.close();
+    }
+    MainWindowOptions options;
+    options.dataDir = dir.filePath(QStringLiteral("data"));
+    options.settingsFile = dir.filePath(QStringLiteral("settings.ini"));
+    options.autoStart = false;
+    MainWindow window(options);
+    QCOMPARE(window.roomPanel()->room().relationId, 15000u);
+    QCOMPARE(window.roomPanel()->room().roomId, 9u);
+    QVERIFY(!window.connectionPanel()->hostLocally());
+    QCOMPARE(window.connectionPanel()->serverAddress(), QStringLiteral("10.0.0.5:7707"));
+    QCOMPARE(window.connectionPanel()->userId(), QStringLiteral("ms-chen"));
+    QCOMPARE(window.cameraPanel()->sourceId(), QStringLiteral("testpattern"));
+    QCOMPARE(window.recordPanel()->categories().size(), 1);
+    QCOMPARE(window.recordPanel()->categories().first().first, QStringLiteral("Physics"));
+    QVERIFY(window.recordPanel()->categoryBox()->count() >= 2);
+}
+
+void TestMainWindow::quittingWhileRecordingAsksThenFinishes()
+{
+    QTemporaryDir dir;
+    auto window = openWindow(dir);
+    waitInRoom(*window);
+    QTest::mouseClick(window->recordPanel()->recordButton(), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(window->recordPanel()->isRecording(), 5000);
+    QTest::qWait(1000);
+    bool asked = false;
+    QTimer::singleShot(300, this, [&asked] {
+        auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
+        if (!box)
+            return;
+        asked = true;
+        box->button(QMessageBox::Yes)->click();
+    });
+    window->close();
+    QVERIFY(asked);
+    QTRY_VERIFY_WITH_TIMEOUT(!window->isVisible(), 5000);
+    QVERIFY(!window->client().isRecording());
+    Catalog catalog;
+    QVERIFY(catalog.open(dir.filePath(QStringLiteral("data/catalog.sqlite"))).ok());
+    auto files = catalog.files({});
+    QCOMPARE(files->size(), 1);
+    QCOMPARE(files->first().state, FileRecord::State::Complete);
 }
 
 QTEST_MAIN(TestMainWindow)

@@ -95,7 +95,10 @@ void TestCli::recordPrintsFileIdsAndFilesShowsThem()
     QCOMPARE(file.value(QStringLiteral("classId")).toInt(), 7);
     QVERIFY(qAbs(file.value(QStringLiteral("durationSeconds")).toDouble() - 3.0) <= 0.5);
     const QString path = file.value(QStringLiteral("path")).toString();
-    QCOMPARE(file.value(QStringLiteral("sizeBytes")).toInteger(), QFileInfo(path).size());
+    // The size is updated once the file is finalized (a moment after the stop).
+    QTRY_COMPARE_WITH_TIMEOUT(QJsonDocument::fromJson(cli({QStringLiteral("files"), QStringLiteral("show"), m_firstId, QStringLiteral("--server"), address()}).out)
+                                  .object().value(QStringLiteral("sizeBytes")).toInteger(),
+                              QFileInfo(path).size(), 10'000);
 
     const QString ffprobe = QStandardPaths::findExecutable(QStringLiteral("ffprobe"));
     if (ffprobe.isEmpty())

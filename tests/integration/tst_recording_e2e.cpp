@@ -72,6 +72,7 @@ void TestRecordingE2E::threeSecondRecordingIsComplete()
     QVERIFY(ids.ok());
     QCOMPARE(ids->size(), 1);
     const qint64 sent = alice.client().recordedFramesSent();
+    server->waitForFinalizedFiles(); // rewritten with a full index in the background
 
     auto record = alice.fileInfo(ids->first().toULongLong());
     QVERIFY(record.ok());
@@ -96,6 +97,12 @@ void TestRecordingE2E::threeSecondRecordingIsComplete()
     QCOMPARE(mp4.decodeErrors, 0);
     QVERIFY(mp4.audioFramesDecoded > 100);
     QCOMPARE(record->sizeBytes, QFileInfo(record->storagePath).size());
+    // Finalized: a regular MP4 with its index (moov) before the media, not fragments.
+    QFile file(record->storagePath);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QByteArray head = file.read(4096);
+    QVERIFY(head.indexOf("moov") >= 0 && (head.indexOf("mdat") < 0 || head.indexOf("moov") < head.indexOf("mdat")));
+    QVERIFY(!head.contains("mvex")); // no movie-extends box: not fragmented any more
 
     // An independent decoder: ffprobe counts the frames and reports no error.
     const QString ffprobe = QStandardPaths::findExecutable(QStringLiteral("ffprobe"));

@@ -1,0 +1,92 @@
+#include "roompanel.h"
+
+#include <QComboBox>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QListWidget>
+#include <QPushButton>
+#include <QSpinBox>
+
+namespace roomrec {
+
+RoomPanel::RoomPanel(QWidget *parent) : QWidget(parent)
+{
+    m_relation = new QSpinBox(this);
+    m_relation->setRange(0, 999999999);
+    m_roomId = new QSpinBox(this);
+    m_roomId->setRange(0, 999999999);
+    m_kind = new QComboBox(this);
+    m_kind->addItem(QString(), int(RoomKind::MultiParty));
+    m_kind->addItem(QString(), int(RoomKind::OneOnOne));
+    m_join = new QPushButton(this);
+    m_leave = new QPushButton(this);
+    m_leave->setEnabled(false);
+    m_members = new QListWidget(this);
+    m_members->setMaximumHeight(140);
+    for (QLabel *&label : m_labels)
+        label = new QLabel(this);
+    auto *buttons = new QHBoxLayout;
+    buttons->addWidget(m_join);
+    buttons->addWidget(m_leave);
+    auto *form = new QFormLayout(this);
+    form->addRow(m_labels[0], m_relation);
+    form->addRow(m_labels[1], m_roomId);
+    form->addRow(m_labels[2], m_kind);
+    form->addRow(QString(), buttons);
+    form->addRow(m_labels[3], m_members);
+    connect(m_join, &QPushButton::clicked, this, &RoomPanel::joinRequested);
+    connect(m_leave, &QPushButton::clicked, this, &RoomPanel::leaveRequested);
+    retranslate();
+}
+
+void RoomPanel::retranslate()
+{
+    m_labels[0]->setText(tr("Group ID"));
+    m_labels[1]->setText(tr("Room ID"));
+    m_labels[2]->setText(tr("Kind"));
+    m_labels[3]->setText(tr("Members"));
+    m_relation->setAccessibleName(tr("Group ID"));
+    m_relation->setToolTip(tr("The group (relation) ID the room belongs to"));
+    m_roomId->setAccessibleName(tr("Room ID"));
+    m_kind->setItemText(0, tr("Multi-party room"));
+    m_kind->setItemText(1, tr("One-on-one call (cannot be recorded)"));
+    m_kind->setAccessibleName(tr("Room kind"));
+    m_join->setText(tr("Join"));
+    m_join->setToolTip(tr("Join this room, creating it if nobody is in it"));
+    m_leave->setText(tr("Leave"));
+    m_members->setAccessibleName(tr("Members"));
+}
+
+RoomInfo RoomPanel::room() const
+{
+    return RoomInfo{quint32(m_relation->value()), quint32(m_roomId->value())};
+}
+
+RoomKind RoomPanel::kind() const
+{
+    return RoomKind(m_kind->currentData().toInt());
+}
+
+void RoomPanel::setRoom(const RoomInfo &room, RoomKind kind)
+{
+    m_relation->setValue(int(room.relationId));
+    m_roomId->setValue(int(room.roomId));
+    m_kind->setCurrentIndex(m_kind->findData(int(kind)));
+}
+
+void RoomPanel::setMembers(const QStringList &members)
+{
+    m_members->clear();
+    m_members->addItems(members);
+}
+
+void RoomPanel::setInRoom(bool inRoom, bool canJoin)
+{
+    m_join->setEnabled(canJoin);
+    m_leave->setEnabled(inRoom);
+    if (!inRoom)
+        m_members->clear();
+}
+
+} // namespace roomrec

@@ -1,0 +1,47 @@
+#pragma once
+
+#include "protocol/roominfo.h"
+
+#include <QWidget>
+
+class QComboBox;
+class QLabel;
+class QListWidget;
+class QPushButton;
+class QSpinBox;
+
+namespace roomrec {
+
+// Create or join a room by group (relation) ID + room ID, its kind, the live member list.
+class RoomPanel : public QWidget {
+    Q_OBJECT
+public:
+    explicit RoomPanel(QWidget *parent = nullptr);
+
+    RoomInfo room() const;
+    RoomKind kind() const;
+    void setRoom(const RoomInfo &room, RoomKind kind);
+    void setMembers(const QStringList &members);
+    void setInRoom(bool inRoom, bool canJoin);
+    void retranslate();
+
+    QListWidget *membersList() const { return m_members; }
+    QPushButton *joinButton() const { return m_join; }
+    QPushButton *leaveButton() const { return m_leave; }
+    QComboBox *kindBox() const { return m_kind; }
+
+signals:
+    void joinRequested();
+    void leaveRequested();
+
+private:
+    QSpinBox *m_relation;
+    QSpinBox *m_roomId;
+    QComboBox *m_kind;
+    QPushButton *m_join;
+    QPushButton *m_leave;
+    QListWidget *m_members;
+    QLabel *m_labels[4];
+};
+
+} // namespace roomrec

@@ -1,0 +1,80 @@
+#include "streampanel.h"
+
+#include "videopreview.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QVBoxLayout>
+
+namespace roomrec {
+
+StreamPanel::StreamPanel(Track track, QWidget *parent) : QWidget(parent), m_track(track)
+{
+    m_title = new QLabel(this);
+    QFont bold = m_title->font();
+    bold.setBold(true);
+    m_title->setFont(bold);
+    m_preview = new VideoPreview(this);
+    m_source = new QComboBox(this);
+    m_publish = new QCheckBox(this);
+    m_publish->setChecked(true);
+    auto *row = new QHBoxLayout;
+    row->addWidget(m_source, 1);
+    row->addWidget(m_publish);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_title);
+    layout->addWidget(m_preview, 1);
+    layout->addLayout(row);
+    fillSources();
+    connect(m_source, &QComboBox::activated, this, [this] { emit sourceChanged(sourceId()); });
+    connect(m_publish, &QCheckBox::toggled, this, &StreamPanel::publishToggled);
+    retranslate();
+}
+
+void StreamPanel::fillSources()
+{
+    const QString current = sourceId();
+    m_source->clear();
+    m_source->addItem(QString(), QStringLiteral("auto"));
+    for (const SourceChoice &choice : PublishedStream::videoChoices(m_track))
+        m_source->addItem(choice.isTest ? tr("%1 (test source)").arg(choice.label) : choice.label, choice.id);
+    setSourceId(current.isEmpty() ? QStringLiteral("auto") : current);
+}
+
+void StreamPanel::retranslate()
+{
+    const bool camera = m_track == Track::CameraVideo;
+    m_title->setText(camera ? tr("Camera") : tr("Screen share (sub-stream)"));
+    m_preview->setAccessibleName(camera ? tr("Camera preview") : tr("Screen share preview"));
+    m_source->setItemText(0, camera ? tr("Automatic (first camera, else test pattern)")
+                                    : tr("Automatic (screen capture, else test pattern)"));
+    m_source->setAccessibleName(camera ? tr("Camera source") : tr("Screen source"));
+    m_publish->setText(tr("Publish"));
+    m_publish->setToolTip(camera ? tr("Send the camera (and microphone) to the room") : tr("Send the screen share to the room"));
+}
+
+QString StreamPanel::sourceId() const
+{
+    return m_source->currentData().toString();
+}
+
+void StreamPanel::setSourceId(const QString &id)
+{
+    const int index = m_source->findData(id);
+    m_source->setCurrentIndex(index >= 0 ? index : 0);
+}
+
+bool StreamPanel::publishWanted() const
+{
+    return m_publish->isChecked();
+}
+
+void StreamPanel::setPublishWanted(bool on)
+{
+    m_publish->setChecked(on);
+}
+
+} // namespace roomrec

@@ -1,0 +1,46 @@
+#pragma once
+
+#include "client/publishedstream.h"
+
+#include <QWidget>
+
+class QCheckBox;
+class QComboBox;
+class QLabel;
+
+namespace roomrec {
+
+class VideoPreview;
+
+// One published stream on screen: its preview, its source picker (test sources say so)
+// and a publish toggle.
+class StreamPanel : public QWidget {
+    Q_OBJECT
+public:
+    StreamPanel(Track track, QWidget *parent = nullptr);
+
+    Track track() const { return m_track; }
+    QString sourceId() const;
+    void setSourceId(const QString &id);
+    bool publishWanted() const;
+    void setPublishWanted(bool on);
+    VideoPreview *preview() const { return m_preview; }
+    QComboBox *sourceBox() const { return m_source; }
+    QCheckBox *publishBox() const { return m_publish; }
+    void retranslate();
+
+signals:
+    void sourceChanged(const QString &id);
+    void publishToggled(bool on);
+
+private:
+    void fillSources();
+
+    Track m_track;
+    QLabel *m_title;
+    VideoPreview *m_preview;
+    QComboBox *m_source;
+    QCheckBox *m_publish;
+};
+
+} // namespace roomrec
