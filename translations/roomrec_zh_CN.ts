@@ -678,10 +678,6 @@
 <context>
     <name>roomrec::TagEditor</name>
     <message>
-        <source>Add a tag, then Enter</source>
-        <translation>添加标签后按 Enter</translation>
-    </message>
-    <message>
         <source>New tag</source>
         <translation>新标签</translation>
     </message>
@@ -704,6 +700,10 @@
     <message>
         <source>Tags</source>
         <translation>标签</translation>
+    </message>
+    <message>
+        <source>Type a tag and press Enter; separate several with commas</source>
+        <translation>输入标签后按回车；多个标签用逗号分隔</translation>
     </message>
 </context>
 <context>

@@ -64,6 +64,8 @@ RecordPanel::RecordPanel(QWidget *parent) : QWidget(parent)
     layout->addLayout(m_form);
     layout->addLayout(buttonRow);
     layout->addWidget(m_stats);
+    layout->addStretch(1); // keep the form together at the top when the window is tall
+    setMinimumWidth(400);
 
     connect(m_button, &QPushButton::clicked, this, [this] {
         if (m_recording)

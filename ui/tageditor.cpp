@@ -26,6 +26,7 @@ TagEditor::TagEditor(QWidget *parent) : QWidget(parent)
     row->addWidget(m_input, 1);
     row->addWidget(m_add);
     row->addWidget(m_remove);
+    setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Maximum);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addLayout(row);
@@ -40,8 +41,9 @@ TagEditor::TagEditor(QWidget *parent) : QWidget(parent)
 
 void TagEditor::retranslate()
 {
-    m_input->setPlaceholderText(tr("Add a tag, then Enter"));
+    m_input->setPlaceholderText(tr("New tag"));
     m_input->setAccessibleName(tr("New tag"));
+    m_input->setToolTip(tr("Type a tag and press Enter; separate several with commas"));
     m_add->setText(tr("Add"));
     m_add->setToolTip(tr("Add the tag (up to 10 tags)"));
     m_remove->setText(tr("Remove"));
