@@ -1,6 +1,7 @@
 // The executables as users run them: roomrec-server in its own process, roomrec-cli
 // recording against it and querying the library; the MP4 checked with ffprobe.
 #include "mp4inspector.h"
+#include "serverprocess.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -33,7 +34,7 @@ private:
     QString address() const { return QStringLiteral("127.0.0.1:%1").arg(m_port); }
 
     QTemporaryDir m_dir;
-    QProcess m_server;
+    ServerProcess m_server;
     quint16 m_port = 0;
     QString m_firstId;
 };
@@ -53,23 +54,15 @@ TestCli::Run TestCli::cli(const QStringList &arguments, int timeoutMs)
 
 void TestCli::initTestCase()
 {
-    m_server.setProgram(QStringLiteral(ROOMREC_SERVER_BINARY));
-    m_server.setArguments({QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"), QStringLiteral("--data"), m_dir.path()});
-    m_server.start();
-    QVERIFY(m_server.waitForStarted(5000));
-    QByteArray out;
-    while (!out.contains("listening on") && m_server.waitForReadyRead(5000))
-        out += m_server.readAllStandardOutput();
-    const auto m = QRegularExpression(QStringLiteral("listening on [^:]+:(\\d+)")).match(QString::fromUtf8(out));
-    QVERIFY2(m.hasMatch(), out.constData());
-    m_port = quint16(m.captured(1).toUInt());
+    m_port = m_server.start(QStringLiteral(ROOMREC_SERVER_BINARY), m_dir.path());
+    QVERIFY(m_port != 0);
 }
 
 void TestCli::cleanupTestCase()
 {
-    m_server.terminate();
-    QVERIFY(m_server.waitForFinished(10'000));
-    QCOMPARE(m_server.exitCode(), 0);
+    m_server.process().terminate();
+    QVERIFY(m_server.process().waitForFinished(10'000));
+    QCOMPARE(m_server.process().exitCode(), 0);
 }
 
 void TestCli::recordPrintsFileIdsAndFilesShowsThem()
@@ -169,16 +162,12 @@ void TestCli::signMakesAcceptedSignatures()
     const QByteArray token = sign.out.trimmed();
     QVERIFY(token.contains('.'));
     // A server with that secret accepts carol, and refuses her recording.
-    QProcess secured;
+    ServerProcess secured;
     QTemporaryDir data;
-    secured.start(QStringLiteral(ROOMREC_SERVER_BINARY), {QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"), QStringLiteral("--data"),
-                                                          data.path(), QStringLiteral("--secret-file"), secret.fileName()});
-    QByteArray out;
-    while (!out.contains("listening on") && secured.waitForReadyRead(5000))
-        out += secured.readAllStandardOutput();
-    const auto m = QRegularExpression(QStringLiteral("listening on [^:]+:(\\d+)")).match(QString::fromUtf8(out));
-    QVERIFY(m.hasMatch());
-    const QString server = QStringLiteral("127.0.0.1:") + m.captured(1);
+    const quint16 securedPort = secured.start(QStringLiteral(ROOMREC_SERVER_BINARY), data.path(),
+                                              {QStringLiteral("--secret-file"), secret.fileName()});
+    QVERIFY(securedPort != 0);
+    const QString server = QStringLiteral("127.0.0.1:%1").arg(securedPort);
     const Run list = cli({QStringLiteral("files"), QStringLiteral("list"), QStringLiteral("--server"), server,
                           QStringLiteral("--user"), QStringLiteral("carol"), QStringLiteral("--signature"), QString::fromLatin1(token)});
     QVERIFY2(list.exitCode == 0, list.err.constData());
@@ -187,8 +176,8 @@ void TestCli::signMakesAcceptedSignatures()
     const Run record = cli({QStringLiteral("record"), QStringLiteral("--seconds"), QStringLiteral("1"), QStringLiteral("--server"), server,
                             QStringLiteral("--user"), QStringLiteral("carol"), QStringLiteral("--signature"), QString::fromLatin1(token)});
     QVERIFY2(record.err.contains("error 30000043"), record.err.constData()); // no "create" privilege
-    secured.terminate();
-    QVERIFY(secured.waitForFinished(10'000));
+    secured.process().terminate();
+    QVERIFY(secured.process().waitForFinished(10'000));
 }
 
 QTEST_GUILESS_MAIN(TestCli)

@@ -6,7 +6,8 @@
 
 #include "protocol/errorcode.h"
 #include "protocol/frame.h"
-#include "server/roomserver.h"
+#include "serverprocess.h"
+#include "testserver.h"
 
 #include <QProcess>
 #include <QStandardPaths>
@@ -31,20 +32,8 @@ private slots:
     void killedServerRecoversTheFile();
 
 private:
-    std::unique_ptr<RoomServer> startServer(const QString &dataDir, ServerConfig config = {});
     static void verifyCatalogued(RoomServer &server, const QStringList &ids);
 };
-
-std::unique_ptr<RoomServer> TestRecordingE2E::startServer(const QString &dataDir, ServerConfig config)
-{
-    config.port = 0;
-    config.dataDir = dataDir;
-    auto server = std::make_unique<RoomServer>(config);
-    const Status started = server->start();
-    if (!started)
-        qWarning() << started.error().toString();
-    return started ? std::move(server) : nullptr;
-}
 
 void TestRecordingE2E::verifyCatalogued(RoomServer &server, const QStringList &ids)
 {
@@ -59,7 +48,7 @@ void TestRecordingE2E::verifyCatalogued(RoomServer &server, const QStringList &i
 void TestRecordingE2E::threeSecondRecordingIsComplete()
 {
     QTemporaryDir dir;
-    auto server = startServer(dir.path());
+    auto server = startTestServer(dir.path());
     QVERIFY(server);
     SyncClient alice;
     const RoomInfo room{15000, 1};
@@ -122,7 +111,7 @@ void TestRecordingE2E::threeSecondRecordingIsComplete()
 void TestRecordingE2E::subStreamRecording()
 {
     QTemporaryDir dir;
-    auto server = startServer(dir.path());
+    auto server = startTestServer(dir.path());
     QVERIFY(server);
     SyncClient bob;
     const RoomInfo room{1, 2};
@@ -148,7 +137,7 @@ void TestRecordingE2E::subStreamRecording()
 void TestRecordingE2E::recordingStartsAtARequestedKeyFrame()
 {
     QTemporaryDir dir;
-    auto server = startServer(dir.path());
+    auto server = startTestServer(dir.path());
     QVERIFY(server);
     SyncClient alice;
     const RoomInfo room{8, 8};
@@ -173,7 +162,7 @@ void TestRecordingE2E::recordingStartsAtARequestedKeyFrame()
 void TestRecordingE2E::secondStartIsRefused()
 {
     QTemporaryDir dir;
-    auto server = startServer(dir.path());
+    auto server = startTestServer(dir.path());
     QVERIFY(server);
     SyncClient alice;
     const RoomInfo room{7, 7};
@@ -204,7 +193,7 @@ void TestRecordingE2E::secondStartIsRefused()
 void TestRecordingE2E::oneOnOneRoomIsRefused()
 {
     QTemporaryDir dir;
-    auto server = startServer(dir.path());
+    auto server = startTestServer(dir.path());
     QVERIFY(server);
     SyncClient alice;
     const RoomInfo room{3, 4};
@@ -220,7 +209,7 @@ void TestRecordingE2E::oneOnOneRoomIsRefused()
 void TestRecordingE2E::onlyTheOwnerStops()
 {
     QTemporaryDir dir;
-    auto server = startServer(dir.path());
+    auto server = startTestServer(dir.path());
     QVERIFY(server);
     const RoomInfo room{9, 9};
     SyncClient alice, bob;
@@ -245,7 +234,7 @@ void TestRecordingE2E::segmentsLoseAndRepeatNothing()
     QTemporaryDir dir;
     ServerConfig config;
     config.segmentSeconds = 1;
-    auto server = startServer(dir.path(), config);
+    auto server = startTestServer(dir.path(), config);
     QVERIFY(server);
     SyncClient alice;
     const RoomInfo room{5, 5};
@@ -284,7 +273,7 @@ void TestRecordingE2E::idleTimeoutEndsAndKeepsFiles()
     QTemporaryDir dir;
     ServerConfig config;
     config.idleTimeoutMs = 1500;
-    auto server = startServer(dir.path(), config);
+    auto server = startTestServer(dir.path(), config);
     QVERIFY(server);
     const RoomInfo room{11, 1};
     QSignalSpy ended(server.get(), &RoomServer::recordingEnded);
@@ -319,7 +308,7 @@ void TestRecordingE2E::idleTimeoutEndsAndKeepsFiles()
 void TestRecordingE2E::garbageFromOneConnectionDisturbsNoOne()
 {
     QTemporaryDir dir;
-    auto server = startServer(dir.path());
+    auto server = startTestServer(dir.path());
     QVERIFY(server);
     SyncClient alice;
     const RoomInfo room{2, 2};
@@ -357,20 +346,8 @@ void TestRecordingE2E::killedServerRecoversTheFile()
     QSKIP("uses SIGKILL");
 #else
     QTemporaryDir dir;
-    auto launch = [&dir](QProcess &process) -> quint16 {
-        process.setProgram(QStringLiteral(ROOMREC_SERVER_BINARY));
-        process.setArguments({QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"), QStringLiteral("--data"), dir.path()});
-        process.start();
-        if (!process.waitForStarted(5000))
-            return 0;
-        QByteArray out;
-        while (!out.contains("listening on") && process.waitForReadyRead(5000))
-            out += process.readAllStandardOutput();
-        const QRegularExpressionMatch m = QRegularExpression(QStringLiteral("listening on [^:]+:(\\d+)")).match(QString::fromUtf8(out));
-        return m.hasMatch() ? quint16(m.captured(1).toUInt()) : 0;
-    };
-    QProcess first;
-    const quint16 port = launch(first);
+    ServerProcess first;
+    const quint16 port = first.start(QStringLiteral(ROOMREC_SERVER_BINARY), dir.path());
     QVERIFY(port != 0);
     const RoomInfo room{42, 1};
     QString fileId;
@@ -381,15 +358,15 @@ void TestRecordingE2E::killedServerRecoversTheFile()
         QVERIFY(alice.publish(Track::CameraVideo).ok());
         QVERIFY(alice.startRecording(room, SyncClient::param(QStringLiteral("survivor"))).ok());
         QTest::qWait(3500);
-        first.kill(); // SIGKILL: no chance to finish anything
-        QVERIFY(first.waitForFinished(5000));
+        first.process().kill(); // SIGKILL: no chance to finish anything
+        QVERIFY(first.process().waitForFinished(5000));
     }
-    QProcess second;
-    QVERIFY(launch(second) != 0);
-    const QString recoveredLine = QString::fromUtf8(second.readAllStandardOutput());
-    second.terminate();
-    QVERIFY(second.waitForFinished(10'000));
-    QCOMPARE(second.exitCode(), 0);
+    ServerProcess second;
+    QVERIFY(second.start(QStringLiteral(ROOMREC_SERVER_BINARY), dir.path()) != 0);
+    QVERIFY(second.startupOutput().contains("recovered file")); // it says so at start
+    second.process().terminate();
+    QVERIFY(second.process().waitForFinished(10'000));
+    QCOMPARE(second.process().exitCode(), 0);
 
     Catalog catalog;
     QVERIFY(catalog.open(dir.filePath(QStringLiteral("catalog.sqlite"))).ok());

@@ -8,7 +8,8 @@
 #include "protocol/framedecoder.h"
 #include "protocol/protocollimits.h"
 #include "protocol/usersignature.h"
-#include "server/roomserver.h"
+#include "serverprocess.h"
+#include "testserver.h"
 
 #include <QProcess>
 #include <QTcpSocket>
@@ -100,19 +101,7 @@ private slots:
     void sigtermFinishesRecordings();
 
 private:
-    std::unique_ptr<RoomServer> startServer(const QString &dataDir, ServerConfig config = {});
 };
-
-std::unique_ptr<RoomServer> TestServerRules::startServer(const QString &dataDir, ServerConfig config)
-{
-    config.port = 0;
-    config.dataDir = dataDir;
-    auto server = std::make_unique<RoomServer>(config);
-    const Status started = server->start();
-    if (!started)
-        qWarning() << started.error().toString();
-    return started ? std::move(server) : nullptr;
-}
 
 void TestServerRules::refusesOpenAddressWithoutSecret()
 {
@@ -133,7 +122,7 @@ void TestServerRules::refusesOpenAddressWithoutSecret()
 void TestServerRules::unknownProtocolVersion()
 {
     QTemporaryDir dir;
-    auto server = startServer(dir.path());
+    auto server = startTestServer(dir.path());
     QVERIFY(server);
     RawPeer peer;
     QVERIFY(peer.connect(server->port()));
@@ -162,7 +151,7 @@ void TestServerRules::requestsBeforeHelloOrSignIn()
     QFETCH(QString, type);
     QFETCH(int, expected);
     QTemporaryDir dir;
-    auto server = startServer(dir.path());
+    auto server = startTestServer(dir.path());
     QVERIFY(server);
     RawPeer peer;
     QVERIFY(peer.connect(server->port()));
@@ -200,7 +189,7 @@ void TestServerRules::signatures()
     QTemporaryDir dir;
     ServerConfig config;
     config.secret = kSecret;
-    auto server = startServer(dir.path(), config);
+    auto server = startTestServer(dir.path(), config);
     QVERIFY(server);
     SyncClient client;
     const Status s = client.connect(server->port(), user, token);
@@ -212,7 +201,7 @@ void TestServerRules::noRecordPrivilege()
     QTemporaryDir dir;
     ServerConfig config;
     config.secret = kSecret;
-    auto server = startServer(dir.path(), config);
+    auto server = startTestServer(dir.path(), config);
     QVERIFY(server);
     SyncClient guest;
     QVERIFY(guest.connect(server->port(), QStringLiteral("guest"),
@@ -231,7 +220,7 @@ void TestServerRules::quotaRefusesStart()
     QTemporaryDir dir;
     ServerConfig config;
     config.quotaBytes = 100'000;
-    auto server = startServer(dir.path(), config);
+    auto server = startTestServer(dir.path(), config);
     QVERIFY(server);
     // A file the user already has fills the quota.
     FileRecord old;
@@ -264,7 +253,7 @@ void TestServerRules::quotaEndsRecordingCleanly()
     QTemporaryDir dir;
     ServerConfig config;
     config.quotaBytes = 200'000; // ~1.5 s of 640x360 at 1 Mbit/s
-    auto server = startServer(dir.path(), config);
+    auto server = startTestServer(dir.path(), config);
     QVERIFY(server);
     SyncClient alice;
     const RoomInfo room{1, 1};
@@ -299,7 +288,7 @@ void TestServerRules::deadPeerIsDropped()
     QTemporaryDir dir;
     ServerConfig config;
     config.deadPeerMs = 1000;
-    auto server = startServer(dir.path(), config);
+    auto server = startTestServer(dir.path(), config);
     QVERIFY(server);
     RawPeer silent;
     QVERIFY(silent.connect(server->port()));
@@ -348,7 +337,7 @@ void TestServerRules::malformedCorpusGetsErrorsNotCrashes()
     }
     // 2. A live server takes it on one connection while another records undisturbed.
     static QTemporaryDir dir;
-    static std::unique_ptr<RoomServer> server = startServer(dir.path());
+    static std::unique_ptr<RoomServer> server = startTestServer(dir.path());
     QVERIFY(server);
     RawPeer peer;
     QVERIFY(peer.connect(server->port()));
@@ -365,7 +354,7 @@ void TestServerRules::malformedCorpusGetsErrorsNotCrashes()
 void TestServerRules::twentyClientsRecordAtOnce()
 {
     QTemporaryDir dir;
-    auto server = startServer(dir.path());
+    auto server = startTestServer(dir.path());
     QVERIFY(server);
     constexpr int kClients = 20;
     std::vector<std::unique_ptr<SyncClient>> clients;
@@ -402,19 +391,13 @@ void TestServerRules::sigtermFinishesRecordings()
     QSKIP("uses SIGTERM");
 #else
     QTemporaryDir dir;
-    QProcess server;
-    server.setProgram(QStringLiteral(ROOMREC_SERVER_BINARY));
-    server.setArguments({QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"), QStringLiteral("--data"), dir.path()});
-    server.start();
-    QVERIFY(server.waitForStarted(5000));
-    QByteArray out;
-    while (!out.contains("listening on") && server.waitForReadyRead(5000))
-        out += server.readAllStandardOutput();
-    const auto m = QRegularExpression(QStringLiteral("listening on [^:]+:(\\d+)")).match(QString::fromUtf8(out));
-    QVERIFY(m.hasMatch());
+    ServerProcess serverProcess;
+    const quint16 port = serverProcess.start(QStringLiteral(ROOMREC_SERVER_BINARY), dir.path());
+    QVERIFY(port != 0);
+    QProcess &server = serverProcess.process();
     SyncClient alice;
     const RoomInfo room{1, 1};
-    QVERIFY(alice.connect(quint16(m.captured(1).toUInt()), QStringLiteral("alice")).ok());
+    QVERIFY(alice.connect(port, QStringLiteral("alice")).ok());
     QVERIFY(alice.createRoom(room).ok());
     QVERIFY(alice.publish(Track::CameraVideo).ok());
     QSignalSpy ended(&alice.client(), &RoomClient::recordingEnded);

@@ -1,0 +1,16 @@
+#include "testserver.h"
+
+#include <QDebug>
+
+std::unique_ptr<roomrec::RoomServer> startTestServer(const QString &dataDir, roomrec::ServerConfig config)
+{
+    config.port = 0;
+    config.dataDir = dataDir;
+    auto server = std::make_unique<roomrec::RoomServer>(config);
+    const roomrec::Status started = server->start();
+    if (!started) {
+        qWarning().noquote() << started.error().toString();
+        return nullptr;
+    }
+    return server;
+}
