@@ -340,7 +340,8 @@ void RoomClient::sendPacket(const MediaPacket &packet)
                 ++m_recordedFrames;
         }
     }
-    m_socket.write(Frame{FrameKind::Media, packet.encode()}.encode());
+    m_socket.write(packet.frameHeader());
+    m_socket.write(packet.data);
 }
 
 void RoomClient::startRecording(const RoomInfo &room, const RecordParam &param, DoneCallback onSuccess,

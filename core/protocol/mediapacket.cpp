@@ -1,6 +1,7 @@
 #include "protocol/mediapacket.h"
 
 #include "protocol/errorcode.h"
+#include "protocol/frame.h"
 
 #include <QtEndian>
 
@@ -8,14 +9,21 @@ namespace roomrec {
 
 QByteArray MediaPacket::encode() const
 {
-    QByteArray out(kHeaderBytes + data.size(), Qt::Uninitialized);
+    return frameHeader().mid(5) + data;
+}
+
+QByteArray MediaPacket::frameHeader() const
+{
+    QByteArray out(5 + kHeaderBytes, Qt::Uninitialized);
     char *p = out.data();
+    qToBigEndian<quint32>(quint32(kHeaderBytes + data.size()), p);
+    p[4] = char(FrameKind::Media);
+    p += 5;
     p[0] = char(track);
     p[1] = char(key ? 1 : 0);
     qToBigEndian<qint64>(ptsUs, p + 2);
     qToBigEndian<qint64>(dtsUs, p + 10);
     qToBigEndian<quint32>(quint32(durationUs), p + 18);
-    memcpy(p + kHeaderBytes, data.constData(), size_t(data.size()));
     return out;
 }
 

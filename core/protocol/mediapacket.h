@@ -29,6 +29,9 @@ struct MediaPacket {
     static constexpr int kHeaderBytes = 22;
 
     QByteArray encode() const;
+    // The 5-byte frame header and the 22-byte packet header of this packet as one media
+    // frame: a sender writes this and then `data`, so the payload is never copied.
+    QByteArray frameHeader() const;
     static Result<MediaPacket> decode(const QByteArray &payload);
     bool isVideo() const { return track != Track::CameraAudio; }
 };

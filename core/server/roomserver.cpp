@@ -26,7 +26,23 @@ Result<RoomKind> parseKind(const QString &name)
 }
 } // namespace
 
-RoomServer::RoomServer(ServerConfig config, QObject *parent) : QObject(parent), m_config(std::move(config))
+RoomServer::RoomServer(ServerConfig config, QObject *parent)
+    : QObject(parent), m_config(std::move(config)),
+      m_handlers{
+          {QStringLiteral("hello"), &RoomServer::handleHello},
+          {QStringLiteral("signIn"), &RoomServer::handleSignIn},
+          {QStringLiteral("ping"), &RoomServer::handlePing},
+          {QStringLiteral("createRoom"), &RoomServer::handleCreateRoom},
+          {QStringLiteral("joinRoom"), &RoomServer::handleJoinRoom},
+          {QStringLiteral("leaveRoom"), &RoomServer::handleLeaveRoom},
+          {QStringLiteral("publish"), &RoomServer::handlePublish},
+          {QStringLiteral("unpublish"), &RoomServer::handleUnpublish},
+          {QStringLiteral("startRecording"), &RoomServer::handleStartRecording},
+          {QStringLiteral("stopRecording"), &RoomServer::handleStopRecording},
+          {QStringLiteral("recordingResult"), &RoomServer::handleRecordingResult},
+          {QStringLiteral("fileInfo"), &RoomServer::handleFileInfo},
+          {QStringLiteral("listFiles"), &RoomServer::handleListFiles},
+      }
 {
     connect(&m_tcp, &QTcpServer::newConnection, this, &RoomServer::onNewConnection);
 }
@@ -129,22 +145,7 @@ void RoomServer::onDisconnected(ClientSession *session)
 
 void RoomServer::onRequest(ClientSession *s, const ControlMessage &m)
 {
-    static const QHash<QString, Handler> kHandlers = {
-        {QStringLiteral("hello"), &RoomServer::handleHello},
-        {QStringLiteral("signIn"), &RoomServer::handleSignIn},
-        {QStringLiteral("ping"), &RoomServer::handlePing},
-        {QStringLiteral("createRoom"), &RoomServer::handleCreateRoom},
-        {QStringLiteral("joinRoom"), &RoomServer::handleJoinRoom},
-        {QStringLiteral("leaveRoom"), &RoomServer::handleLeaveRoom},
-        {QStringLiteral("publish"), &RoomServer::handlePublish},
-        {QStringLiteral("unpublish"), &RoomServer::handleUnpublish},
-        {QStringLiteral("startRecording"), &RoomServer::handleStartRecording},
-        {QStringLiteral("stopRecording"), &RoomServer::handleStopRecording},
-        {QStringLiteral("recordingResult"), &RoomServer::handleRecordingResult},
-        {QStringLiteral("fileInfo"), &RoomServer::handleFileInfo},
-        {QStringLiteral("listFiles"), &RoomServer::handleListFiles},
-    };
-    const Handler handler = kHandlers.value(m.type());
+    const Handler handler = m_handlers.value(m.type());
     if (!handler)
         return s->replyError(m.id(), makeError(ErrorCode::UnknownMessageType, m.type().left(64)));
     if (m.type() != QLatin1String("hello") && !s->helloDone)

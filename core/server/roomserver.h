@@ -64,6 +64,7 @@ private:
     void leaveRoom(ClientSession *s);
 
     ServerConfig m_config;
+    QHash<QString, Handler> m_handlers;
     QTcpServer m_tcp{this};
     Catalog m_catalog;
     std::unique_ptr<IdGenerator> m_ids;

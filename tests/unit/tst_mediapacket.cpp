@@ -1,4 +1,5 @@
 #include "protocol/errorcode.h"
+#include "protocol/frame.h"
 #include "protocol/mediapacket.h"
 
 #include <QtEndian>
@@ -39,6 +40,8 @@ void TestMediaPacket::roundTrip()
     QCOMPARE(decoded->dtsUs, pts);
     QCOMPARE(decoded->durationUs, 33333);
     QCOMPARE(decoded->data, p.data);
+    // What the client writes (frame header, then payload) is the same frame.
+    QCOMPARE(p.frameHeader() + p.data, (Frame{FrameKind::Media, p.encode()}.encode()));
 }
 
 void TestMediaPacket::malformed_data()
