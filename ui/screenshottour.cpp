@@ -5,6 +5,7 @@
 
 #include <QApplication>
 #include <QPushButton>
+#include <QTabWidget>
 #include <QTimer>
 #include <cstdio>
 
@@ -17,15 +18,18 @@ ScreenshotTour::ScreenshotTour(MainWindow &window, QString state, QString path, 
 
 bool ScreenshotTour::isKnownState(const QString &state)
 {
-    return state == QLatin1String("hosting") || state == QLatin1String("recording") || state == QLatin1String("stopped");
+    return state == QLatin1String("hosting") || state == QLatin1String("recording") || state == QLatin1String("stopped")
+           || state == QLatin1String("library");
 }
 
 void ScreenshotTour::start()
 {
     if (m_state != QLatin1String("hosting")) {
         QTimer::singleShot(m_delayMs / 4, this, &ScreenshotTour::clickRecord);
-        if (m_state == QLatin1String("stopped"))
+        if (m_state != QLatin1String("recording"))
             QTimer::singleShot(m_delayMs * 3 / 4, this, &ScreenshotTour::clickRecord);
+        if (m_state == QLatin1String("library"))
+            QTimer::singleShot(m_delayMs * 7 / 8, this, [this] { m_window.tabs()->setCurrentIndex(1); });
     }
     QTimer::singleShot(m_delayMs, this, &ScreenshotTour::shoot);
 }

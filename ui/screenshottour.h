@@ -7,7 +7,7 @@ namespace roomrec {
 
 class MainWindow;
 
-// Drives the window into a state ("hosting", "recording", "stopped") through its own
+// Drives the window into a state ("hosting", "recording", "stopped", "library") through its own
 // buttons, saves a picture of it and quits: scripts/screenshots.sh uses it for the docs.
 class ScreenshotTour : public QObject {
     Q_OBJECT

@@ -26,7 +26,7 @@ int main(int argc, char *argv[])
     const QCommandLineOption data(QStringLiteral("data"), QStringLiteral("Where the hosted room keeps its recordings (default: the app-data folder)."), QStringLiteral("DIR"));
     const QCommandLineOption screenshot(QStringLiteral("screenshot"), QStringLiteral("Save a picture of the window to FILE after a few seconds, then quit."), QStringLiteral("FILE"));
     const QCommandLineOption screenshotDelay(QStringLiteral("screenshot-delay-ms"), QStringLiteral("Delay before --screenshot (default 3000)."), QStringLiteral("MS"), QStringLiteral("3000"));
-    const QCommandLineOption screenshotState(QStringLiteral("screenshot-state"), QStringLiteral("State to show in --screenshot: hosting, recording or stopped."), QStringLiteral("STATE"), QStringLiteral("hosting"));
+    const QCommandLineOption screenshotState(QStringLiteral("screenshot-state"), QStringLiteral("State to show in --screenshot: hosting, recording, stopped or library."), QStringLiteral("STATE"), QStringLiteral("hosting"));
     const QCommandLineOption language(QStringLiteral("lang"), QStringLiteral("Interface language: en or zh_CN (default: as saved, else the system's)."), QStringLiteral("LANG"));
     const QCommandLineOption settings(QStringLiteral("settings"), QStringLiteral("Settings file to use (default: the usual place)."), QStringLiteral("FILE"));
     parser.addOptions({server, user, signature, data, language, settings, screenshot, screenshotDelay, screenshotState});
@@ -46,7 +46,7 @@ int main(int argc, char *argv[])
     std::unique_ptr<ScreenshotTour> tour;
     if (parser.isSet(screenshot)) {
         if (!ScreenshotTour::isKnownState(parser.value(screenshotState))) {
-            std::fprintf(stderr, "roomrec: --screenshot-state must be hosting, recording or stopped\n");
+            std::fprintf(stderr, "roomrec: --screenshot-state must be hosting, recording, stopped or library\n");
             return 2;
         }
         tour = std::make_unique<ScreenshotTour>(window, parser.value(screenshotState), parser.value(screenshot),
