@@ -423,6 +423,14 @@
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
+    <message>
+        <source>&amp;Encoder preset</source>
+        <translation>编码预设(&amp;E)</translation>
+    </message>
+    <message>
+        <source>libx264 speed/quality trade-off: faster presets use less CPU</source>
+        <translation>libx264 速度与画质的取舍：越快的预设占用 CPU 越少</translation>
+    </message>
 </context>
 <context>
     <name>roomrec::PlayerWindow</name>
@@ -673,6 +681,18 @@
     <message>
         <source>Send the screen share to the room</source>
         <translation>将屏幕共享发送到房间</translation>
+    </message>
+    <message>
+        <source>whole screen</source>
+        <translation>整个屏幕</translation>
+    </message>
+    <message>
+        <source>Screen region</source>
+        <translation>屏幕区域</translation>
+    </message>
+    <message>
+        <source>Share only part of the screen: WIDTHxHEIGHT+X+Y, e.g. 1280x720+0+0</source>
+        <translation>只共享屏幕的一部分：宽x高+X+Y，例如 1280x720+0+0</translation>
     </message>
 </context>
 <context>

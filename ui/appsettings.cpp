@@ -29,6 +29,7 @@ AppSettings AppSettings::load(const QString &path)
     a.cameraSource = s->value(QStringLiteral("devices/camera"), a.cameraSource).toString();
     a.screenSource = s->value(QStringLiteral("devices/screen"), a.screenSource).toString();
     a.audioSource = s->value(QStringLiteral("devices/audio"), a.audioSource).toString();
+    a.screenRegion = s->value(QStringLiteral("devices/screenRegion"), a.screenRegion).toRect();
     a.encoderPreset = s->value(QStringLiteral("encoder/preset"), a.encoderPreset).toString();
     a.language = s->value(QStringLiteral("ui/language"), a.language).toString();
     const int n = s->beginReadArray(QStringLiteral("categories"));
@@ -53,6 +54,7 @@ void AppSettings::save(const QString &path) const
     s->setValue(QStringLiteral("devices/camera"), cameraSource);
     s->setValue(QStringLiteral("devices/screen"), screenSource);
     s->setValue(QStringLiteral("devices/audio"), audioSource);
+    s->setValue(QStringLiteral("devices/screenRegion"), screenRegion);
     s->setValue(QStringLiteral("encoder/preset"), encoderPreset);
     s->setValue(QStringLiteral("ui/language"), language);
     s->beginWriteArray(QStringLiteral("categories"), int(categories.size()));

@@ -2,6 +2,7 @@
 
 #include <QList>
 #include <QPair>
+#include <QRect>
 #include <QString>
 
 namespace roomrec {
@@ -18,6 +19,7 @@ struct AppSettings {
     bool oneOnOne = false;
     QString cameraSource = QStringLiteral("auto");
     QString screenSource = QStringLiteral("auto");
+    QRect screenRegion; // empty: the whole screen
     QString audioSource = QStringLiteral("auto");
     QList<QPair<QString, quint32>> categories; // name -> class ID
     QString encoderPreset = QStringLiteral("veryfast");

@@ -23,6 +23,7 @@
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QActionGroup>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPushButton>
@@ -112,6 +113,8 @@ void MainWindow::buildUi()
     for (Track track : {Track::CameraVideo, Track::SubStreamVideo}) {
         auto *panel = new StreamPanel(track, this);
         panel->setSourceId(track == Track::CameraVideo ? m_settings.cameraSource : m_settings.screenSource);
+        if (track == Track::SubStreamVideo)
+            panel->setRegion(m_settings.screenRegion);
         m_streams[int(track)] = panel;
         connect(panel, &StreamPanel::sourceChanged, this, [this, track] {
             stopStream(track);
@@ -172,6 +175,25 @@ void MainWindow::buildUi()
     m_tabs->addTab(m_library, QString());
     m_stateBadge = new QLabel(this);
     statusBar()->addPermanentWidget(m_stateBadge);
+    m_qualityMenu = menuBar()->addMenu(QString());
+    auto *presets = new QActionGroup(this);
+    for (const char *preset : {"ultrafast", "superfast", "veryfast", "faster", "fast", "medium"}) {
+        QAction *action = m_qualityMenu->addAction(QLatin1String(preset));
+        action->setCheckable(true);
+        action->setChecked(m_settings.encoderPreset == QLatin1String(preset));
+        presets->addAction(action);
+        connect(action, &QAction::triggered, this, [this, preset] {
+            m_settings.encoderPreset = QLatin1String(preset);
+            saveSettings();
+            // Restart the published streams with the new preset.
+            for (Track t : {Track::CameraVideo, Track::SubStreamVideo}) {
+                if (m_pipelines[int(t)]) {
+                    stopStream(t);
+                    startStream(t);
+                }
+            }
+        });
+    }
     m_languageMenu = menuBar()->addMenu(QString());
     for (const QString &language : Translator::available()) {
         // Each language in its own name, so anyone can find theirs.
@@ -219,6 +241,8 @@ void MainWindow::retranslate()
 {
     setWindowTitle(tr("RoomRec"));
     m_languageMenu->setTitle(tr("&Language"));
+    m_qualityMenu->setTitle(tr("&Encoder preset"));
+    m_qualityMenu->setToolTip(tr("libx264 speed/quality trade-off: faster presets use less CPU"));
     m_tabs->setTabText(0, tr("Room"));
     m_tabs->setTabText(1, tr("Library"));
     if (auto *box = qobject_cast<QGroupBox *>(m_connection->parentWidget()))
@@ -403,6 +427,7 @@ void MainWindow::startStream(Track track)
     options.audio = m_settings.audioSource;
     options.encoder.preset = m_settings.encoderPreset;
     if (track == Track::SubStreamVideo) {
+        options.region.rect = panel->region();
         options.encoder.frameRate = 15;
         options.encoder.bitrate = 1'500'000;
         options.encoder.size = QSize(1280, 720); // for the test-pattern stand-in
@@ -548,6 +573,7 @@ void MainWindow::saveSettings()
     m_settings.oneOnOne = m_room->kind() == RoomKind::OneOnOne;
     m_settings.cameraSource = m_streams[0]->sourceId();
     m_settings.screenSource = m_streams[1]->sourceId();
+    m_settings.screenRegion = m_streams[1]->region();
     m_settings.categories = m_recordPanel->categories();
     m_settings.audioSource = m_settings.audioSource.isEmpty() ? QStringLiteral("auto") : m_settings.audioSource;
     m_settings.save(m_options.settingsFile);

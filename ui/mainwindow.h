@@ -104,6 +104,7 @@ private:
     PlayerWindow *m_player = nullptr;
     QLabel *m_stateBadge = nullptr;
     QMenu *m_languageMenu = nullptr;
+    QMenu *m_qualityMenu = nullptr;
 };
 
 } // namespace roomrec

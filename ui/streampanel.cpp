@@ -6,6 +6,8 @@
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QLineEdit>
+#include <QRegularExpressionValidator>
 #include <QVBoxLayout>
 
 namespace roomrec {
@@ -22,6 +24,14 @@ StreamPanel::StreamPanel(Track track, QWidget *parent) : QWidget(parent), m_trac
     m_publish->setChecked(true);
     auto *row = new QHBoxLayout;
     row->addWidget(m_source, 1);
+    if (track == Track::SubStreamVideo) {
+        m_region = new QLineEdit(this);
+        m_region->setMaximumWidth(150);
+        // WIDTHxHEIGHT+X+Y, as X11 geometry: empty means the whole screen.
+        m_region->setValidator(new QRegularExpressionValidator(QRegularExpression(QStringLiteral("^(\\d+x\\d+\\+\\d+\\+\\d+)?$")), m_region));
+        row->addWidget(m_region);
+        connect(m_region, &QLineEdit::editingFinished, this, [this] { emit sourceChanged(sourceId()); });
+    }
     row->addWidget(m_publish);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -53,6 +63,11 @@ void StreamPanel::retranslate()
                                     : tr("Automatic (screen capture, else test pattern)"));
     m_source->setAccessibleName(camera ? tr("Camera source") : tr("Screen source"));
     m_publish->setText(tr("Publish"));
+    if (m_region) {
+        m_region->setPlaceholderText(tr("whole screen"));
+        m_region->setAccessibleName(tr("Screen region"));
+        m_region->setToolTip(tr("Share only part of the screen: WIDTHxHEIGHT+X+Y, e.g. 1280x720+0+0"));
+    }
     m_publish->setToolTip(camera ? tr("Send the camera (and microphone) to the room") : tr("Send the screen share to the room"));
 }
 
@@ -65,6 +80,22 @@ void StreamPanel::setSourceId(const QString &id)
 {
     const int index = m_source->findData(id);
     m_source->setCurrentIndex(index >= 0 ? index : 0);
+}
+
+QRect StreamPanel::region() const
+{
+    const auto m = QRegularExpression(QStringLiteral("^(\\d+)x(\\d+)\\+(\\d+)\\+(\\d+)$")).match(m_region ? m_region->text() : QString());
+    if (!m.hasMatch())
+        return {};
+    return QRect(m.captured(3).toInt(), m.captured(4).toInt(), m.captured(1).toInt(), m.captured(2).toInt());
+}
+
+void StreamPanel::setRegion(const QRect &region)
+{
+    if (m_region)
+        m_region->setText(region.isEmpty() ? QString()
+                                           : QStringLiteral("%1x%2+%3+%4").arg(region.width()).arg(region.height())
+                                                 .arg(region.x()).arg(region.y()));
 }
 
 bool StreamPanel::publishWanted() const

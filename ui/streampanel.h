@@ -7,6 +7,7 @@
 class QCheckBox;
 class QComboBox;
 class QLabel;
+class QLineEdit;
 
 namespace roomrec {
 
@@ -23,6 +24,10 @@ public:
     QString sourceId() const;
     void setSourceId(const QString &id);
     bool publishWanted() const;
+    // Sub-stream only: the part of the screen to share (empty: the whole screen).
+    QRect region() const;
+    void setRegion(const QRect &region);
+    QLineEdit *regionEdit() const { return m_region; }
     void setPublishWanted(bool on);
     VideoPreview *preview() const { return m_preview; }
     QComboBox *sourceBox() const { return m_source; }
@@ -41,6 +46,7 @@ private:
     VideoPreview *m_preview;
     QComboBox *m_source;
     QCheckBox *m_publish;
+    QLineEdit *m_region = nullptr;
 };
 
 } // namespace roomrec

@@ -84,7 +84,16 @@ Status CameraSource::start()
     m_session->setCamera(m_camera.get());
     m_session->setVideoSink(m_sink.get());
     m_wrapped.reset(av_frame_alloc());
-    connect(m_sink.get(), &QVideoSink::videoFrameChanged, this, &CameraSource::onFrame);
+    connect(m_sink.get(), &QVideoSink::videoFrameChanged, m_sink.get(), [this](const QVideoFrame &frame) {
+        QMutexLocker lock(&m_latestMutex);
+        if (m_handOverQueued) {
+            ++m_skipped; // the previous frame was never taken: the encoder is behind
+        } else {
+            m_handOverQueued = true;
+            QMetaObject::invokeMethod(this, &CameraSource::takeLatest, Qt::QueuedConnection);
+        }
+        m_latest = frame;
+    }, Qt::DirectConnection);
     connect(m_camera.get(), &QCamera::errorOccurred, this, [this](QCamera::Error error, const QString &text) {
         if (error != QCamera::NoError)
             onLost(text);
@@ -109,6 +118,19 @@ void CameraSource::stop()
     m_sink.reset();
     m_camera.reset();
     m_mediaDevices.reset();
+}
+
+void CameraSource::takeLatest()
+{
+    QVideoFrame frame;
+    {
+        QMutexLocker lock(&m_latestMutex);
+        frame = std::exchange(m_latest, QVideoFrame());
+        m_handOverQueued = false;
+    }
+    if (const qint64 skipped = m_skipped.exchange(0))
+        emit framesDropped(int(skipped));
+    onFrame(frame);
 }
 
 void CameraSource::onFrame(const QVideoFrame &input)

@@ -7,7 +7,10 @@
 #include <QCameraDevice>
 #include <QCameraFormat>
 #include <QTimer>
+#include <QMutex>
 #include <QVideoFrame>
+
+#include <atomic>
 
 #include <memory>
 
@@ -41,6 +44,7 @@ public:
 
 private:
     void onFrame(const QVideoFrame &frame);
+    void takeLatest();
     void onLost(const QString &why);
     void sendPlaceholder();
 
@@ -60,6 +64,12 @@ private:
     qint64 m_lastFrameUs = 0;
     qint64 m_placeholderFrames = 0;
     bool m_lost = false;
+    // The sink may deliver from the backend's thread: keep only the newest frame and have
+    // at most one hand-over queued, so a busy encoder skips frames rather than lagging.
+    QMutex m_latestMutex;
+    QVideoFrame m_latest;
+    bool m_handOverQueued = false;
+    std::atomic<qint64> m_skipped{0};
 };
 
 } // namespace roomrec

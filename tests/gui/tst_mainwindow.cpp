@@ -206,6 +206,8 @@ void TestMainWindow::settingsSurviveARestart()
         window.connectionPanel()->addressEdit()->setText(QStringLiteral("10.0.0.5:7707"));
         window.connectionPanel()->userEdit()->setText(QStringLiteral("ms-chen"));
         window.cameraPanel()->setSourceId(QStringLiteral("testpattern"));
+        window.screenPanel()->regionEdit()->clear();
+        QTest::keyClicks(window.screenPanel()->regionEdit(), QStringLiteral("800x600+10+20"));
         window.recordPanel()->setCategories({{QStringLiteral("Physics"), 12}});
         window.close();
     }
@@ -220,6 +222,7 @@ void TestMainWindow::settingsSurviveARestart()
     QCOMPARE(window.connectionPanel()->serverAddress(), QStringLiteral("10.0.0.5:7707"));
     QCOMPARE(window.connectionPanel()->userId(), QStringLiteral("ms-chen"));
     QCOMPARE(window.cameraPanel()->sourceId(), QStringLiteral("testpattern"));
+    QCOMPARE(window.screenPanel()->region(), QRect(10, 20, 800, 600));
     QCOMPARE(window.recordPanel()->categories().size(), 1);
     QCOMPARE(window.recordPanel()->categories().first().first, QStringLiteral("Physics"));
     QVERIFY(window.recordPanel()->categoryBox()->count() >= 2);
