@@ -35,6 +35,7 @@ int main(int argc, char *argv[])
     QTemporaryDir dir;
     ServerConfig config;
     config.port = 0;
+    config.httpPort = 0;
     config.dataDir = dir.path();
     RoomServer server(config);
     if (!server.start())

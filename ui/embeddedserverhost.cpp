@@ -20,6 +20,7 @@ Result<quint16> EmbeddedServerHost::start(ServerConfig config)
     if (m_server)
         return Error{1, QStringLiteral("already hosting")};
     config.address = QHostAddress::LocalHost;
+    config.httpPort = 0; // any free port: several apps may host on one computer
     m_dataDir = config.dataDir;
     m_thread.start();
     std::optional<Result<quint16>> outcome;

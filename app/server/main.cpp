@@ -32,6 +32,8 @@ int main(int argc, char *argv[])
                     static_cast<unsigned long long>(r.id), qPrintable(FileRecord::stateName(r.state)), r.durationUs / 1e6);
     std::printf("roomrec-server listening on %s:%u, data in %s\n", qPrintable(server.address().toString()),
                 unsigned(server.port()), qPrintable(server.config().dataDir));
+    if (server.httpPort())
+        std::printf("HTTP API on http://%s:%u/api/v1/files\n", qPrintable(server.address().toString()), unsigned(server.httpPort()));
     std::fflush(stdout);
 
     QObject::connect(&watcher, &SignalWatcher::terminationRequested, &app, [&](int number) {

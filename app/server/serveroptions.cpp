@@ -22,7 +22,9 @@ Result<ServerConfig> ServerOptions::parse(const QStringList &arguments)
     const QCommandLineOption idle(QStringLiteral("idle-timeout-seconds"), QStringLiteral("End a recording after this long without media (default 60)."), QStringLiteral("N"), QStringLiteral("60"));
     const QCommandLineOption quota(QStringLiteral("quota-bytes"), QStringLiteral("Storage quota per user in bytes (default 0: unlimited)."), QStringLiteral("N"), QStringLiteral("0"));
     const QCommandLineOption secret(QStringLiteral("secret-file"), QStringLiteral("File holding the secret that user signatures are made with."), QStringLiteral("FILE"));
-    parser.addOptions({listen, data, node, segment, idle, quota, secret});
+    const QCommandLineOption http(QStringLiteral("http-listen"), QStringLiteral("Address of the HTTP API (default: the --listen host, port 7708; 'off' to disable)."), QStringLiteral("HOST:PORT"));
+    const QCommandLineOption webhook(QStringLiteral("webhook-url"), QStringLiteral("URL to POST to when a recording's files are ready."), QStringLiteral("URL"));
+    parser.addOptions({listen, data, node, segment, idle, quota, secret, http, webhook});
     parser.process(arguments);
 
     ServerConfig config;
@@ -32,6 +34,17 @@ Result<ServerConfig> ServerOptions::parse(const QStringList &arguments)
     if (!config.address.setAddress(address->host == QLatin1String("localhost") ? QStringLiteral("127.0.0.1") : address->host))
         return Error{1, QStringLiteral("--listen: '%1' is not an IP address").arg(address->host)};
     config.port = address->port;
+    if (parser.value(http) == QLatin1String("off")) {
+        config.httpEnabled = false;
+    } else if (parser.isSet(http)) {
+        auto httpAddress = HostPort::parse(parser.value(http), 7708);
+        if (!httpAddress)
+            return httpAddress.error();
+        if (QHostAddress(httpAddress->host) != config.address)
+            return Error{1, QStringLiteral("--http-listen must use the same host as --listen")};
+        config.httpPort = httpAddress->port;
+    }
+    config.webhookUrl = parser.value(webhook);
     config.dataDir = parser.isSet(data) ? parser.value(data)
                                         : QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
     bool ok = false;

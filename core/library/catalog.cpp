@@ -162,6 +162,18 @@ Status Catalog::update(const FileRecord &record)
     return success();
 }
 
+Status Catalog::remove(quint64 id)
+{
+    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    q.prepare(QStringLiteral("DELETE FROM files WHERE id=?"));
+    q.addBindValue(qint64(id));
+    if (!q.exec())
+        return sqlError(q.lastError());
+    if (q.numRowsAffected() != 1)
+        return makeError(ErrorCode::FileNotFound, QString::number(id));
+    return success();
+}
+
 Result<QList<FileRecord>> Catalog::query(const QString &where, const QVariantList &bindings, int limit) const
 {
     QSqlQuery q(QSqlDatabase::database(m_connectionName, false));

@@ -24,6 +24,7 @@ public:
 
     Status insert(const FileRecord &record);
     Status update(const FileRecord &record); // all fields of the row with record.id
+    Status remove(quint64 id);                // the ID stays used (see highestId)
     Result<FileRecord> file(quint64 id) const;
     Result<QList<FileRecord>> files(const FileFilter &filter) const;
     Result<QList<FileRecord>> inState(FileRecord::State state) const;

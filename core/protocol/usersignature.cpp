@@ -70,6 +70,17 @@ Result<UserSignature::Privileges> UserSignature::verify(const QByteArray &secret
     return Privileges(int(payload.value(QStringLiteral("p")).toInteger()) & All);
 }
 
+Result<QPair<QString, UserSignature::Privileges>> UserSignature::verifyToken(const QByteArray &secret,
+                                                                             const QByteArray &token, const QDateTime &now)
+{
+    const auto payload = QByteArray::fromBase64Encoding(token.left(token.indexOf('.')), kBase64);
+    const QString user = QCborValue::fromCbor(payload.decoded).toMap().value(QStringLiteral("u")).toString();
+    auto privileges = verify(secret, token, user, now);
+    if (!privileges)
+        return privileges.error();
+    return qMakePair(user, privileges.value());
+}
+
 Result<UserSignature::Privileges> UserSignature::parsePrivileges(const QString &list)
 {
     Privileges out;

@@ -28,6 +28,10 @@ public:
     static Result<Privileges> verify(const QByteArray &secret, const QByteArray &token, const QString &userId,
                                      const QDateTime &now);
 
+    // For bearer tokens (HTTP API): the user the token names, once its MAC and expiry check.
+    static Result<QPair<QString, Privileges>> verifyToken(const QByteArray &secret, const QByteArray &token,
+                                                          const QDateTime &now);
+
     // "create,join,publish,record" <-> flags; unknown names are an error.
     static Result<Privileges> parsePrivileges(const QString &list);
     static QString privilegeNames(Privileges privileges);

@@ -95,6 +95,12 @@ Status RoomServer::start()
                 }
                 emit recordingEnded(userId, outcome);
             });
+    if (m_config.httpEnabled) {
+        m_http = std::make_unique<HttpApi>(*this);
+        if (auto port = m_http->listen(m_config.address, m_config.httpPort); !port)
+            return port.error();
+        connect(this, &RoomServer::recordingEnded, m_http.get(), &HttpApi::notifyRecordingEnded);
+    }
     if (!m_tcp.listen(m_config.address, m_config.port))
         return makeError(ErrorCode::ConnectionFailed, QStringLiteral("listen on %1:%2: %3")
                                                           .arg(m_config.address.toString()).arg(m_config.port)
@@ -102,6 +108,11 @@ Status RoomServer::start()
     qCInfo(lcServer).noquote() << "listening on" << m_tcp.serverAddress().toString() << m_tcp.serverPort()
                                << "data in" << m_config.dataDir;
     return success();
+}
+
+quint16 RoomServer::httpPort() const
+{
+    return m_http ? m_http->port() : 0;
 }
 
 void RoomServer::shutdown()
@@ -339,32 +350,54 @@ void RoomServer::handleUnpublish(ClientSession *s, const ControlMessage &m)
 
 void RoomServer::handleStartRecording(ClientSession *s, const ControlMessage &m)
 {
-    if (!(s->privileges & UserSignature::Record))
-        return s->replyError(m.id(), makeError(ErrorCode::NoPermissionForRecording));
     auto info = roomOf(m);
     if (!info)
         return s->replyError(m.id(), info.error());
-    if (!s->room || !(*s->room == info.value()))
-        return s->replyError(m.id(), makeError(ErrorCode::NotInRoom));
-    const Room *room = m_rooms.find(info.value());
-    if (room && room->kind == RoomKind::OneOnOne)
-        return s->replyError(m.id(), makeError(ErrorCode::OneOnOneRoomNotSupported));
     auto paramMap = m.map(QStringLiteral("param"));
     if (!paramMap)
         return s->replyError(m.id(), paramMap.error());
     auto param = RecordParam::fromCbor(paramMap.value());
     if (!param)
         return s->replyError(m.id(), param.error());
-    if (m_recording->isRecording(s->userId))
-        return s->replyError(m.id(), makeError(ErrorCode::RecordingAlreadyRunning));
-    const auto &video = s->video[param->recordDataType];
-    if (!video)
-        return s->replyError(m.id(), makeError(ErrorCode::StreamNotPublished,
-                                               param->recordDataType ? QStringLiteral("sub-stream") : QStringLiteral("camera")));
-    auto started = m_recording->start(s->userId, s->id(), info.value(), param.value(), *video, s->audio);
+    auto started = startRecording(s, info.value(), param.value());
     if (!started)
         return s->replyError(m.id(), started.error());
     s->reply(m.id(), QCborMap{{QStringLiteral("recordingId"), QString::number(started.value())}});
+}
+
+Result<quint64> RoomServer::startRecording(ClientSession *s, const RoomInfo &info, const RecordParam &param)
+{
+    if (!(s->privileges & UserSignature::Record))
+        return makeError(ErrorCode::NoPermissionForRecording);
+    if (!s->room || !(*s->room == info))
+        return makeError(ErrorCode::NotInRoom);
+    const Room *room = m_rooms.find(info);
+    if (room && room->kind == RoomKind::OneOnOne)
+        return makeError(ErrorCode::OneOnOneRoomNotSupported);
+    if (m_recording->isRecording(s->userId))
+        return makeError(ErrorCode::RecordingAlreadyRunning);
+    const auto &video = s->video[param.recordDataType];
+    if (!video)
+        return makeError(ErrorCode::StreamNotPublished, param.recordDataType ? QStringLiteral("sub-stream") : QStringLiteral("camera"));
+    return m_recording->start(s->userId, s->id(), info, param, *video, s->audio);
+}
+
+Result<quint64> RoomServer::startRecordingFor(const QString &userId, const RoomInfo &room, const RecordParam &param)
+{
+    // The user's connection in that room that publishes the stream to record.
+    ClientSession *best = nullptr;
+    for (ClientSession *s : std::as_const(m_sessions)) {
+        if (s->userId == userId && s->room && *s->room == room && (!best || s->video[param.recordDataType]))
+            best = s;
+    }
+    if (!best)
+        return makeError(ErrorCode::NotInRoom, QStringLiteral("%1 is not in room %2").arg(userId, room.toString()));
+    return startRecording(best, room, param);
+}
+
+Result<QStringList> RoomServer::stopRecordingFor(const QString &userId, const RoomInfo &room)
+{
+    return m_recording->stop(userId, room);
 }
 
 void RoomServer::handleStopRecording(ClientSession *s, const ControlMessage &m)

@@ -3,6 +3,7 @@
 #include "common/idgenerator.h"
 #include "library/catalog.h"
 #include "server/clientsession.h"
+#include "server/httpapi.h"
 #include "server/recordingservice.h"
 #include "server/roomregistry.h"
 #include "server/serverconfig.h"
@@ -31,6 +32,12 @@ public:
     const ServerConfig &config() const { return m_config; }
     Catalog &catalog() { return m_catalog; }
     const QList<FileRecord> &recoveredAtStart() const { return m_recovered; }
+    quint16 httpPort() const;
+
+    // For third-party backends (HTTP API): the recording rules as for the user's own request,
+    // recording what the user publishes in that room.
+    Result<quint64> startRecordingFor(const QString &userId, const RoomInfo &room, const RecordParam &param);
+    Result<QStringList> stopRecordingFor(const QString &userId, const RoomInfo &room);
     // Finished files are rewritten with a full index in the background; wait for that.
     void waitForFinalizedFiles() { if (m_recording) m_recording->waitForFinalizedFiles(); }
 
@@ -61,6 +68,7 @@ private:
     void handleListFiles(ClientSession *s, const ControlMessage &m);
 
     Result<RoomInfo> roomOf(const ControlMessage &m) const;
+    Result<quint64> startRecording(ClientSession *s, const RoomInfo &room, const RecordParam &param);
     void leaveRoom(ClientSession *s);
 
     ServerConfig m_config;
@@ -69,6 +77,7 @@ private:
     Catalog m_catalog;
     std::unique_ptr<IdGenerator> m_ids;
     std::unique_ptr<RecordingService> m_recording;
+    std::unique_ptr<HttpApi> m_http;
     RoomRegistry m_rooms;
     QList<ClientSession *> m_sessions;
     QList<FileRecord> m_recovered;

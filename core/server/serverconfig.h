@@ -15,6 +15,9 @@ struct ServerConfig {
     qint64 quotaBytes = 0;        // per user; 0 = unlimited
     QByteArray secret;            // empty: no signatures (refused beyond loopback)
     int deadPeerMs = 15'000;      // a connection silent this long is dropped
+    bool httpEnabled = true;      // the HTTP API (docs/http-api.md), on the same address
+    quint16 httpPort = 7708;      // 0: any free port
+    QString webhookUrl;           // POSTed to when a recording's files are ready
 };
 
 } // namespace roomrec

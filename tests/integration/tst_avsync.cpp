@@ -24,6 +24,7 @@ void TestAvSync::flashesAndBeepsLineUp()
     QTemporaryDir dir;
     ServerConfig config;
     config.port = 0;
+    config.httpPort = 0;
     config.dataDir = dir.path();
     RoomServer server(config);
     QVERIFY(server.start().ok());

@@ -109,6 +109,7 @@ void TestServerRules::refusesOpenAddressWithoutSecret()
     ServerConfig config;
     config.address = QHostAddress::AnyIPv4;
     config.port = 0;
+    config.httpPort = 0;
     config.dataDir = dir.path();
     RoomServer open(config);
     const Status s = open.start();

@@ -13,7 +13,8 @@ ServerProcess::~ServerProcess()
 
 quint16 ServerProcess::start(const QString &binary, const QString &dataDir, const QStringList &extra)
 {
-    m_process.start(binary, QStringList{QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"), QStringLiteral("--data"), dataDir} + extra);
+    m_process.start(binary, QStringList{QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"), QStringLiteral("--http-listen"),
+                                        QStringLiteral("127.0.0.1:0"), QStringLiteral("--data"), dataDir} + extra);
     if (!m_process.waitForStarted(5000))
         return 0;
     while (!m_output.contains("listening on") && m_process.waitForReadyRead(5000))

@@ -5,6 +5,7 @@
 std::unique_ptr<roomrec::RoomServer> startTestServer(const QString &dataDir, roomrec::ServerConfig config)
 {
     config.port = 0;
+    config.httpPort = 0;
     config.dataDir = dataDir;
     auto server = std::make_unique<roomrec::RoomServer>(config);
     const roomrec::Status started = server->start();
