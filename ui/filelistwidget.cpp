@@ -88,7 +88,8 @@ void FileListWidget::fillRow(int row, const FileRecord &f)
     const QLocale locale;
     const QStringList cells = {QString::number(f.id), f.name, f.tags.join(QStringLiteral(", ")), QString::number(f.classId),
                                tr("%1 s").arg(locale.toString(f.durationUs / 1e6, 'f', 1)),
-                               locale.formattedDataSize(f.sizeBytes), stateText(f.state),
+                               locale.formattedDataSize(f.sizeBytes),
+                               f.processingState.isEmpty() ? stateText(f.state) : stateText(f.state) + QStringLiteral(" · ") + f.processingState,
                                locale.toString(f.startedAt.toLocalTime(), QLocale::ShortFormat)};
     for (int c = 0; c < cells.size(); ++c) {
         auto *item = new QTableWidgetItem(cells[c]);

@@ -16,11 +16,17 @@ namespace roomrec {
 namespace {
 const char *kColumns = "id, recording_id, segment_index, name, tags, class_id, relation_id, room_id, user_id, "
                        "stream_kind, started_at, ended_at, media_start_us, duration_us, size_bytes, video_codec, "
-                       "audio_codec, width, height, state, storage_path, end_reason";
+                       "audio_codec, width, height, state, storage_path, end_reason, processing, processing_state, derived";
 
 Error sqlError(const QSqlError &error)
 {
     return makeError(ErrorCode::CatalogueFailed, error.text());
+}
+
+// Qt binds a null QString as SQL NULL; these columns are NOT NULL with '' for "none".
+QString notNull(const QString &s)
+{
+    return s.isNull() ? QStringLiteral("") : s;
 }
 
 QVariantList bindingsOf(const FileRecord &r)
@@ -30,7 +36,8 @@ QVariantList bindingsOf(const FileRecord &r)
             qint64(r.classId), qint64(r.relationId), qint64(r.roomId), r.userId, r.streamKind,
             r.startedAt.toMSecsSinceEpoch(), r.endedAt.isValid() ? QVariant(r.endedAt.toMSecsSinceEpoch()) : QVariant(),
             r.mediaStartUs, r.durationUs, r.sizeBytes, r.videoCodec, r.audioCodec, r.width, r.height,
-            FileRecord::stateName(r.state), r.storagePath, r.endReason};
+            FileRecord::stateName(r.state), r.storagePath, r.endReason, notNull(r.processing.join(QLatin1Char(','))),
+            notNull(r.processingState), QString::fromUtf8(QJsonDocument(r.derived).toJson(QJsonDocument::Compact))};
 }
 
 FileRecord recordFrom(const QSqlQuery &q)
@@ -60,6 +67,9 @@ FileRecord recordFrom(const QSqlQuery &q)
     r.state = FileRecord::stateFromName(q.value(19).toString());
     r.storagePath = q.value(20).toString();
     r.endReason = q.value(21).toString();
+    r.processing = q.value(22).toString().split(QLatin1Char(','), Qt::SkipEmptyParts);
+    r.processingState = q.value(23).toString();
+    r.derived = QJsonDocument::fromJson(q.value(24).toString().toUtf8()).array();
     return r;
 }
 } // namespace
@@ -93,7 +103,8 @@ Status Catalog::open(const QString &databasePath)
              " room_id INTEGER NOT NULL, user_id TEXT NOT NULL, stream_kind INTEGER NOT NULL,"
              " started_at INTEGER NOT NULL, ended_at INTEGER, media_start_us INTEGER NOT NULL,"
              " duration_us INTEGER NOT NULL, size_bytes INTEGER NOT NULL, video_codec TEXT, audio_codec TEXT,"
-             " width INTEGER, height INTEGER, state TEXT NOT NULL, storage_path TEXT NOT NULL, end_reason TEXT)",
+             " width INTEGER, height INTEGER, state TEXT NOT NULL, storage_path TEXT NOT NULL, end_reason TEXT,"
+             " processing TEXT NOT NULL DEFAULT '', processing_state TEXT NOT NULL DEFAULT '', derived TEXT NOT NULL DEFAULT '[]')",
              "CREATE INDEX IF NOT EXISTS files_name ON files(name)",
              "CREATE INDEX IF NOT EXISTS files_class ON files(class_id)",
              "CREATE INDEX IF NOT EXISTS files_recording ON files(recording_id, segment_index)",
@@ -102,6 +113,20 @@ Status Catalog::open(const QString &databasePath)
          }) {
         if (Status s = exec(QLatin1String(sql)); !s)
             return s;
+    }
+    // Catalogues from before post-processing get its columns.
+    QSqlQuery columns(QSqlDatabase::database(m_connectionName, false));
+    columns.exec(QStringLiteral("PRAGMA table_info(files)"));
+    QStringList existing;
+    while (columns.next())
+        existing << columns.value(1).toString();
+    for (const auto &[name, type] : {std::pair{"processing", "TEXT NOT NULL DEFAULT ''"},
+                                     std::pair{"processing_state", "TEXT NOT NULL DEFAULT ''"},
+                                     std::pair{"derived", "TEXT NOT NULL DEFAULT '[]'"}}) {
+        if (!existing.contains(QLatin1String(name))) {
+            if (Status s = exec(QStringLiteral("ALTER TABLE files ADD COLUMN %1 %2").arg(QLatin1String(name), QLatin1String(type))); !s)
+                return s;
+        }
     }
     qCInfo(lcLibrary) << "catalogue open at" << databasePath;
     return success();
@@ -128,7 +153,7 @@ Status Catalog::insert(const FileRecord &record)
     QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
     QSqlQuery q(db);
     q.prepare(QStringLiteral("INSERT INTO files (%1) VALUES (%2)")
-                  .arg(QLatin1String(kColumns), QStringLiteral("?,").repeated(21) + QLatin1Char('?')));
+                  .arg(QLatin1String(kColumns), QStringLiteral("?,").repeated(24) + QLatin1Char('?')));
     for (const QVariant &v : bindingsOf(record))
         q.addBindValue(v);
     if (!q.exec())

@@ -56,6 +56,9 @@ QJsonObject FileRecord::toJson() const
         {QStringLiteral("state"), stateName(state)},
         {QStringLiteral("path"), storagePath},
         {QStringLiteral("endReason"), endReason},
+        {QStringLiteral("processing"), QJsonArray::fromStringList(processing)},
+        {QStringLiteral("processingState"), processingState},
+        {QStringLiteral("derived"), derived},
     };
 }
 
@@ -87,6 +90,10 @@ FileRecord FileRecord::fromCbor(const QCborMap &m)
     r.state = stateFromName(str("state"));
     r.storagePath = str("path");
     r.endReason = str("endReason");
+    for (const QCborValue &p : m.value(QStringLiteral("processing")).toArray())
+        r.processing << p.toString();
+    r.processingState = str("processingState");
+    r.derived = m.value(QStringLiteral("derived")).toArray().toJsonArray();
     return r;
 }
 

@@ -2,6 +2,7 @@
 
 #include <QCborMap>
 #include <QDateTime>
+#include <QJsonArray>
 #include <QStringList>
 
 namespace roomrec {
@@ -32,6 +33,9 @@ struct FileRecord {
     State state = State::Recording;
     QString storagePath;     // absolute path on the server
     QString endReason;       // "stopped", "idle", "segment", "quota", "shutdown", "recovered", "error"
+    QStringList processing;  // asked for at start: "transcode", "screenshot", "watermark"
+    QString processingState; // "" (nothing asked), "pending", "running 40%", "done", "failed: why"
+    QJsonArray derived;      // outputs: {kind: cover|thumbnail|rendition, path, width, height, atSeconds}
 
     QCborMap toCbor() const;
     static FileRecord fromCbor(const QCborMap &map);

@@ -54,14 +54,18 @@ void Mp4Finalizer::applyResults()
         if (!d.size) {
             // The fragmented file stays: it plays, only without a global index.
             qCWarning(lcRecording).noquote() << "file" << d.fileId << "kept fragmented:" << d.size.error().toString();
+            emit fileReady(d.fileId);
             continue;
         }
         auto record = m_catalog.file(d.fileId);
-        if (!record)
+        if (!record) {
+            emit fileReady(d.fileId);
             continue;
+        }
         record->sizeBytes = d.size.value();
         (void)m_catalog.update(record.value());
         emit finalized(d.fileId, d.size.value());
+        emit fileReady(d.fileId);
     }
 }
 

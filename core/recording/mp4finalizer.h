@@ -30,6 +30,8 @@ public:
 
 signals:
     void finalized(quint64 fileId, qint64 sizeBytes);
+    // The file is done with (finalized, or kept fragmented when that failed).
+    void fileReady(quint64 fileId);
 
 private:
     void applyResults();

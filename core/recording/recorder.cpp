@@ -65,6 +65,12 @@ Status Recorder::openSegment(qint64 mediaStartUs)
     record.roomId = m_request.room.roomId;
     record.userId = m_request.userId;
     record.streamKind = int(m_request.param.recordDataType);
+    const RecordParam &p = m_request.param;
+    for (const auto &[wanted, name] : {std::pair{p.transcode, "transcode"}, std::pair{p.screenshot, "screenshot"},
+                                       std::pair{p.watermark, "watermark"}}) {
+        if (wanted)
+            record.processing << QLatin1String(name);
+    }
     record.mediaStartUs = mediaStartUs;
     record.storagePath = segmentPath(record.id);
     auto segment = std::make_unique<Segment>(m_catalog, record);

@@ -17,6 +17,10 @@ QString outcomeKey(const QString &userId, const RoomInfo &room)
 RecordingService::RecordingService(Catalog &catalog, IdGenerator &ids, const ServerConfig &config, QObject *parent)
     : QObject(parent), m_catalog(catalog), m_ids(ids), m_config(config)
 {
+    // Post-processing works on the finished (finalized) file.
+    connect(&m_finalizer, &Mp4Finalizer::fileReady, &m_postProcessor, &PostProcessor::enqueue);
+    if (const int resumed = m_postProcessor.resume())
+        qCInfo(lcServer) << "resumed post-processing of" << resumed << "file(s)";
 }
 
 Result<quint64> RecordingService::start(const QString &userId, quint64 sourceId, const RoomInfo &room, const RecordParam &param,

@@ -2,6 +2,7 @@
 
 #include "common/idgenerator.h"
 #include "library/catalog.h"
+#include "library/postprocessor.h"
 #include "recording/recorder.h"
 #include "server/serverconfig.h"
 
@@ -44,6 +45,12 @@ public:
     void stopAll(const QString &reason);
     // Waits until every closed file is finalized and catalogued (shutdown, tests).
     void waitForFinalizedFiles() { m_finalizer.waitForAll(); }
+    // Waits for finalization and then for the post-processing jobs.
+    void waitForPostProcessing()
+    {
+        m_finalizer.waitForAll();
+        m_postProcessor.waitForAll();
+    }
 
 signals:
     void keyFrameNeeded(const QString &userId, roomrec::Track track);
@@ -55,6 +62,7 @@ private:
 
     Catalog &m_catalog;
     Mp4Finalizer m_finalizer{m_catalog};
+    PostProcessor m_postProcessor{m_catalog};
     IdGenerator &m_ids;
     const ServerConfig &m_config;
     QHash<QString, Recorder *> m_recorders; // by user: one channel each

@@ -40,6 +40,7 @@ public:
     Result<QStringList> stopRecordingFor(const QString &userId, const RoomInfo &room);
     // Finished files are rewritten with a full index in the background; wait for that.
     void waitForFinalizedFiles() { if (m_recording) m_recording->waitForFinalizedFiles(); }
+    void waitForPostProcessing() { if (m_recording) m_recording->waitForPostProcessing(); }
 
 signals:
     void recordingEnded(const QString &userId, const roomrec::RecordingOutcome &outcome);
