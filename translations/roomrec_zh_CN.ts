@@ -183,6 +183,14 @@
         <source>Start hosting</source>
         <translation>开始主持</translation>
     </message>
+    <message>
+        <source>Encrypted (TLS)</source>
+        <translation>加密连接（TLS）</translation>
+    </message>
+    <message>
+        <source>Use when the server was started with --tls-cert</source>
+        <translation>当服务器以 --tls-cert 启动时使用</translation>
+    </message>
 </context>
 <context>
     <name>roomrec::DeviceScreenSource</name>

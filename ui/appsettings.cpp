@@ -23,6 +23,7 @@ AppSettings AppSettings::load(const QString &path)
     a.serverAddress = s->value(QStringLiteral("connection/server"), a.serverAddress).toString();
     a.userId = s->value(QStringLiteral("connection/user"), a.userId).toString();
     a.signature = s->value(QStringLiteral("connection/signature"), a.signature).toString();
+    a.tls = s->value(QStringLiteral("connection/tls"), a.tls).toBool();
     a.relationId = s->value(QStringLiteral("room/relationId"), a.relationId).toUInt();
     a.roomId = s->value(QStringLiteral("room/roomId"), a.roomId).toUInt();
     a.oneOnOne = s->value(QStringLiteral("room/oneOnOne"), a.oneOnOne).toBool();
@@ -48,6 +49,7 @@ void AppSettings::save(const QString &path) const
     s->setValue(QStringLiteral("connection/server"), serverAddress);
     s->setValue(QStringLiteral("connection/user"), userId);
     s->setValue(QStringLiteral("connection/signature"), signature);
+    s->setValue(QStringLiteral("connection/tls"), tls);
     s->setValue(QStringLiteral("room/relationId"), relationId);
     s->setValue(QStringLiteral("room/roomId"), roomId);
     s->setValue(QStringLiteral("room/oneOnOne"), oneOnOne);

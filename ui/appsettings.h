@@ -14,6 +14,7 @@ struct AppSettings {
     QString serverAddress = QStringLiteral("127.0.0.1:7707");
     QString userId;
     QString signature;
+    bool tls = false;
     quint32 relationId = 1;
     quint32 roomId = 1;
     bool oneOnOne = false;

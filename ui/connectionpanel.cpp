@@ -1,5 +1,6 @@
 #include "connectionpanel.h"
 
+#include <QCheckBox>
 #include <QFormLayout>
 #include <QLabel>
 #include <QLineEdit>
@@ -18,6 +19,7 @@ ConnectionPanel::ConnectionPanel(QWidget *parent) : QWidget(parent)
     m_user = new QLineEdit(this);
     m_signature = new QLineEdit(this);
     m_signature->setEchoMode(QLineEdit::Password);
+    m_tls = new QCheckBox(this);
     m_connect = new QPushButton(this);
     m_state = new QLabel(this);
     m_state->setWordWrap(true);
@@ -29,6 +31,7 @@ ConnectionPanel::ConnectionPanel(QWidget *parent) : QWidget(parent)
     form->addRow(m_addressLabel, m_address);
     form->addRow(m_userLabel, m_user);
     form->addRow(m_signatureLabel, m_signature);
+    form->addRow(QString(), m_tls);
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_host);
     layout->addWidget(m_remote);
@@ -60,6 +63,8 @@ void ConnectionPanel::retranslate()
     m_signature->setAccessibleName(tr("User signature"));
     m_signature->setToolTip(tr("The user signature the server's operator gave you (roomrec-cli sign)"));
     m_state->setAccessibleName(tr("Connection state"));
+    m_tls->setText(tr("Encrypted (TLS)"));
+    m_tls->setToolTip(tr("Use when the server was started with --tls-cert"));
     updateEnabled();
 }
 
@@ -67,6 +72,8 @@ bool ConnectionPanel::hostLocally() const { return m_host->isChecked(); }
 QString ConnectionPanel::serverAddress() const { return m_address->text().trimmed(); }
 QString ConnectionPanel::userId() const { return m_user->text().trimmed(); }
 QString ConnectionPanel::signature() const { return m_signature->text().trimmed(); }
+bool ConnectionPanel::tls() const { return m_tls->isChecked(); }
+void ConnectionPanel::setTls(bool on) { m_tls->setChecked(on); }
 
 void ConnectionPanel::setValues(bool hostLocally, const QString &address, const QString &userId, const QString &signature)
 {
@@ -87,7 +94,7 @@ void ConnectionPanel::setState(const QString &text, bool connected)
 void ConnectionPanel::updateEnabled()
 {
     const bool remote = m_remote->isChecked();
-    for (QWidget *w : std::initializer_list<QWidget *>{m_address, m_signature, m_addressLabel, m_signatureLabel})
+    for (QWidget *w : std::initializer_list<QWidget *>{m_address, m_signature, m_addressLabel, m_signatureLabel, m_tls})
         w->setEnabled(remote && !m_connected);
     for (QWidget *w : std::initializer_list<QWidget *>{m_host, m_remote, m_user})
         w->setEnabled(!m_connected);

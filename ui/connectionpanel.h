@@ -2,6 +2,7 @@
 
 #include <QWidget>
 
+class QCheckBox;
 class QLabel;
 class QLineEdit;
 class QPushButton;
@@ -20,6 +21,8 @@ public:
     QString serverAddress() const;
     QString userId() const;
     QString signature() const;
+    bool tls() const;
+    void setTls(bool on);
     void setValues(bool hostLocally, const QString &address, const QString &userId, const QString &signature);
     void setState(const QString &text, bool connected);
     void retranslate();
@@ -43,6 +46,7 @@ private:
     QLineEdit *m_address;
     QLineEdit *m_user;
     QLineEdit *m_signature;
+    QCheckBox *m_tls;
     QPushButton *m_connect;
     QLabel *m_state;
     QLabel *m_addressLabel;

@@ -107,6 +107,7 @@ void MainWindow::buildUi()
 
     m_connection = new ConnectionPanel(this);
     m_connection->setValues(m_settings.hostLocally, m_settings.serverAddress, m_settings.userId, m_settings.signature);
+    m_connection->setTls(m_settings.tls);
     m_room = new RoomPanel(this);
     m_room->setRoom(RoomInfo{m_settings.relationId, m_settings.roomId},
                     m_settings.oneOnOne ? RoomKind::OneOnOne : RoomKind::MultiParty);
@@ -362,6 +363,9 @@ void MainWindow::connectOrHost()
         m_connectedTo = address->toString();
     }
     saveSettings();
+    // The embedded server is plain TCP on loopback; a remote one may want TLS.
+    m_client.setTls(!m_connection->hostLocally() && m_connection->tls(),
+                    m_options.caFile.isEmpty() ? QList<QSslCertificate>() : QSslCertificate::fromPath(m_options.caFile));
     m_client.connectToServer(host, port, user, m_connection->hostLocally() ? QString() : m_connection->signature(),
                              [this] { joinRoom(); }, [this](int code, const QString &message) { showError(code, message); });
 }
@@ -568,6 +572,7 @@ void MainWindow::saveSettings()
     m_settings.serverAddress = m_connection->serverAddress();
     m_settings.userId = m_connection->userId();
     m_settings.signature = m_connection->signature();
+    m_settings.tls = m_connection->tls();
     m_settings.relationId = m_room->room().relationId;
     m_settings.roomId = m_room->room().roomId;
     m_settings.oneOnOne = m_room->kind() == RoomKind::OneOnOne;

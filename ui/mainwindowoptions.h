@@ -10,6 +10,7 @@ struct MainWindowOptions {
     QString serverAddress; // command line: connect here instead of what the settings say
     QString userId;        // command line: overrides the settings
     QString signature;
+    QString caFile;        // extra PEM certificate(s) to trust for TLS (e.g. a self-signed server)
     QString language;      // "zh_CN", "en"; empty: the saved choice, else the system locale
     bool autoStart = true; // connect (or host), join and publish as soon as the window opens
 };

@@ -9,9 +9,26 @@ CliOptions::CliOptions(QCommandLineParser &parser)
     : m_parser(parser),
       m_server(QStringLiteral("server"), QStringLiteral("Server address (default 127.0.0.1:7707)."), QStringLiteral("HOST:PORT"), QStringLiteral("127.0.0.1:7707")),
       m_user(QStringLiteral("user"), QStringLiteral("User ID (default: cli)."), QStringLiteral("ID"), QStringLiteral("cli")),
-      m_signature(QStringLiteral("signature"), QStringLiteral("User signature (default: $ROOMREC_SIGNATURE)."), QStringLiteral("TOKEN"))
+      m_signature(QStringLiteral("signature"), QStringLiteral("User signature (default: $ROOMREC_SIGNATURE)."), QStringLiteral("TOKEN")),
+      m_tls(QStringLiteral("tls"), QStringLiteral("Connect with TLS.")),
+      m_caFile(QStringLiteral("ca-file"), QStringLiteral("PEM certificate(s) to trust besides the system's (implies --tls)."), QStringLiteral("FILE"))
 {
-    parser.addOptions({m_server, m_user, m_signature});
+    parser.addOptions({m_server, m_user, m_signature, m_tls, m_caFile});
+}
+
+bool CliOptions::applyTls(roomrec::RoomClient &client) const
+{
+    QList<QSslCertificate> extra;
+    if (m_parser.isSet(m_caFile)) {
+        extra = QSslCertificate::fromPath(m_parser.value(m_caFile), QSsl::Pem);
+        if (extra.isEmpty()) {
+            printError(2, QStringLiteral("--ca-file: no PEM certificate in %1").arg(m_parser.value(m_caFile)));
+            return false;
+        }
+    }
+    if (m_parser.isSet(m_tls) || !extra.isEmpty())
+        client.setTls(true, extra);
+    return true;
 }
 
 roomrec::Result<roomrec::HostPort> CliOptions::server() const

@@ -37,6 +37,8 @@ int FilesCommand::run(const QStringList &arguments)
         return printError(2, QStringLiteral("usage: files show FILE_ID | files list [filters] | result --relation-id N --room-id N"));
 
     RoomClient client;
+    if (!common.applyTls(client))
+        return 2;
     int exitCode = 0;
     auto onError = [&exitCode](int code, const QString &message) {
         exitCode = printError(code, message);

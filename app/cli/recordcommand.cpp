@@ -126,6 +126,8 @@ int RecordCommand::run(const QStringList &arguments)
         command.m_subStream = std::make_unique<PipelineThread>(std::move(sub.value()));
     }
     RoomClient &client = command.m_client;
+    if (!common.applyTls(client))
+        return 2;
     auto onError = [&command](int code, const QString &message) { command.fail(code, message); };
     QObject::connect(&client, &RoomClient::errorOccurred, &command, [&command](int code, const QString &message) {
         command.fail(code, message);

@@ -29,7 +29,8 @@ int main(int argc, char *argv[])
     const QCommandLineOption screenshotState(QStringLiteral("screenshot-state"), QStringLiteral("State to show in --screenshot: hosting, recording, stopped or library."), QStringLiteral("STATE"), QStringLiteral("hosting"));
     const QCommandLineOption language(QStringLiteral("lang"), QStringLiteral("Interface language: en or zh_CN (default: as saved, else the system's)."), QStringLiteral("LANG"));
     const QCommandLineOption settings(QStringLiteral("settings"), QStringLiteral("Settings file to use (default: the usual place)."), QStringLiteral("FILE"));
-    parser.addOptions({server, user, signature, data, language, settings, screenshot, screenshotDelay, screenshotState});
+    const QCommandLineOption caFile(QStringLiteral("ca-file"), QStringLiteral("PEM certificate(s) to trust for a TLS server besides the system's."), QStringLiteral("FILE"));
+    parser.addOptions({server, user, signature, data, language, settings, caFile, screenshot, screenshotDelay, screenshotState});
     parser.process(app);
 
     MainWindowOptions options;
@@ -38,6 +39,7 @@ int main(int argc, char *argv[])
     options.signature = parser.value(signature);
     options.language = parser.value(language);
     options.settingsFile = parser.value(settings);
+    options.caFile = parser.value(caFile);
     options.dataDir = parser.isSet(data) ? parser.value(data)
                                          : QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
     MainWindow window(options);

@@ -30,8 +30,8 @@ int main(int argc, char *argv[])
     for (const FileRecord &r : server.recoveredAtStart())
         std::printf("recovered file %llu (%s, %.1f s) from an unfinished recording\n",
                     static_cast<unsigned long long>(r.id), qPrintable(FileRecord::stateName(r.state)), r.durationUs / 1e6);
-    std::printf("roomrec-server listening on %s:%u, data in %s\n", qPrintable(server.address().toString()),
-                unsigned(server.port()), qPrintable(server.config().dataDir));
+    std::printf("roomrec-server listening on %s:%u%s, data in %s\n", qPrintable(server.address().toString()),
+                unsigned(server.port()), server.isTls() ? " (TLS)" : "", qPrintable(server.config().dataDir));
     if (server.httpPort())
         std::printf("HTTP API on http://%s:%u/api/v1/files\n", qPrintable(server.address().toString()), unsigned(server.httpPort()));
     std::fflush(stdout);

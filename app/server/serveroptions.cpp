@@ -24,7 +24,9 @@ Result<ServerConfig> ServerOptions::parse(const QStringList &arguments)
     const QCommandLineOption secret(QStringLiteral("secret-file"), QStringLiteral("File holding the secret that user signatures are made with."), QStringLiteral("FILE"));
     const QCommandLineOption http(QStringLiteral("http-listen"), QStringLiteral("Address of the HTTP API (default: the --listen host, port 7708; 'off' to disable)."), QStringLiteral("HOST:PORT"));
     const QCommandLineOption webhook(QStringLiteral("webhook-url"), QStringLiteral("URL to POST to when a recording's files are ready."), QStringLiteral("URL"));
-    parser.addOptions({listen, data, node, segment, idle, quota, secret, http, webhook});
+    const QCommandLineOption tlsCert(QStringLiteral("tls-cert"), QStringLiteral("PEM certificate: the RoomRec protocol then runs over TLS."), QStringLiteral("FILE"));
+    const QCommandLineOption tlsKey(QStringLiteral("tls-key"), QStringLiteral("PEM private key for --tls-cert."), QStringLiteral("FILE"));
+    parser.addOptions({listen, data, node, segment, idle, quota, secret, http, webhook, tlsCert, tlsKey});
     parser.process(arguments);
 
     ServerConfig config;
@@ -45,6 +47,10 @@ Result<ServerConfig> ServerOptions::parse(const QStringList &arguments)
         config.httpPort = httpAddress->port;
     }
     config.webhookUrl = parser.value(webhook);
+    config.tlsCertificateFile = parser.value(tlsCert);
+    config.tlsKeyFile = parser.value(tlsKey);
+    if (config.tlsCertificateFile.isEmpty() != config.tlsKeyFile.isEmpty())
+        return Error{1, QStringLiteral("--tls-cert and --tls-key go together")};
     config.dataDir = parser.isSet(data) ? parser.value(data)
                                         : QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
     bool ok = false;

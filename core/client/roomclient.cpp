@@ -6,6 +6,7 @@
 #include "protocol/protocollimits.h"
 
 #include <QCborArray>
+#include <QSslConfiguration>
 
 namespace roomrec {
 
@@ -27,7 +28,11 @@ QStringList stringsOf(const QCborValue &value)
 RoomClient::RoomClient(QObject *parent) : QObject(parent), m_pending(kRequestTimeoutMs, this)
 {
     qRegisterMetaType<roomrec::ClientState>();
-    connect(&m_socket, &QTcpSocket::connected, this, &RoomClient::onConnected);
+    connect(&m_socket, &QTcpSocket::connected, this, [this] {
+        if (!m_tls)
+            onConnected();
+    });
+    connect(&m_socket, &QSslSocket::encrypted, this, &RoomClient::onConnected); // TLS: after the handshake
     connect(&m_socket, &QTcpSocket::readyRead, this, &RoomClient::onReadyRead);
     connect(&m_socket, &QTcpSocket::errorOccurred, this, &RoomClient::onSocketError);
     connect(&m_socket, &QTcpSocket::disconnected, this,
@@ -111,7 +116,20 @@ void RoomClient::connectToServer(const QString &host, quint16 port, const QStrin
     m_connectError = std::move(onError);
     m_decoder = FrameDecoder();
     setState(ClientState::Connecting);
-    m_socket.connectToHost(host, port);
+    if (m_tls)
+        m_socket.connectToHostEncrypted(host, port);
+    else
+        m_socket.connectToHost(host, port);
+}
+
+void RoomClient::setTls(bool enabled, const QList<QSslCertificate> &extraCaCertificates)
+{
+    m_tls = enabled;
+    QSslConfiguration config = QSslConfiguration::defaultConfiguration();
+    config.setProtocol(QSsl::TlsV1_2OrLater);
+    if (!extraCaCertificates.isEmpty())
+        config.addCaCertificates(extraCaCertificates);
+    m_socket.setSslConfiguration(config);
 }
 
 void RoomClient::onConnected()

@@ -11,7 +11,8 @@
 
 #include <QElapsedTimer>
 #include <QPointer>
-#include <QTcpSocket>
+#include <QSslCertificate>
+#include <QSslSocket>
 #include <QTimer>
 
 #include <functional>
@@ -46,6 +47,10 @@ public:
     void connectToServer(const QString &host, quint16 port, const QString &userId, const QString &signature,
                          DoneCallback onSuccess, ErrorCallback onError);
     void disconnectFromServer();
+    // Next connections use TLS; the server's certificate must chain to the system's CAs or to
+    // one of extraCaCertificates (e.g. a self-signed server's own certificate).
+    void setTls(bool enabled, const QList<QSslCertificate> &extraCaCertificates = {});
+    bool isTls() const { return m_tls; }
 
     void createRoom(const RoomInfo &room, RoomKind kind, ValueCallback<QStringList> onSuccess, ErrorCallback onError);
     void joinRoom(const RoomInfo &room, ValueCallback<QStringList> onSuccess, ErrorCallback onError);
@@ -97,7 +102,8 @@ private:
     void setRecordingPhase(RecordingPhase phase);
     static QCborMap roomFields(const RoomInfo &room);
 
-    QTcpSocket m_socket{this};
+    QSslSocket m_socket{this}; // plain TCP unless setTls(true)
+    bool m_tls = false;
     FrameDecoder m_decoder;
     PendingRequests m_pending;
     ClientState m_state = ClientState::Disconnected;

@@ -101,11 +101,16 @@ Status RoomServer::start()
             return port.error();
         connect(this, &RoomServer::recordingEnded, m_http.get(), &HttpApi::notifyRecordingEnded);
     }
+    if (!m_config.tlsCertificateFile.isEmpty() || !m_config.tlsKeyFile.isEmpty()) {
+        if (Status s = m_tcp.loadCertificate(m_config.tlsCertificateFile, m_config.tlsKeyFile); !s)
+            return s;
+    }
     if (!m_tcp.listen(m_config.address, m_config.port))
         return makeError(ErrorCode::ConnectionFailed, QStringLiteral("listen on %1:%2: %3")
                                                           .arg(m_config.address.toString()).arg(m_config.port)
                                                           .arg(m_tcp.errorString()));
     qCInfo(lcServer).noquote() << "listening on" << m_tcp.serverAddress().toString() << m_tcp.serverPort()
+                               << (m_tcp.isTls() ? "(TLS)" : "(plain TCP)")
                                << "data in" << m_config.dataDir;
     return success();
 }

@@ -4,6 +4,7 @@
 #include "library/catalog.h"
 #include "server/clientsession.h"
 #include "server/httpapi.h"
+#include "server/tlstcpserver.h"
 #include "server/recordingservice.h"
 #include "server/roomregistry.h"
 #include "server/serverconfig.h"
@@ -29,6 +30,7 @@ public:
 
     QHostAddress address() const { return m_tcp.serverAddress(); }
     quint16 port() const { return m_tcp.serverPort(); }
+    bool isTls() const { return m_tcp.isTls(); }
     const ServerConfig &config() const { return m_config; }
     Catalog &catalog() { return m_catalog; }
     const QList<FileRecord> &recoveredAtStart() const { return m_recovered; }
@@ -74,7 +76,7 @@ private:
 
     ServerConfig m_config;
     QHash<QString, Handler> m_handlers;
-    QTcpServer m_tcp{this};
+    TlsTcpServer m_tcp{this};
     Catalog m_catalog;
     std::unique_ptr<IdGenerator> m_ids;
     std::unique_ptr<RecordingService> m_recording;

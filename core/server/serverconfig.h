@@ -18,6 +18,8 @@ struct ServerConfig {
     bool httpEnabled = true;      // the HTTP API (docs/http-api.md), on the same address
     quint16 httpPort = 7708;      // 0: any free port
     QString webhookUrl;           // POSTed to when a recording's files are ready
+    QString tlsCertificateFile;   // PEM; with tlsKeyFile, the protocol runs over TLS
+    QString tlsKeyFile;
 };
 
 } // namespace roomrec

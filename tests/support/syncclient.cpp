@@ -37,6 +37,12 @@ Status SyncClient::connect(quint16 port, const QString &user, const QString &sig
     });
 }
 
+Status SyncClient::connectTls(quint16 port, const QString &user, const QList<QSslCertificate> &trusted)
+{
+    m_client.setTls(true, trusted);
+    return connect(port, user);
+}
+
 Status SyncClient::createRoom(const RoomInfo &room, RoomKind kind)
 {
     return wait<Done>([&](auto ok, auto err) {

@@ -16,6 +16,7 @@ public:
     roomrec::RoomClient &client() { return m_client; }
 
     roomrec::Status connect(quint16 port, const QString &user, const QString &signature = {});
+    roomrec::Status connectTls(quint16 port, const QString &user, const QList<QSslCertificate> &trusted);
     roomrec::Status createRoom(const roomrec::RoomInfo &room, roomrec::RoomKind kind = roomrec::RoomKind::MultiParty);
     roomrec::Status joinRoom(const roomrec::RoomInfo &room);
     // Publishes a test pattern (+ tone for the camera) on the track and starts capture.
