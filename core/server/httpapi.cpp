@@ -71,6 +71,26 @@ Result<QJsonObject> jsonBody(const QHttpServerRequest &request)
     return doc.object();
 }
 
+// A recording request's body: {"userId", "relationId", "roomId", ...}.
+struct RecordingBody {
+    QJsonObject json;
+    QString userId;
+    RoomInfo room;
+};
+
+Result<RoomInfo> roomFrom(const QJsonObject &o);
+
+Result<RecordingBody> recordingBody(const QHttpServerRequest &request)
+{
+    auto body = jsonBody(request);
+    if (!body)
+        return body.error();
+    auto room = roomFrom(body.value());
+    if (!room)
+        return room.error();
+    return RecordingBody{body.value(), body->value(QStringLiteral("userId")).toString(), room.value()};
+}
+
 Result<RoomInfo> roomFrom(const QJsonObject &o)
 {
     const QJsonValue relation = o.value(QStringLiteral("relationId"));
@@ -160,16 +180,13 @@ HttpApi::HttpApi(RoomServer &server, QObject *parent) : QObject(parent), m_serve
     m_http.route(QStringLiteral("/api/v1/recordings/start"), Method::Post, [this](const QHttpServerRequest &request) {
         if (auto refused = refuse(request, true))
             return std::move(*refused);
-        auto body = jsonBody(request);
+        auto body = recordingBody(request);
         if (!body)
             return errorResponse(body.error());
-        auto room = roomFrom(body.value());
-        if (!room)
-            return errorResponse(room.error());
-        auto param = RecordParam::fromCbor(QCborMap::fromJsonObject(body->value(QStringLiteral("param")).toObject()));
+        auto param = RecordParam::fromCbor(QCborMap::fromJsonObject(body->json.value(QStringLiteral("param")).toObject()));
         if (!param)
             return errorResponse(param.error());
-        auto started = m_server.startRecordingFor(body->value(QStringLiteral("userId")).toString(), room.value(), param.value());
+        auto started = m_server.startRecordingFor(body->userId, body->room, param.value());
         if (!started)
             return errorResponse(started.error());
         return QHttpServerResponse(QJsonObject{{QStringLiteral("recordingId"), QString::number(started.value())}});
@@ -177,13 +194,10 @@ HttpApi::HttpApi(RoomServer &server, QObject *parent) : QObject(parent), m_serve
     m_http.route(QStringLiteral("/api/v1/recordings/stop"), Method::Post, [this](const QHttpServerRequest &request) {
         if (auto refused = refuse(request, true))
             return std::move(*refused);
-        auto body = jsonBody(request);
+        auto body = recordingBody(request);
         if (!body)
             return errorResponse(body.error());
-        auto room = roomFrom(body.value());
-        if (!room)
-            return errorResponse(room.error());
-        auto ids = m_server.stopRecordingFor(body->value(QStringLiteral("userId")).toString(), room.value());
+        auto ids = m_server.stopRecordingFor(body->userId, body->room);
         if (!ids)
             return errorResponse(ids.error());
         return QHttpServerResponse(QJsonObject{{QStringLiteral("fileIds"), QJsonArray::fromStringList(ids.value())}});

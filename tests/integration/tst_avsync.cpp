@@ -4,7 +4,7 @@
 #include "mp4inspector.h"
 #include "syncclient.h"
 
-#include "server/roomserver.h"
+#include "testserver.h"
 
 #include <QTemporaryDir>
 #include <QtTest>
@@ -22,12 +22,9 @@ void TestAvSync::flashesAndBeepsLineUp()
     // 60 s as the issue asks; ROOMREC_AVSYNC_SECONDS shortens it while developing.
     const int seconds = qEnvironmentVariableIsSet("ROOMREC_AVSYNC_SECONDS") ? qEnvironmentVariableIntValue("ROOMREC_AVSYNC_SECONDS") : 60;
     QTemporaryDir dir;
-    ServerConfig config;
-    config.port = 0;
-    config.httpPort = 0;
-    config.dataDir = dir.path();
-    RoomServer server(config);
-    QVERIFY(server.start().ok());
+    auto started = startTestServer(dir.path());
+    QVERIFY(started);
+    RoomServer &server = *started;
     SyncClient alice;
     const RoomInfo room{1, 1};
     QVERIFY(alice.connect(server.port(), QStringLiteral("alice")).ok());
