@@ -25,7 +25,8 @@ QStringList stringsOf(const QCborValue &value)
 }
 } // namespace
 
-RoomClient::RoomClient(QObject *parent) : QObject(parent), m_pending(kRequestTimeoutMs, this)
+RoomClient::RoomClient(QObject *parent)
+    : QObject(parent), m_pending(kRequestTimeoutMs, this), m_pingMs(protocol::kPingIntervalMs), m_deadMs(protocol::kDeadPeerMs)
 {
     qRegisterMetaType<roomrec::ClientState>();
     connect(&m_socket, &QTcpSocket::connected, this, [this] {
@@ -38,9 +39,9 @@ RoomClient::RoomClient(QObject *parent) : QObject(parent), m_pending(kRequestTim
     connect(&m_socket, &QTcpSocket::disconnected, this,
             [this] { connectionLost(makeError(ErrorCode::ConnectionLost, QStringLiteral("closed by server"))); });
     connect(&m_pingTimer, &QTimer::timeout, this, [this] {
-        if (m_sinceData.elapsed() > protocol::kDeadPeerMs) {
+        if (m_sinceData.elapsed() > m_deadMs) {
             m_socket.abort();
-            connectionLost(makeError(ErrorCode::ConnectionLost, QStringLiteral("server silent for %1 s").arg(protocol::kDeadPeerMs / 1000)));
+            connectionLost(makeError(ErrorCode::ConnectionLost, QStringLiteral("server silent for %1 s").arg(m_deadMs / 1000.0)));
             return;
         }
         request(QStringLiteral("ping"), {}, [](const ControlMessage &) {});
@@ -122,6 +123,14 @@ void RoomClient::connectToServer(const QString &host, quint16 port, const QStrin
         m_socket.connectToHost(host, port);
 }
 
+void RoomClient::setKeepalive(int pingMs, int deadMs)
+{
+    m_pingMs = qMax(50, pingMs);
+    m_deadMs = qMax(m_pingMs * 2, deadMs);
+    if (m_pingTimer.isActive())
+        m_pingTimer.start(m_pingMs);
+}
+
 void RoomClient::setTls(bool enabled, const QList<QSslCertificate> &extraCaCertificates)
 {
     m_tls = enabled;
@@ -136,7 +145,7 @@ void RoomClient::onConnected()
 {
     m_socket.setSocketOption(QAbstractSocket::LowDelayOption, 1);
     m_sinceData.start();
-    m_pingTimer.start(protocol::kPingIntervalMs);
+    m_pingTimer.start(m_pingMs);
     auto fail = [this](int code, const QString &message) {
         ErrorCallback onError = std::exchange(m_connectError, {});
         m_connectSuccess = {};

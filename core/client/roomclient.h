@@ -51,6 +51,9 @@ public:
     // one of extraCaCertificates (e.g. a self-signed server's own certificate).
     void setTls(bool enabled, const QList<QSslCertificate> &extraCaCertificates = {});
     bool isTls() const { return m_tls; }
+    // Keepalive: ping every pingMs; a server silent for deadMs is reported lost
+    // (defaults from protocollimits.h: 5 s and 15 s).
+    void setKeepalive(int pingMs, int deadMs);
 
     void createRoom(const RoomInfo &room, RoomKind kind, ValueCallback<QStringList> onSuccess, ErrorCallback onError);
     void joinRoom(const RoomInfo &room, ValueCallback<QStringList> onSuccess, ErrorCallback onError);
@@ -123,6 +126,8 @@ private:
     qint64 m_backlogDrops = 0;
     bool m_waitingForKeyAfterDrop[2] = {false, false};
     QTimer m_pingTimer{this};
+    int m_pingMs;
+    int m_deadMs;
     QElapsedTimer m_sinceData;
 };
 

@@ -227,6 +227,10 @@ void TestRecordingE2E::onlyTheOwnerStops()
     QVERIFY(alice.stopRecording(room).ok());
     auto nothing = alice.stopRecording(room);
     QCOMPARE(nothing.error().code, int(ErrorCode::NotRecording));
+    // Leaving updates everyone's member list too.
+    QVERIFY(bob.leaveRoom().ok());
+    QTRY_COMPARE(alice.client().members(), QStringList{QStringLiteral("alice")});
+    QCOMPARE(bob.client().state(), ClientState::SignedIn);
 }
 
 void TestRecordingE2E::segmentsLoseAndRepeatNothing()

@@ -12,6 +12,10 @@
 #include "testserver.h"
 
 #include <QProcess>
+
+#ifdef Q_OS_UNIX
+#include <csignal>
+#endif
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -95,6 +99,7 @@ private slots:
     void quotaRefusesStart();
     void quotaEndsRecordingCleanly();
     void deadPeerIsDropped();
+    void clientNoticesADeadServer();
     void malformedCorpusGetsErrorsNotCrashes_data();
     void malformedCorpusGetsErrorsNotCrashes();
     void twentyClientsRecordAtOnce();
@@ -302,6 +307,29 @@ void TestServerRules::deadPeerIsDropped()
     // With the default 15 s, a client's 5 s pings keep it alive: see keepalive in docs/protocol.md.
     QCOMPARE(protocol::kDeadPeerMs, 15000);
     QVERIFY(protocol::kPingIntervalMs * 2 < protocol::kDeadPeerMs);
+}
+
+void TestServerRules::clientNoticesADeadServer()
+{
+#ifndef Q_OS_UNIX
+    QSKIP("uses SIGSTOP");
+#else
+    QTemporaryDir dir;
+    ServerProcess server;
+    const quint16 port = server.start(QStringLiteral(ROOMREC_SERVER_BINARY), dir.path());
+    QVERIFY(port != 0);
+    SyncClient alice;
+    alice.client().setKeepalive(200, 1000);
+    QVERIFY(alice.connect(port, QStringLiteral("alice")).ok());
+    QSignalSpy errors(&alice.client(), &RoomClient::errorOccurred);
+    QTest::qWait(600);
+    QVERIFY(errors.isEmpty()); // pings answered: alive
+    ::kill(pid_t(server.process().processId()), SIGSTOP); // the server hangs (not even a FIN)
+    QTRY_VERIFY_WITH_TIMEOUT(!errors.isEmpty(), 5000);
+    QCOMPARE(errors.first().at(0).toInt(), int(ErrorCode::ConnectionLost));
+    QCOMPARE(alice.client().state(), ClientState::Disconnected);
+    ::kill(pid_t(server.process().processId()), SIGCONT);
+#endif
 }
 
 void TestServerRules::malformedCorpusGetsErrorsNotCrashes_data()

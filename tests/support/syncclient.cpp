@@ -57,6 +57,11 @@ Status SyncClient::joinRoom(const RoomInfo &room)
     });
 }
 
+Status SyncClient::leaveRoom()
+{
+    return wait<Done>([&](auto ok, auto err) { m_client.leaveRoom([ok] { ok(Done{}); }, err); });
+}
+
 Status SyncClient::publish(Track track, QSize size, int fps, int gopFrames)
 {
     PublishedStream::Options options;

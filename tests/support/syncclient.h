@@ -19,6 +19,7 @@ public:
     roomrec::Status connectTls(quint16 port, const QString &user, const QList<QSslCertificate> &trusted);
     roomrec::Status createRoom(const roomrec::RoomInfo &room, roomrec::RoomKind kind = roomrec::RoomKind::MultiParty);
     roomrec::Status joinRoom(const roomrec::RoomInfo &room);
+    roomrec::Status leaveRoom();
     // Publishes a test pattern (+ tone for the camera) on the track and starts capture.
     roomrec::Status publish(roomrec::Track track, QSize size = QSize(640, 360), int fps = 30, int gopFrames = 60);
     void stopPublishing(); // stops capture; the connection stays
