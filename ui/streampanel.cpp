@@ -20,13 +20,17 @@ StreamPanel::StreamPanel(Track track, QWidget *parent) : QWidget(parent), m_trac
     m_title->setFont(bold);
     m_preview = new VideoPreview(this);
     m_source = new QComboBox(this);
+    // Long device names must not push the other controls out of sight.
+    m_source->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_source->setMinimumContentsLength(16);
     m_publish = new QCheckBox(this);
     m_publish->setChecked(true);
     auto *row = new QHBoxLayout;
     row->addWidget(m_source, 1);
     if (track == Track::SubStreamVideo) {
         m_region = new QLineEdit(this);
-        m_region->setMaximumWidth(150);
+        m_region->setMinimumWidth(130);
+        m_region->setMaximumWidth(170);
         // WIDTHxHEIGHT+X+Y, as X11 geometry: empty means the whole screen.
         m_region->setValidator(new QRegularExpressionValidator(QRegularExpression(QStringLiteral("^(\\d+x\\d+\\+\\d+\\+\\d+)?$")), m_region));
         row->addWidget(m_region);
