@@ -104,6 +104,7 @@ private slots:
     void malformedCorpusGetsErrorsNotCrashes();
     void twentyClientsRecordAtOnce();
     void sigtermFinishesRecordings();
+    void fullDiskEndsTheRecordingAndKeepsWhatWasWritten();
 
 private:
 };
@@ -449,6 +450,40 @@ void TestServerRules::sigtermFinishesRecordings()
     const Mp4Report mp4 = Mp4Inspector::inspect(record->storagePath);
     QCOMPARE(mp4.decodeErrors, 0);
     QVERIFY(mp4.durationSeconds > 1.5);
+#endif
+}
+
+void TestServerRules::fullDiskEndsTheRecordingAndKeepsWhatWasWritten()
+{
+#ifndef Q_OS_UNIX
+    QSKIP("uses RLIMIT_FSIZE");
+#else
+    QTemporaryDir dir;
+    ServerProcess server;
+    // No file may pass 600 KiB: about 4 s of this stream, then writes fail like a full disk.
+    const quint16 port = server.startWithFileSizeLimit(QStringLiteral(ROOMREC_SERVER_BINARY), dir.path(), 600);
+    QVERIFY(port != 0);
+    SyncClient alice;
+    const RoomInfo room{1, 1};
+    QVERIFY(alice.connect(port, QStringLiteral("alice")).ok());
+    QVERIFY(alice.createRoom(room).ok());
+    QVERIFY(alice.publish(Track::CameraVideo).ok());
+    QSignalSpy ended(&alice.client(), &RoomClient::recordingEnded);
+    QVERIFY(alice.startRecording(room, SyncClient::param(QStringLiteral("full-disk"))).ok());
+    QTRY_VERIFY_WITH_TIMEOUT(ended.size() == 1, 20'000);
+    QCOMPARE(ended.first().at(2).toInt(), int(ErrorCode::StorageWriteFailed)); // a clear code, not a crash
+    QVERIFY(!ended.first().at(3).toString().isEmpty());
+    const QStringList ids = ended.first().at(0).toStringList();
+    QCOMPARE(ids.size(), 1);
+    QCOMPARE(server.process().state(), QProcess::Running);
+    // What reached the disk is kept, catalogued and plays.
+    auto record = alice.fileInfo(ids.first().toULongLong());
+    QVERIFY(record.ok());
+    QVERIFY(record->state == FileRecord::State::Recovered || record->state == FileRecord::State::Complete);
+    const Mp4Report mp4 = Mp4Inspector::inspect(record->storagePath);
+    QVERIFY2(mp4.opened, qPrintable(mp4.error));
+    QCOMPARE(mp4.decodeErrors, 0);
+    QVERIFY2(mp4.durationSeconds > 2.0, qPrintable(QString::number(mp4.durationSeconds)));
 #endif
 }
 

@@ -11,10 +11,29 @@ ServerProcess::~ServerProcess()
     }
 }
 
+namespace {
+QStringList serverArguments(const QString &dataDir)
+{
+    return {QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"), QStringLiteral("--http-listen"),
+            QStringLiteral("127.0.0.1:0"), QStringLiteral("--data"), dataDir};
+}
+} // namespace
+
+quint16 ServerProcess::startWithFileSizeLimit(const QString &binary, const QString &dataDir, int maxFileKiB)
+{
+    const QString script = QStringLiteral("trap '' XFSZ; ulimit -f %1; exec \"$0\" \"$@\"").arg(maxFileKiB);
+    m_process.start(QStringLiteral("/bin/sh"), QStringList{QStringLiteral("-c"), script, binary} + serverArguments(dataDir));
+    return waitForPort();
+}
+
 quint16 ServerProcess::start(const QString &binary, const QString &dataDir, const QStringList &extra)
 {
-    m_process.start(binary, QStringList{QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"), QStringLiteral("--http-listen"),
-                                        QStringLiteral("127.0.0.1:0"), QStringLiteral("--data"), dataDir} + extra);
+    m_process.start(binary, serverArguments(dataDir) + extra);
+    return waitForPort();
+}
+
+quint16 ServerProcess::waitForPort()
+{
     if (!m_process.waitForStarted(5000))
         return 0;
     while (!m_output.contains("listening on") && m_process.waitForReadyRead(5000))
