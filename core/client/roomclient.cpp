@@ -54,6 +54,8 @@ RoomClient::~RoomClient()
         for (const auto &c : connections)
             disconnect(c);
     }
+    // Closing must not call back into a client that is being destroyed.
+    m_socket.disconnect(this);
     m_socket.abort();
 }
 

@@ -50,6 +50,14 @@ RoomServer::RoomServer(ServerConfig config, QObject *parent)
 RoomServer::~RoomServer()
 {
     shutdown();
+    // Sessions are QObject children and would be deleted after our members; a socket closing
+    // then would call back into a half-destroyed server. Delete them now, unhooked.
+    const QList<ClientSession *> sessions = findChildren<ClientSession *>(Qt::FindDirectChildrenOnly);
+    for (ClientSession *s : sessions) {
+        s->disconnect(this);
+        delete s;
+    }
+    m_sessions.clear();
 }
 
 Status RoomServer::start()
