@@ -217,10 +217,13 @@ std::optional<QHttpServerResponse> HttpApi::refuse(const QHttpServerRequest &req
     const QByteArray secret = m_server.config().secret;
     if (secret.isEmpty())
         return std::nullopt; // loopback only, as the protocol
+    // A player given a play URL cannot add headers: "?token=" works as well.
     const QByteArray auth = request.value("Authorization");
-    if (!auth.startsWith("Bearer "))
+    QByteArray token = auth.startsWith("Bearer ") ? auth.mid(7).trimmed()
+                                                  : request.query().queryItemValue(QStringLiteral("token"), QUrl::FullyDecoded).toLatin1();
+    if (token.isEmpty())
         return errorResponse(makeError(ErrorCode::SignatureMissing));
-    auto verified = UserSignature::verifyToken(secret, auth.mid(7).trimmed(), QDateTime::currentDateTimeUtc());
+    auto verified = UserSignature::verifyToken(secret, token, QDateTime::currentDateTimeUtc());
     if (!verified)
         return errorResponse(verified.error());
     if (needsRecord && !(verified->second & UserSignature::Record))

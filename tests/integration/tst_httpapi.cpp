@@ -224,6 +224,8 @@ void TestHttpApi::bearerTokensWhenTheServerHasASecret()
     QCOMPARE(request("GET", QStringLiteral("/api/v1/files"), {}, {}, port).status, 401);
     QCOMPARE(request("GET", QStringLiteral("/api/v1/files"), {}, {{"Authorization", token(UserSignature::Join, -5)}}, port).status, 401);
     QCOMPARE(request("GET", QStringLiteral("/api/v1/files"), {}, {{"Authorization", token(UserSignature::Join, 60)}}, port).status, 200);
+    const QByteArray bare = token(UserSignature::Join, 60).mid(7);
+    QCOMPARE(request("GET", QStringLiteral("/api/v1/files?token=") + QString::fromLatin1(QUrl::toPercentEncoding(QString::fromLatin1(bare))), {}, {}, port).status, 200);
     const Reply noRecord = request("DELETE", QStringLiteral("/api/v1/files/1"), {}, {{"Authorization", token(UserSignature::Join, 60)}}, port);
     QCOMPARE(noRecord.status, 403);
     QCOMPARE(noRecord.json().value(QStringLiteral("code")).toInt(), int(ErrorCode::NoPermissionForRecording));
