@@ -21,8 +21,11 @@ Translator::~Translator()
 QStringList Translator::available()
 {
     QStringList languages{QStringLiteral("en")};
-    for (const QString &file : QDir(QStringLiteral(":/i18n")).entryList({QStringLiteral("roomrec_*.qm")}))
-        languages << file.mid(8).chopped(3);
+    for (const QString &file : QDir(QStringLiteral(":/i18n")).entryList({QStringLiteral("roomrec_*.qm")})) {
+        const QString language = file.mid(8).chopped(3);
+        if (!languages.contains(language))
+            languages << language;
+    }
     return languages;
 }
 
@@ -37,11 +40,9 @@ bool Translator::use(const QString &language)
         m_qt.reset();
     }
     const QLocale locale = language.isEmpty() ? QLocale::system() : QLocale(language);
-    if (locale.language() == QLocale::English || language == QLatin1String("en"))
-        return true;
     auto app = std::make_unique<QTranslator>();
     if (!app->load(locale, QStringLiteral("roomrec"), QStringLiteral("_"), QStringLiteral(":/i18n")))
-        return false;
+        return locale.language() == QLocale::English; // English is the source language anyway
     QCoreApplication::installTranslator(app.get());
     m_app = std::move(app);
     auto qt = std::make_unique<QTranslator>();

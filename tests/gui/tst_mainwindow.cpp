@@ -95,6 +95,7 @@ void TestMainWindow::hostRecordStopListsTheCataloguedIds()
     QTRY_COMPARE_WITH_TIMEOUT(window->resultsList()->rowCount(), 1, 5000);
     QTRY_VERIFY_WITH_TIMEOUT(window->resultsList()->currentFile().has_value(), 5000);
     const FileRecord shown = *window->resultsList()->currentFile();
+    QVERIFY2(window->statusText().startsWith(QStringLiteral("Recorded 1 file: ")), qPrintable(window->statusText())); // English plural
 
     // The ID shown is the catalogue's, with what was typed.
     Catalog catalog;

@@ -15,8 +15,8 @@ private slots:
 };
 
 namespace {
-// context \x1f source -> translation ("" when unfinished)
-QHash<QString, QString> messages(const QString &tsPath)
+// context \x1f source -> translation ("" when unfinished); pluralOnly: numerus messages only
+QHash<QString, QString> messages(const QString &tsPath, bool pluralOnly = false)
 {
     QHash<QString, QString> out;
     QFile file(tsPath);
@@ -30,6 +30,8 @@ QHash<QString, QString> messages(const QString &tsPath)
         const QString name = context.firstChildElement(QStringLiteral("name")).text();
         for (QDomElement m = context.firstChildElement(QStringLiteral("message")); !m.isNull();
              m = m.nextSiblingElement(QStringLiteral("message"))) {
+            if (pluralOnly && m.attribute(QStringLiteral("numerus")) != QLatin1String("yes"))
+                continue;
             const QDomElement t = m.firstChildElement(QStringLiteral("translation"));
             const bool finished = t.attribute(QStringLiteral("type")).isEmpty();
             QString text = t.text();
@@ -65,8 +67,10 @@ void TestTranslations::everyStringIsTranslated()
                                                     QStringLiteral("-ts"), fresh});
     QVERIFY(lupdate.waitForFinished(60'000));
     QCOMPARE(lupdate.exitCode(), 0);
-    const auto current = messages(fresh);
-    QVERIFY(current.size() > 100);
+    // The English file only gives plural forms ("1 file" / "2 files"); others translate all.
+    const bool pluralOnly = ts.endsWith(QLatin1String("_en.ts"));
+    const auto current = messages(fresh, pluralOnly);
+    QVERIFY(pluralOnly ? current.size() >= 1 : current.size() > 100);
     const auto translated = messages(ts);
     QStringList missing;
     for (auto it = current.begin(); it != current.end(); ++it) {
