@@ -702,6 +702,14 @@
         <source>Share only part of the screen: WIDTHxHEIGHT+X+Y, e.g. 1280x720+0+0</source>
         <translation>只共享屏幕的一部分：宽x高+X+Y，例如 1280x720+0+0</translation>
     </message>
+    <message>
+        <source>Camera format</source>
+        <translation>摄像头格式</translation>
+    </message>
+    <message>
+        <source>Size and frame rate, from what the camera offers</source>
+        <translation>分辨率和帧率，从摄像头支持的格式中选择</translation>
+    </message>
 </context>
 <context>
     <name>roomrec::TagEditor</name>

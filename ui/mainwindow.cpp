@@ -430,6 +430,11 @@ void MainWindow::startStream(Track track)
     options.video = panel->sourceId();
     options.audio = m_settings.audioSource;
     options.encoder.preset = m_settings.encoderPreset;
+    if (track == Track::CameraVideo && panel->formatSize().isValid()) {
+        options.encoder.size = QSize(panel->formatSize().width() & ~1, panel->formatSize().height() & ~1);
+        options.encoder.frameRate = panel->formatFps();
+        options.encoder.gopFrames = 2 * panel->formatFps();
+    }
     if (track == Track::SubStreamVideo) {
         options.region.rect = panel->region();
         options.encoder.frameRate = 15;

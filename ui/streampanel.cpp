@@ -2,6 +2,8 @@
 
 #include "videopreview.h"
 
+#include "media/camerasource.h"
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QHBoxLayout>
@@ -27,6 +29,12 @@ StreamPanel::StreamPanel(Track track, QWidget *parent) : QWidget(parent), m_trac
     m_publish->setChecked(true);
     auto *row = new QHBoxLayout;
     row->addWidget(m_source, 1);
+    if (track == Track::CameraVideo) {
+        m_format = new QComboBox(this);
+        row->addWidget(m_format);
+        connect(m_format, &QComboBox::activated, this, [this] { emit sourceChanged(sourceId()); });
+        connect(m_source, &QComboBox::currentIndexChanged, this, &StreamPanel::fillFormats);
+    }
     if (track == Track::SubStreamVideo) {
         m_region = new QLineEdit(this);
         m_region->setMinimumWidth(130);
@@ -43,6 +51,7 @@ StreamPanel::StreamPanel(Track track, QWidget *parent) : QWidget(parent), m_trac
     layout->addWidget(m_preview, 1);
     layout->addLayout(row);
     fillSources();
+    fillFormats();
     connect(m_source, &QComboBox::activated, this, [this] { emit sourceChanged(sourceId()); });
     connect(m_publish, &QCheckBox::toggled, this, &StreamPanel::publishToggled);
     retranslate();
@@ -67,6 +76,10 @@ void StreamPanel::retranslate()
                                     : tr("Automatic (screen capture, else test pattern)"));
     m_source->setAccessibleName(camera ? tr("Camera source") : tr("Screen source"));
     m_publish->setText(tr("Publish"));
+    if (m_format) {
+        m_format->setAccessibleName(tr("Camera format"));
+        m_format->setToolTip(tr("Size and frame rate, from what the camera offers"));
+    }
     if (m_region) {
         m_region->setPlaceholderText(tr("whole screen"));
         m_region->setAccessibleName(tr("Screen region"));
@@ -84,6 +97,42 @@ void StreamPanel::setSourceId(const QString &id)
 {
     const int index = m_source->findData(id);
     m_source->setCurrentIndex(index >= 0 ? index : 0);
+}
+
+void StreamPanel::fillFormats()
+{
+    if (!m_format)
+        return;
+    m_format->clear();
+    // What the chosen camera offers, largest first; hidden for test sources.
+    QList<QPair<QSize, int>> offered;
+    for (const QCameraDevice &device : CameraSource::devices()) {
+        if (QString::fromUtf8(device.id()) != sourceId() && !(sourceId() == QLatin1String("auto") && device == CameraSource::devices().first()))
+            continue;
+        for (const QCameraFormat &f : device.videoFormats()) {
+            const auto entry = qMakePair(f.resolution(), int(f.maxFrameRate()));
+            if (!offered.contains(entry))
+                offered << entry;
+        }
+    }
+    std::sort(offered.begin(), offered.end(), [](const auto &a, const auto &b) {
+        return a.first.width() * a.first.height() != b.first.width() * b.first.height()
+                   ? a.first.width() * a.first.height() > b.first.width() * b.first.height()
+                   : a.second > b.second;
+    });
+    for (const auto &[size, fps] : offered)
+        m_format->addItem(QStringLiteral("%1x%2 @ %3").arg(size.width()).arg(size.height()).arg(fps), QVariant::fromValue(qMakePair(size, fps)));
+    m_format->setVisible(!offered.isEmpty());
+}
+
+QSize StreamPanel::formatSize() const
+{
+    return m_format && m_format->count() ? m_format->currentData().value<QPair<QSize, int>>().first : QSize();
+}
+
+int StreamPanel::formatFps() const
+{
+    return m_format && m_format->count() ? m_format->currentData().value<QPair<QSize, int>>().second : 0;
 }
 
 QRect StreamPanel::region() const

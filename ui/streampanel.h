@@ -28,6 +28,10 @@ public:
     QRect region() const;
     void setRegion(const QRect &region);
     QLineEdit *regionEdit() const { return m_region; }
+    // Camera only: the size and rate picked from what the selected camera offers
+    // (invalid size: the default, 1280x720 at 30 fps or the closest the camera has).
+    QSize formatSize() const;
+    int formatFps() const;
     void setPublishWanted(bool on);
     VideoPreview *preview() const { return m_preview; }
     QComboBox *sourceBox() const { return m_source; }
@@ -47,6 +51,8 @@ private:
     QComboBox *m_source;
     QCheckBox *m_publish;
     QLineEdit *m_region = nullptr;
+    QComboBox *m_format = nullptr;
+    void fillFormats();
 };
 
 } // namespace roomrec
