@@ -314,7 +314,7 @@ void HttpApi::notifyRecordingEnded(const QString &userId, const RecordingOutcome
                             {QStringLiteral("files"), files}};
     QNetworkRequest request{QUrl(url)};
     request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
-    QNetworkReply *reply = const_cast<QNetworkAccessManager &>(m_network).post(request, QJsonDocument(event).toJson(QJsonDocument::Compact));
+    QNetworkReply *reply = m_network.post(request, QJsonDocument(event).toJson(QJsonDocument::Compact));
     connect(reply, &QNetworkReply::finished, reply, [reply, url] {
         if (reply->error() != QNetworkReply::NoError)
             qCWarning(lcServer).noquote() << "webhook" << url << "failed:" << reply->errorString();
