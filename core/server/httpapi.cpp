@@ -117,13 +117,10 @@ HttpApi::HttpApi(RoomServer &server, QObject *parent) : QObject(parent), m_serve
             filter.classId = q.queryItemValue(QStringLiteral("classId")).toUInt();
         if (q.hasQueryItem(QStringLiteral("limit")))
             filter.limit = qBound(1, q.queryItemValue(QStringLiteral("limit")).toInt(), 10000);
-        auto files = m_server.catalog().files(filter);
+        auto files = findFiles(filter);
         if (!files)
             return errorResponse(files.error());
-        QJsonArray list;
-        for (const FileRecord &r : files.value())
-            list << describe(r);
-        return QHttpServerResponse(QJsonObject{{QStringLiteral("files"), list}});
+        return QHttpServerResponse(QJsonObject{{QStringLiteral("files"), files.value()}});
     });
     m_http.route(QStringLiteral("/api/v1/files/<arg>"), Method::Get, [this](const QString &idText, const QHttpServerRequest &request) {
         if (auto refused = refuse(request, false))
@@ -157,13 +154,10 @@ HttpApi::HttpApi(RoomServer &server, QObject *parent) : QObject(parent), m_serve
         filter.name = request.query().queryItemValue(QStringLiteral("fileName"), QUrl::FullyDecoded);
         if (filter.name.isEmpty())
             return errorResponse(makeError(ErrorCode::MissingField, QStringLiteral("fileName")));
-        auto files = m_server.catalog().files(filter);
+        auto files = findFiles(filter);
         if (!files)
             return errorResponse(files.error());
-        QJsonArray list;
-        for (const FileRecord &r : files.value())
-            list << describe(r);
-        return QHttpServerResponse(QJsonObject{{QStringLiteral("fileName"), filter.name}, {QStringLiteral("files"), list}});
+        return QHttpServerResponse(QJsonObject{{QStringLiteral("fileName"), filter.name}, {QStringLiteral("files"), files.value()}});
     });
     // The guide's DescribeRecordPlayInfo: the play address by the file ID returned at stop.
     m_http.route(QStringLiteral("/api/v1/recordplayinfo"), Method::Get, [this](const QHttpServerRequest &request) {
@@ -234,6 +228,17 @@ std::optional<QHttpServerResponse> HttpApi::refuse(const QHttpServerRequest &req
 QString HttpApi::mediaUrl(quint64 fileId) const
 {
     return QStringLiteral("/media/%1.mp4").arg(fileId);
+}
+
+Result<QJsonArray> HttpApi::findFiles(const FileFilter &filter) const
+{
+    auto files = m_server.catalog().files(filter);
+    if (!files)
+        return files.error();
+    QJsonArray list;
+    for (const FileRecord &r : files.value())
+        list << describe(r);
+    return list;
 }
 
 QJsonObject HttpApi::describe(const FileRecord &record) const

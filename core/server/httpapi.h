@@ -1,6 +1,7 @@
 #pragma once
 
 #include "common/result.h"
+#include "library/filefilter.h"
 #include "library/filerecord.h"
 
 #include <QHttpServer>
@@ -27,6 +28,7 @@ public:
 
 private:
     QJsonObject describe(const FileRecord &record) const;
+    Result<QJsonArray> findFiles(const FileFilter &filter) const; // described, for answers
     QString mediaUrl(quint64 fileId) const;
     std::optional<QHttpServerResponse> refuse(const QHttpServerRequest &request, bool needsRecord) const;
     void serveMedia(const QString &idText, const QHttpServerRequest &request, QHttpServerResponder &&responder) const;

@@ -27,9 +27,7 @@ void TestAvSync::flashesAndBeepsLineUp()
     RoomServer &server = *started;
     SyncClient alice;
     const RoomInfo room{1, 1};
-    QVERIFY(alice.connect(server.port(), QStringLiteral("alice")).ok());
-    QVERIFY(alice.createRoom(room).ok());
-    QVERIFY(alice.publish(Track::CameraVideo).ok());
+    QVERIFY(alice.enterAndPublish(server.port(), QStringLiteral("alice"), room).ok());
     QVERIFY(alice.startRecording(room, SyncClient::param(QStringLiteral("sync"))).ok());
     QTest::qWait(seconds * 1000 + 500);
     auto ids = alice.stopRecording(room);

@@ -47,9 +47,7 @@ void TestPostProcessing::flags()
     QVERIFY(server);
     SyncClient alice;
     const RoomInfo room{1, 1};
-    QVERIFY(alice.connect(server->port(), QStringLiteral("alice")).ok());
-    QVERIFY(alice.createRoom(room).ok());
-    QVERIFY(alice.publish(Track::CameraVideo, QSize(1280, 720), 30, 60).ok());
+    QVERIFY(alice.enterAndPublish(server->port(), QStringLiteral("alice"), room, QSize(1280, 720), 30, 60).ok());
     RecordParam param = SyncClient::param(QStringLiteral("processed"));
     param.transcode = transcode;
     param.screenshot = screenshot;

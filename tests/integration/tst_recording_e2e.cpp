@@ -52,9 +52,7 @@ void TestRecordingE2E::threeSecondRecordingIsComplete()
     QVERIFY(server);
     SyncClient alice;
     const RoomInfo room{15000, 1};
-    QVERIFY(alice.connect(server->port(), QStringLiteral("alice")).ok());
-    QVERIFY(alice.createRoom(room).ok());
-    QVERIFY(alice.publish(Track::CameraVideo).ok());
+    QVERIFY(alice.enterAndPublish(server->port(), QStringLiteral("alice"), room).ok());
     QVERIFY(alice.startRecording(room, SyncClient::param(QStringLiteral("three-seconds"))).ok());
     QTest::qWait(3000);
     auto ids = alice.stopRecording(room);
@@ -115,9 +113,7 @@ void TestRecordingE2E::subStreamRecording()
     QVERIFY(server);
     SyncClient bob;
     const RoomInfo room{1, 2};
-    QVERIFY(bob.connect(server->port(), QStringLiteral("bob")).ok());
-    QVERIFY(bob.createRoom(room).ok());
-    QVERIFY(bob.publish(Track::CameraVideo).ok());
+    QVERIFY(bob.enterAndPublish(server->port(), QStringLiteral("bob"), room).ok());
     QVERIFY(bob.publish(Track::SubStreamVideo, QSize(1280, 720), 15, 30).ok());
     QVERIFY(bob.startRecording(room, SyncClient::param(QStringLiteral("screen"), RecordParam::SubStream)).ok());
     QTest::qWait(2000);
@@ -166,9 +162,7 @@ void TestRecordingE2E::secondStartIsRefused()
     QVERIFY(server);
     SyncClient alice;
     const RoomInfo room{7, 7};
-    QVERIFY(alice.connect(server->port(), QStringLiteral("alice")).ok());
-    QVERIFY(alice.createRoom(room).ok());
-    QVERIFY(alice.publish(Track::CameraVideo).ok());
+    QVERIFY(alice.enterAndPublish(server->port(), QStringLiteral("alice"), room).ok());
     QVERIFY(alice.startRecording(room, SyncClient::param(QStringLiteral("one"))).ok());
     // Client-side check, before any packet is sent (as the SDK does).
     Status again = alice.startRecording(room, SyncClient::param(QStringLiteral("two")));
@@ -213,9 +207,7 @@ void TestRecordingE2E::onlyTheOwnerStops()
     QVERIFY(server);
     const RoomInfo room{9, 9};
     SyncClient alice, bob;
-    QVERIFY(alice.connect(server->port(), QStringLiteral("alice")).ok());
-    QVERIFY(alice.createRoom(room).ok());
-    QVERIFY(alice.publish(Track::CameraVideo).ok());
+    QVERIFY(alice.enterAndPublish(server->port(), QStringLiteral("alice"), room).ok());
     QVERIFY(bob.connect(server->port(), QStringLiteral("bob")).ok());
     QVERIFY(bob.joinRoom(room).ok());
     QTRY_COMPARE(alice.client().members().size(), 2); // the member list updates for everyone
@@ -242,9 +234,7 @@ void TestRecordingE2E::segmentsLoseAndRepeatNothing()
     QVERIFY(server);
     SyncClient alice;
     const RoomInfo room{5, 5};
-    QVERIFY(alice.connect(server->port(), QStringLiteral("alice")).ok());
-    QVERIFY(alice.createRoom(room).ok());
-    QVERIFY(alice.publish(Track::CameraVideo, QSize(640, 360), 30, 15).ok()); // key frame every 0.5 s
+    QVERIFY(alice.enterAndPublish(server->port(), QStringLiteral("alice"), room, QSize(640, 360), 30, 15).ok()); // key frame every 0.5 s
     QVERIFY(alice.startRecording(room, SyncClient::param(QStringLiteral("segmented"))).ok());
     QTest::qWait(3600);
     auto ids = alice.stopRecording(room);
@@ -316,9 +306,7 @@ void TestRecordingE2E::garbageFromOneConnectionDisturbsNoOne()
     QVERIFY(server);
     SyncClient alice;
     const RoomInfo room{2, 2};
-    QVERIFY(alice.connect(server->port(), QStringLiteral("alice")).ok());
-    QVERIFY(alice.createRoom(room).ok());
-    QVERIFY(alice.publish(Track::CameraVideo).ok());
+    QVERIFY(alice.enterAndPublish(server->port(), QStringLiteral("alice"), room).ok());
     QVERIFY(alice.startRecording(room, SyncClient::param(QStringLiteral("steady"))).ok());
     const QList<QByteArray> attacks = {
         QByteArray("GET / HTTP/1.1\r\n\r\n"),

@@ -241,9 +241,7 @@ void TestServerRules::quotaRefusesStart()
     QVERIFY(server->catalog().insert(old).ok());
     SyncClient alice;
     const RoomInfo room{1, 1};
-    QVERIFY(alice.connect(server->port(), QStringLiteral("alice")).ok());
-    QVERIFY(alice.createRoom(room).ok());
-    QVERIFY(alice.publish(Track::CameraVideo).ok());
+    QVERIFY(alice.enterAndPublish(server->port(), QStringLiteral("alice"), room).ok());
     const Status s = alice.startRecording(room, SyncClient::param(QStringLiteral("full")));
     QVERIFY(!s.ok());
     QCOMPARE(s.error().code, int(ErrorCode::InsufficientStorageQuota));
@@ -264,9 +262,7 @@ void TestServerRules::quotaEndsRecordingCleanly()
     QVERIFY(server);
     SyncClient alice;
     const RoomInfo room{1, 1};
-    QVERIFY(alice.connect(server->port(), QStringLiteral("alice")).ok());
-    QVERIFY(alice.createRoom(room).ok());
-    QVERIFY(alice.publish(Track::CameraVideo).ok());
+    QVERIFY(alice.enterAndPublish(server->port(), QStringLiteral("alice"), room).ok());
     QSignalSpy ended(&alice.client(), &RoomClient::recordingEnded);
     QVERIFY(alice.startRecording(room, SyncClient::param(QStringLiteral("capped"))).ok());
     QTRY_VERIFY_WITH_TIMEOUT(ended.size() == 1, 15'000);
@@ -427,9 +423,7 @@ void TestServerRules::sigtermFinishesRecordings()
     QProcess &server = serverProcess.process();
     SyncClient alice;
     const RoomInfo room{1, 1};
-    QVERIFY(alice.connect(port, QStringLiteral("alice")).ok());
-    QVERIFY(alice.createRoom(room).ok());
-    QVERIFY(alice.publish(Track::CameraVideo).ok());
+    QVERIFY(alice.enterAndPublish(port, QStringLiteral("alice"), room).ok());
     QSignalSpy ended(&alice.client(), &RoomClient::recordingEnded);
     QVERIFY(alice.startRecording(room, SyncClient::param(QStringLiteral("interrupted"))).ok());
     QTest::qWait(2000);
@@ -465,9 +459,7 @@ void TestServerRules::fullDiskEndsTheRecordingAndKeepsWhatWasWritten()
     QVERIFY(port != 0);
     SyncClient alice;
     const RoomInfo room{1, 1};
-    QVERIFY(alice.connect(port, QStringLiteral("alice")).ok());
-    QVERIFY(alice.createRoom(room).ok());
-    QVERIFY(alice.publish(Track::CameraVideo).ok());
+    QVERIFY(alice.enterAndPublish(port, QStringLiteral("alice"), room).ok());
     QSignalSpy ended(&alice.client(), &RoomClient::recordingEnded);
     QVERIFY(alice.startRecording(room, SyncClient::param(QStringLiteral("full-disk"))).ok());
     QTRY_VERIFY_WITH_TIMEOUT(ended.size() == 1, 20'000);

@@ -37,6 +37,15 @@ Status SyncClient::connect(quint16 port, const QString &user, const QString &sig
     });
 }
 
+Status SyncClient::enterAndPublish(quint16 port, const QString &user, const RoomInfo &room, QSize size, int fps, int gopFrames)
+{
+    if (Status s = connect(port, user); !s)
+        return s;
+    if (Status s = createRoom(room); !s)
+        return s;
+    return publish(Track::CameraVideo, size, fps, gopFrames);
+}
+
 Status SyncClient::connectTls(quint16 port, const QString &user, const QList<QSslCertificate> &trusted)
 {
     m_client.setTls(true, trusted);

@@ -16,6 +16,9 @@ public:
     roomrec::RoomClient &client() { return m_client; }
 
     roomrec::Status connect(quint16 port, const QString &user, const QString &signature = {});
+    // Connect, create the room and publish the test-pattern camera: the usual test start.
+    roomrec::Status enterAndPublish(quint16 port, const QString &user, const roomrec::RoomInfo &room,
+                                    QSize size = QSize(640, 360), int fps = 30, int gopFrames = 60);
     roomrec::Status connectTls(quint16 port, const QString &user, const QList<QSslCertificate> &trusted);
     roomrec::Status createRoom(const roomrec::RoomInfo &room, roomrec::RoomKind kind = roomrec::RoomKind::MultiParty);
     roomrec::Status joinRoom(const roomrec::RoomInfo &room);
