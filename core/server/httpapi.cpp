@@ -267,6 +267,12 @@ void HttpApi::serveMedia(const QString &idText, const QHttpServerRequest &reques
     const qint64 size = file->size();
     const QByteArray range = request.value("Range");
     const auto m = QRegularExpression(QStringLiteral("^bytes=(\\d*)-(\\d*)$")).match(QString::fromLatin1(range));
+    if (size == 0) {
+        // Qt's streaming path expects data to read; an empty file is simply an empty body.
+        delete file;
+        responder.write(QByteArray(), {{"Content-Type", "video/mp4"}, {"Accept-Ranges", "bytes"}});
+        return;
+    }
     if (range.isEmpty() || !m.hasMatch()) {
         // Whole file, streamed by the responder (it owns the device).
         responder.write(file, {{"Content-Type", "video/mp4"}, {"Accept-Ranges", "bytes"}});

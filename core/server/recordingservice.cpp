@@ -126,6 +126,9 @@ void RecordingService::onFinished(const QString &userId, Recorder *recorder, con
     m_recorders.remove(userId);
     m_sources.remove(userId);
     RecordingOutcome outcome{recorder->request().room, ids, reason, code, message, QDateTime::currentDateTimeUtc()};
+    // Kept for users who come back; a day is plenty, and the table must not grow forever.
+    const QDateTime dayAgo = outcome.endedAt.addDays(-1);
+    m_outcomes.removeIf([&dayAgo](const auto &entry) { return entry.value().endedAt < dayAgo; });
     m_outcomes.insert(outcomeKey(userId, outcome.room), outcome);
     recorder->deleteLater(); // we are inside its signal
     emit recordingEnded(userId, outcome);

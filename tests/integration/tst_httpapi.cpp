@@ -27,6 +27,7 @@ private slots:
     void downloadWithRange();
     void errorsHaveCodes_data();
     void errorsHaveCodes();
+    void emptyFileDownloadsAsEmpty();
     void deleteRemovesFileAndRow();
     void bearerTokensWhenTheServerHasASecret();
 
@@ -197,6 +198,25 @@ void TestHttpApi::errorsHaveCodes()
     QCOMPARE(reply.status, status);
     QCOMPARE(reply.json().value(QStringLiteral("code")).toInt(), code);
     QVERIFY(!reply.json().value(QStringLiteral("message")).toString().isEmpty());
+}
+
+void TestHttpApi::emptyFileDownloadsAsEmpty()
+{
+    // A recording that failed before its first byte leaves an empty file in the library.
+    FileRecord empty;
+    empty.id = 77;
+    empty.name = QStringLiteral("empty");
+    empty.userId = QStringLiteral("alice");
+    empty.state = FileRecord::State::Failed;
+    empty.startedAt = QDateTime::currentDateTimeUtc();
+    empty.storagePath = m_dir.filePath(QStringLiteral("empty.mp4"));
+    QFile file(empty.storagePath);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.close();
+    QVERIFY(m_server->catalog().insert(empty).ok());
+    const Reply reply = request("GET", QStringLiteral("/media/77.mp4"));
+    QCOMPARE(reply.status, 200);
+    QVERIFY(reply.body.isEmpty());
 }
 
 void TestHttpApi::deleteRemovesFileAndRow()
