@@ -2,6 +2,8 @@
 
 #include "server/roomserver.h"
 
+#include <QRandomGenerator>
+
 namespace roomrec {
 
 EmbeddedServerHost::EmbeddedServerHost()
@@ -21,6 +23,12 @@ Result<quint16> EmbeddedServerHost::start(ServerConfig config)
         return Error{1, QStringLiteral("already hosting")};
     config.address = QHostAddress::LocalHost;
     config.httpPort = 0; // any free port: several apps may host on one computer
+    // Any web page in the user's browser can reach loopback: the HTTP API asks for a token
+    // only this run of the app knows (and checks Host/Origin besides).
+    QByteArray token(24, Qt::Uninitialized);
+    QRandomGenerator::system()->fillRange(reinterpret_cast<quint32 *>(token.data()), token.size() / 4);
+    config.httpAccessToken = token.toHex();
+    m_httpAccessToken = config.httpAccessToken;
     m_dataDir = config.dataDir;
     m_thread.start();
     std::optional<Result<quint16>> outcome;

@@ -22,12 +22,15 @@ public:
     void stop(); // finishes every recording cleanly, then ends the thread
     bool isRunning() const { return m_server != nullptr; }
     QString dataDir() const { return m_dataDir; }
+    // The bearer token its HTTP API wants this run.
+    QByteArray httpAccessToken() const { return m_httpAccessToken; }
 
 private:
     QThread m_thread;
     QObject m_context;              // lives in m_thread: runs the set-up there
     RoomServer *m_server = nullptr; // lives in m_thread
     QString m_dataDir;
+    QByteArray m_httpAccessToken;
 };
 
 } // namespace roomrec

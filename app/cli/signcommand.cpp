@@ -17,7 +17,7 @@ int SignCommand::run(const QStringList &arguments)
     const QCommandLineOption secret(QStringLiteral("secret-file"), QStringLiteral("The server's secret."), QStringLiteral("FILE"));
     const QCommandLineOption user(QStringLiteral("user"), QStringLiteral("User ID."), QStringLiteral("ID"));
     const QCommandLineOption expires(QStringLiteral("expires-in"), QStringLiteral("Validity in seconds (default 86400)."), QStringLiteral("S"), QStringLiteral("86400"));
-    const QCommandLineOption privileges(QStringLiteral("privileges"), QStringLiteral("Comma list of create,join,publish,record (default all)."), QStringLiteral("LIST"), QStringLiteral("all"));
+    const QCommandLineOption privileges(QStringLiteral("privileges"), QStringLiteral("Comma list of create,join,publish,record,admin (default all: the four user privileges; admin is for backends acting for any user)."), QStringLiteral("LIST"), QStringLiteral("all"));
     parser.addOptions({secret, user, expires, privileges});
     parser.process(arguments);
     if (!parser.isSet(secret) || !parser.isSet(user))

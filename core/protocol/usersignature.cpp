@@ -23,6 +23,7 @@ const QList<QPair<QString, UserSignature::Privilege>> kNames = {
     {QStringLiteral("join"), UserSignature::Join},
     {QStringLiteral("publish"), UserSignature::Publish},
     {QStringLiteral("record"), UserSignature::Record},
+    {QStringLiteral("admin"), UserSignature::Admin},
 };
 } // namespace
 
@@ -67,18 +68,19 @@ Result<UserSignature::Privileges> UserSignature::verify(const QByteArray &secret
         return makeError(ErrorCode::SignatureInvalid, QStringLiteral("signed for another user"));
     if (payload.value(QStringLiteral("e")).toInteger() <= now.toSecsSinceEpoch())
         return makeError(ErrorCode::SignatureExpired);
-    return Privileges(int(payload.value(QStringLiteral("p")).toInteger()) & All);
+    return Privileges(int(payload.value(QStringLiteral("p")).toInteger()) & Everything);
 }
 
-Result<QPair<QString, UserSignature::Privileges>> UserSignature::verifyToken(const QByteArray &secret,
-                                                                             const QByteArray &token, const QDateTime &now)
+Result<UserSignature::Grant> UserSignature::verifyToken(const QByteArray &secret, const QByteArray &token,
+                                                        const QDateTime &now)
 {
     const auto payload = QByteArray::fromBase64Encoding(token.left(token.indexOf('.')), kBase64);
-    const QString user = QCborValue::fromCbor(payload.decoded).toMap().value(QStringLiteral("u")).toString();
+    const QCborMap map = QCborValue::fromCbor(payload.decoded).toMap();
+    const QString user = map.value(QStringLiteral("u")).toString();
     auto privileges = verify(secret, token, user, now);
     if (!privileges)
         return privileges.error();
-    return qMakePair(user, privileges.value());
+    return Grant{user, privileges.value(), QDateTime::fromSecsSinceEpoch(map.value(QStringLiteral("e")).toInteger(), Qt::UTC)};
 }
 
 Result<UserSignature::Privileges> UserSignature::parsePrivileges(const QString &list)

@@ -18,9 +18,23 @@ public:
         Join = 0x2,
         Publish = 0x4,
         Record = 0x8,
+        // For third-party backends: act for any user (start/stop anyone's recording) and
+        // see, download and delete every file. Never part of "all": it is granted by name.
+        Admin = 0x10,
         All = CreateRoom | Join | Publish | Record,
+        Everything = All | Admin,
     };
     Q_DECLARE_FLAGS(Privileges, Privilege)
+
+    // What a verified token grants: whose it is, what they may do, and until when (checked
+    // again on every privileged request, not only at sign-in).
+    struct Grant {
+        QString userId;
+        Privileges privileges;
+        QDateTime expiresAt;
+        bool isAdmin() const { return privileges.testFlag(Admin); }
+        bool isExpired(const QDateTime &now) const { return expiresAt.isValid() && expiresAt <= now; }
+    };
 
     static QByteArray sign(const QByteArray &secret, const QString &userId, const QDateTime &expiresAt,
                            Privileges privileges);
@@ -28,11 +42,12 @@ public:
     static Result<Privileges> verify(const QByteArray &secret, const QByteArray &token, const QString &userId,
                                      const QDateTime &now);
 
-    // For bearer tokens (HTTP API): the user the token names, once its MAC and expiry check.
-    static Result<QPair<QString, Privileges>> verifyToken(const QByteArray &secret, const QByteArray &token,
-                                                          const QDateTime &now);
+    // For bearer tokens (HTTP API) and sign-in: the grant the token carries, once its MAC
+    // and expiry check.
+    static Result<Grant> verifyToken(const QByteArray &secret, const QByteArray &token, const QDateTime &now);
 
-    // "create,join,publish,record" <-> flags; unknown names are an error.
+    // "create,join,publish,record,admin" <-> flags ("all" is the four user privileges);
+    // unknown names are an error.
     static Result<Privileges> parsePrivileges(const QString &list);
     static QString privilegeNames(Privileges privileges);
     static bool isValidUserId(const QString &userId);

@@ -35,6 +35,7 @@ public:
     bool helloDone = false;
     QString userId; // empty until signed in
     UserSignature::Privileges privileges;
+    QDateTime signatureExpiresAt; // invalid without a server secret; checked on every request
     std::optional<RoomInfo> room;
     std::optional<VideoParams> video[2]; // indexed by Track::CameraVideo / SubStreamVideo
     std::optional<AudioParams> audio;

@@ -11,6 +11,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkReply>
+#include <QRandomGenerator>
 #include <QRegularExpression>
 
 namespace roomrec {
@@ -34,7 +35,16 @@ Http httpStatusFor(int code)
     case ErrorCode::PrivilegeMissing:
     case ErrorCode::NoPermissionForRecording:
     case ErrorCode::NotRecordingOwner:
+    case ErrorCode::NotFileOwner:
+    case ErrorCode::ForbiddenOrigin:
         return Http::Forbidden;
+    case ErrorCode::RequestTooLarge:
+        return Http::PayloadTooLarge;
+    case ErrorCode::RequestTimeout:
+        return Http::RequestTimeout;
+    case ErrorCode::ServerBusy:
+    case ErrorCode::ServerShuttingDown:
+        return Http::ServiceUnavailable;
     case ErrorCode::InsufficientStorageQuota:
         return Http::InsufficientStorage;
     default:
@@ -47,10 +57,27 @@ Http httpStatusFor(int code)
     return Http::InternalServerError;
 }
 
+QJsonObject errorJson(const Error &error)
+{
+    return QJsonObject{{QStringLiteral("code"), error.code}, {QStringLiteral("message"), error.message}};
+}
+
 QHttpServerResponse errorResponse(const Error &error)
 {
-    return QHttpServerResponse(QJsonObject{{QStringLiteral("code"), error.code}, {QStringLiteral("message"), error.message}},
-                               httpStatusFor(error.code));
+    return QHttpServerResponse(errorJson(error), httpStatusFor(error.code));
+}
+
+// Play URLs are signed with the server secret, else the access token, else a key of this
+// run (then the API is open on loopback anyway).
+QByteArray mediaUrlKey(const ServerConfig &config)
+{
+    if (!config.secret.isEmpty())
+        return "media-url:" + config.secret;
+    if (!config.httpAccessToken.isEmpty())
+        return "media-url:" + config.httpAccessToken;
+    QByteArray key(32, Qt::Uninitialized);
+    QRandomGenerator::system()->fillRange(reinterpret_cast<quint32 *>(key.data()), key.size() / 4);
+    return key;
 }
 
 Result<quint64> parseId(const QString &text)
@@ -71,26 +98,6 @@ Result<QJsonObject> jsonBody(const QHttpServerRequest &request)
     return doc.object();
 }
 
-// A recording request's body: {"userId", "relationId", "roomId", ...}.
-struct RecordingBody {
-    QJsonObject json;
-    QString userId;
-    RoomInfo room;
-};
-
-Result<RoomInfo> roomFrom(const QJsonObject &o);
-
-Result<RecordingBody> recordingBody(const QHttpServerRequest &request)
-{
-    auto body = jsonBody(request);
-    if (!body)
-        return body.error();
-    auto room = roomFrom(body.value());
-    if (!room)
-        return room.error();
-    return RecordingBody{body.value(), body->value(QStringLiteral("userId")).toString(), room.value()};
-}
-
 Result<RoomInfo> roomFrom(const QJsonObject &o)
 {
     const QJsonValue relation = o.value(QStringLiteral("relationId"));
@@ -102,12 +109,16 @@ Result<RoomInfo> roomFrom(const QJsonObject &o)
 }
 } // namespace
 
-HttpApi::HttpApi(RoomServer &server, QObject *parent) : QObject(parent), m_server(server)
+HttpApi::HttpApi(RoomServer &server, QObject *parent)
+    : QObject(parent), m_server(server),
+      m_access(server.config().secret, server.config().httpAccessToken, server.config().address.isLoopback()),
+      m_signer(mediaUrlKey(server.config()), server.config().playUrlSeconds)
 {
     using Method = QHttpServerRequest::Method;
     m_http.route(QStringLiteral("/api/v1/files"), Method::Get, [this](const QHttpServerRequest &request) {
-        if (auto refused = refuse(request, false))
-            return std::move(*refused);
+        auto caller = callerOf(request, UserSignature::Privileges());
+        if (!caller)
+            return errorResponse(caller.error());
         const QUrlQuery q = request.query();
         FileFilter filter;
         filter.name = q.queryItemValue(QStringLiteral("name"), QUrl::FullyDecoded);
@@ -117,54 +128,51 @@ HttpApi::HttpApi(RoomServer &server, QObject *parent) : QObject(parent), m_serve
             filter.classId = q.queryItemValue(QStringLiteral("classId")).toUInt();
         if (q.hasQueryItem(QStringLiteral("limit")))
             filter.limit = qBound(1, q.queryItemValue(QStringLiteral("limit")).toInt(), 10000);
-        auto files = findFiles(filter);
+        auto files = findFiles(caller.value(), filter);
         if (!files)
             return errorResponse(files.error());
         return QHttpServerResponse(QJsonObject{{QStringLiteral("files"), files.value()}});
     });
     m_http.route(QStringLiteral("/api/v1/files/<arg>"), Method::Get, [this](const QString &idText, const QHttpServerRequest &request) {
-        if (auto refused = refuse(request, false))
-            return std::move(*refused);
-        auto id = parseId(idText);
-        auto record = id ? m_server.catalog().file(id.value()) : Result<FileRecord>(id.error());
+        auto caller = callerOf(request, UserSignature::Privileges());
+        if (!caller)
+            return errorResponse(caller.error());
+        auto record = ownFile(caller.value(), idText);
         return record ? QHttpServerResponse(describe(record.value())) : errorResponse(record.error());
     });
     m_http.route(QStringLiteral("/api/v1/files/<arg>"), Method::Delete, [this](const QString &idText, const QHttpServerRequest &request) {
-        if (auto refused = refuse(request, true))
-            return std::move(*refused);
-        auto id = parseId(idText);
-        if (!id)
-            return errorResponse(id.error());
-        auto record = m_server.catalog().file(id.value());
+        auto caller = callerOf(request, UserSignature::Record);
+        if (!caller)
+            return errorResponse(caller.error());
+        auto record = ownFile(caller.value(), idText);
         if (!record)
             return errorResponse(record.error());
-        if (record->state == FileRecord::State::Recording)
-            return errorResponse(makeError(ErrorCode::RecordingAlreadyRunning, QStringLiteral("the file is still being recorded")));
-        QFile::remove(record->storagePath);
-        if (roomrec::Status s = m_server.catalog().remove(id.value()); !s)
-            return errorResponse(s.error());
-        qCInfo(lcServer) << "deleted file" << id.value() << "over HTTP";
-        return QHttpServerResponse(QJsonObject{{QStringLiteral("deleted"), QString::number(id.value())}});
+        if (Status deleted = m_server.deleteFile(record->id); !deleted)
+            return errorResponse(deleted.error());
+        qCInfo(lcServer).noquote() << "deleted file" << record->id << "over HTTP for"
+                                   << (caller->userId.isEmpty() ? QStringLiteral("the operator") : caller->userId);
+        return QHttpServerResponse(QJsonObject{{QStringLiteral("deleted"), QString::number(record->id)}});
     });
     // The guide's DescribeVodPlayInfo: play addresses by the file name given at start.
     m_http.route(QStringLiteral("/api/v1/playinfo"), Method::Get, [this](const QHttpServerRequest &request) {
-        if (auto refused = refuse(request, false))
-            return std::move(*refused);
+        auto caller = callerOf(request, UserSignature::Privileges());
+        if (!caller)
+            return errorResponse(caller.error());
         FileFilter filter;
         filter.name = request.query().queryItemValue(QStringLiteral("fileName"), QUrl::FullyDecoded);
         if (filter.name.isEmpty())
             return errorResponse(makeError(ErrorCode::MissingField, QStringLiteral("fileName")));
-        auto files = findFiles(filter);
+        auto files = findFiles(caller.value(), filter);
         if (!files)
             return errorResponse(files.error());
         return QHttpServerResponse(QJsonObject{{QStringLiteral("fileName"), filter.name}, {QStringLiteral("files"), files.value()}});
     });
     // The guide's DescribeRecordPlayInfo: the play address by the file ID returned at stop.
     m_http.route(QStringLiteral("/api/v1/recordplayinfo"), Method::Get, [this](const QHttpServerRequest &request) {
-        if (auto refused = refuse(request, false))
-            return std::move(*refused);
-        auto id = parseId(request.query().queryItemValue(QStringLiteral("fileId")));
-        auto record = id ? m_server.catalog().file(id.value()) : Result<FileRecord>(id.error());
+        auto caller = callerOf(request, UserSignature::Privileges());
+        if (!caller)
+            return errorResponse(caller.error());
+        auto record = ownFile(caller.value(), request.query().queryItemValue(QStringLiteral("fileId")));
         return record ? QHttpServerResponse(describe(record.value())) : errorResponse(record.error());
     });
     m_http.route(QStringLiteral("/media/<arg>"), Method::Get,
@@ -172,9 +180,10 @@ HttpApi::HttpApi(RoomServer &server, QObject *parent) : QObject(parent), m_serve
                      serveMedia(idText, request, std::move(responder));
                  });
     m_http.route(QStringLiteral("/api/v1/recordings/start"), Method::Post, [this](const QHttpServerRequest &request) {
-        if (auto refused = refuse(request, true))
-            return std::move(*refused);
-        auto body = recordingBody(request);
+        auto caller = callerOf(request, UserSignature::Record);
+        if (!caller)
+            return errorResponse(caller.error());
+        auto body = recordingBody(request, caller.value());
         if (!body)
             return errorResponse(body.error());
         auto param = RecordParam::fromCbor(QCborMap::fromJsonObject(body->json.value(QStringLiteral("param")).toObject()));
@@ -186,9 +195,10 @@ HttpApi::HttpApi(RoomServer &server, QObject *parent) : QObject(parent), m_serve
         return QHttpServerResponse(QJsonObject{{QStringLiteral("recordingId"), QString::number(started.value())}});
     });
     m_http.route(QStringLiteral("/api/v1/recordings/stop"), Method::Post, [this](const QHttpServerRequest &request) {
-        if (auto refused = refuse(request, true))
-            return std::move(*refused);
-        auto body = recordingBody(request);
+        auto caller = callerOf(request, UserSignature::Record);
+        if (!caller)
+            return errorResponse(caller.error());
+        auto body = recordingBody(request, caller.value());
         if (!body)
             return errorResponse(body.error());
         auto ids = m_server.stopRecordingFor(body->userId, body->room);
@@ -206,32 +216,55 @@ Result<quint16> HttpApi::listen(const QHostAddress &address, quint16 port)
     return m_port;
 }
 
-std::optional<QHttpServerResponse> HttpApi::refuse(const QHttpServerRequest &request, bool needsRecord) const
+Result<UserSignature::Grant> HttpApi::callerOf(const QHttpServerRequest &request, UserSignature::Privileges needed) const
 {
-    const QByteArray secret = m_server.config().secret;
-    if (secret.isEmpty())
-        return std::nullopt; // loopback only, as the protocol
-    // A player given a play URL cannot add headers: "?token=" works as well.
-    const QByteArray auth = request.value("Authorization");
-    QByteArray token = auth.startsWith("Bearer ") ? auth.mid(7).trimmed()
-                                                  : request.query().queryItemValue(QStringLiteral("token"), QUrl::FullyDecoded).toLatin1();
-    if (token.isEmpty())
-        return errorResponse(makeError(ErrorCode::SignatureMissing));
-    auto verified = UserSignature::verifyToken(secret, token, QDateTime::currentDateTimeUtc());
-    if (!verified)
-        return errorResponse(verified.error());
-    if (needsRecord && !(verified->second & UserSignature::Record))
-        return errorResponse(makeError(ErrorCode::NoPermissionForRecording));
-    return std::nullopt;
+    auto caller = m_access.caller(request, false, QDateTime::currentDateTimeUtc());
+    if (!caller)
+        return caller.error();
+    if (needed.testFlag(UserSignature::Record) && !caller->privileges.testFlag(UserSignature::Record))
+        return makeError(ErrorCode::NoPermissionForRecording);
+    return caller;
 }
 
-QString HttpApi::mediaUrl(quint64 fileId) const
+Result<FileRecord> HttpApi::ownFile(const UserSignature::Grant &caller, const QString &idText) const
 {
-    return QStringLiteral("/media/%1.mp4").arg(fileId);
+    auto id = parseId(idText);
+    if (!id)
+        return id.error();
+    auto record = m_server.catalog().file(id.value());
+    if (!record)
+        return record.error();
+    if (!caller.isAdmin() && record->userId != caller.userId)
+        return makeError(ErrorCode::NotFileOwner, QStringLiteral("file %1").arg(id.value()));
+    return record;
 }
 
-Result<QJsonArray> HttpApi::findFiles(const FileFilter &filter) const
+Result<HttpApi::RecordingBody> HttpApi::recordingBody(const QHttpServerRequest &request, const UserSignature::Grant &caller) const
 {
+    auto body = jsonBody(request);
+    if (!body)
+        return body.error();
+    auto room = roomFrom(body.value());
+    if (!room)
+        return room.error();
+    QString userId = body->value(QStringLiteral("userId")).toString();
+    if (userId.isEmpty())
+        userId = caller.userId;
+    if (userId.isEmpty())
+        return makeError(ErrorCode::MissingField, QStringLiteral("userId"));
+    // The guide's backend API acts for any user; a user's own token acts for that user only.
+    if (userId != caller.userId && !caller.isAdmin())
+        return makeError(ErrorCode::PrivilegeMissing, QStringLiteral("admin: acting for another user"));
+    return RecordingBody{body.value(), userId, room.value()};
+}
+
+Result<QJsonArray> HttpApi::findFiles(const UserSignature::Grant &caller, FileFilter filter) const
+{
+    if (!caller.isAdmin()) {
+        if (!filter.userId.isEmpty() && filter.userId != caller.userId)
+            return makeError(ErrorCode::NotFileOwner, QStringLiteral("files of %1").arg(filter.userId.left(64)));
+        filter.userId = caller.userId; // a user lists their own files
+    }
     auto files = m_server.catalog().files(filter);
     if (!files)
         return files.error();
@@ -244,25 +277,22 @@ Result<QJsonArray> HttpApi::findFiles(const FileFilter &filter) const
 QJsonObject HttpApi::describe(const FileRecord &record) const
 {
     QJsonObject o = record.toJson();
-    o.insert(QStringLiteral("playUrl"), mediaUrl(record.id));
+    o.insert(QStringLiteral("playUrl"), m_signer.url(record.id, QDateTime::currentDateTimeUtc()));
     return o;
 }
 
 void HttpApi::serveMedia(const QString &idText, const QHttpServerRequest &request, QHttpServerResponder &&responder) const
 {
-    if (auto refused = refuse(request, false)) {
-        responder.write(QJsonDocument(QJsonObject{{QStringLiteral("code"), int(ErrorCode::SignatureMissing)}}), Http::Unauthorized);
-        return;
-    }
-    auto id = parseId(idText);
-    auto record = id ? m_server.catalog().file(id.value()) : Result<FileRecord>(id.error());
-    auto *file = record ? new QFile(record->storagePath) : nullptr;
-    if (!file || !file->open(QIODevice::ReadOnly)) {
+    auto refuse = [&responder](const Error &error) {
+        responder.write(QJsonDocument(errorJson(error)), httpStatusFor(error.code));
+    };
+    auto record = mediaRecord(idText, request);
+    if (!record)
+        return refuse(record.error());
+    auto *file = new QFile(record->storagePath);
+    if (!file->open(QIODevice::ReadOnly)) {
         delete file;
-        responder.write(QJsonDocument(QJsonObject{{QStringLiteral("code"), int(ErrorCode::FileNotFound)},
-                                                  {QStringLiteral("message"), errorMessage(int(ErrorCode::FileNotFound))}}),
-                        Http::NotFound);
-        return;
+        return refuse(makeError(ErrorCode::FileNotFound, QStringLiteral("the file is gone from storage")));
     }
     const qint64 size = file->size();
     const QByteArray range = request.value("Range");
@@ -304,6 +334,27 @@ void HttpApi::serveMedia(const QString &idText, const QHttpServerRequest &reques
     responder.writeHeader("Content-Range", QStringLiteral("bytes %1-%2/%3").arg(first).arg(last).arg(size).toLatin1());
     responder.writeHeader("Content-Length", QByteArray::number(body.size()));
     responder.writeBody(body);
+}
+
+Result<FileRecord> HttpApi::mediaRecord(const QString &idText, const QHttpServerRequest &request) const
+{
+    auto id = parseId(idText);
+    if (!id)
+        return id.error();
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    if (MediaUrlSigner::isSigned(request.query())) {
+        // A signed play URL opens its one file; the browser checks still apply.
+        if (Status safe = m_access.checkBrowserSafety(request); !safe)
+            return safe.error();
+        if (Status valid = m_signer.verify(id.value(), request.query(), now); !valid)
+            return valid.error();
+        return m_server.catalog().file(id.value());
+    }
+    // Players that cannot send headers may put the user signature in "?token=" here only.
+    auto caller = m_access.caller(request, true, now);
+    if (!caller)
+        return caller.error();
+    return ownFile(caller.value(), idText);
 }
 
 void HttpApi::notifyRecordingEnded(const QString &userId, const RecordingOutcome &outcome)

@@ -3,8 +3,12 @@
 #include "common/result.h"
 #include "library/filefilter.h"
 #include "library/filerecord.h"
+#include "protocol/roominfo.h"
+#include "server/httpaccess.h"
+#include "server/mediaurlsigner.h"
 
 #include <QHttpServer>
+#include <QJsonObject>
 #include <QNetworkAccessManager>
 
 namespace roomrec {
@@ -15,8 +19,9 @@ struct RecordingOutcome;
 // The library's HTTP API for third-party backends (docs/http-api.md): list and look up
 // files, play info by file name and by file ID (the guide's DescribeVodPlayInfo and
 // DescribeRecordPlayInfo), download with HTTP Range, delete, start/stop a user's recording,
-// and a webhook when a recording's files are ready. With a server secret, every request
-// needs "Authorization: Bearer <user signature>".
+// and a webhook when a recording's files are ready. Who may do what (HttpAccess): a user's
+// signature acts on that user's files and recordings only; "admin" acts for anyone; play URLs
+// are signed per file and expire.
 class HttpApi : public QObject {
     Q_OBJECT
 public:
@@ -27,13 +32,26 @@ public:
     void notifyRecordingEnded(const QString &userId, const RecordingOutcome &outcome);
 
 private:
+    // A recording request's body: {"userId" (default: the caller), "relationId", "roomId", ...}.
+    struct RecordingBody {
+        QJsonObject json;
+        QString userId;
+        RoomInfo room;
+    };
+
+    Result<UserSignature::Grant> callerOf(const QHttpServerRequest &request, UserSignature::Privileges needed) const;
+    // The file, if the caller may see it (theirs, or the caller is admin).
+    Result<FileRecord> ownFile(const UserSignature::Grant &caller, const QString &idText) const;
+    Result<RecordingBody> recordingBody(const QHttpServerRequest &request, const UserSignature::Grant &caller) const;
+    Result<FileRecord> mediaRecord(const QString &idText, const QHttpServerRequest &request) const;
     QJsonObject describe(const FileRecord &record) const;
-    Result<QJsonArray> findFiles(const FileFilter &filter) const; // described, for answers
-    QString mediaUrl(quint64 fileId) const;
-    std::optional<QHttpServerResponse> refuse(const QHttpServerRequest &request, bool needsRecord) const;
+    // Described, for answers; a user's filter is narrowed to their own files.
+    Result<QJsonArray> findFiles(const UserSignature::Grant &caller, FileFilter filter) const;
     void serveMedia(const QString &idText, const QHttpServerRequest &request, QHttpServerResponder &&responder) const;
 
     RoomServer &m_server;
+    HttpAccess m_access;
+    MediaUrlSigner m_signer;
     QHttpServer m_http;
     QNetworkAccessManager m_network;
     quint16 m_port = 0;

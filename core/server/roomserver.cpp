@@ -7,6 +7,7 @@
 
 #include <QCborArray>
 #include <QDir>
+#include <QFileInfo>
 
 namespace roomrec {
 
@@ -178,6 +179,10 @@ void RoomServer::onRequest(ClientSession *s, const ControlMessage &m)
                       || m.type() == QLatin1String("ping");
     if (!open && s->userId.isEmpty())
         return s->replyError(m.id(), makeError(ErrorCode::NotSignedIn));
+    // Expiry counts on every request, not only at sign-in; what already runs (a recording,
+    // the media it receives) goes on, and signing in again with a fresh signature renews.
+    if (!open && s->signatureExpiresAt.isValid() && s->signatureExpiresAt <= QDateTime::currentDateTimeUtc())
+        return s->replyError(m.id(), makeError(ErrorCode::SignatureExpired, QStringLiteral("sign in again with a fresh signature")));
     if (m_shuttingDown)
         return s->replyError(m.id(), makeError(ErrorCode::ServerShuttingDown));
     (this->*handler)(s, m);
@@ -208,15 +213,24 @@ void RoomServer::handleSignIn(ClientSession *s, const ControlMessage &m)
     auto signature = m.stringOr(QStringLiteral("signature"), {}, 1024);
     if (!signature)
         return s->replyError(m.id(), signature.error());
-    UserSignature::Privileges privileges = UserSignature::All;
+    // Signing in again on a signed-in connection renews the signature; it cannot change who
+    // the connection is (its room, streams and recording are that user's).
+    if (!s->userId.isEmpty() && s->userId != user.value())
+        return s->replyError(m.id(), makeError(ErrorCode::InvalidUserId, QStringLiteral("this connection is signed in as %1").arg(s->userId)));
+    // Without a secret the server is on loopback only and trusts its callers (as the HTTP API).
+    UserSignature::Grant grant{user.value(), UserSignature::Everything, QDateTime()};
     if (!m_config.secret.isEmpty()) {
-        auto verified = UserSignature::verify(m_config.secret, signature->toUtf8(), user.value(), QDateTime::currentDateTimeUtc());
+        auto verified = UserSignature::verifyToken(m_config.secret, signature->toUtf8(), QDateTime::currentDateTimeUtc());
         if (!verified)
             return s->replyError(m.id(), verified.error());
-        privileges = verified.value();
+        if (verified->userId != user.value())
+            return s->replyError(m.id(), makeError(ErrorCode::SignatureInvalid, QStringLiteral("signed for another user")));
+        grant = verified.value();
     }
+    const UserSignature::Privileges privileges = grant.privileges;
     s->userId = user.value();
     s->privileges = privileges;
+    s->signatureExpiresAt = grant.expiresAt;
     qCInfo(lcServer).noquote() << "signed in:" << s->peer() << UserSignature::privilegeNames(privileges);
     s->reply(m.id(), QCborMap{{QStringLiteral("privileges"), UserSignature::privilegeNames(privileges)}});
 }
@@ -413,6 +427,27 @@ Result<QStringList> RoomServer::stopRecordingFor(const QString &userId, const Ro
     return m_recording->stop(userId, room);
 }
 
+Status RoomServer::deleteFile(quint64 fileId)
+{
+    auto record = m_catalog.file(fileId);
+    if (!record)
+        return record.error();
+    if (record->state == FileRecord::State::Recording)
+        return makeError(ErrorCode::RecordingAlreadyRunning, QStringLiteral("the file is still being recorded"));
+    // The row goes first: from then on no one is handed the file, and a crash between the two
+    // steps leaves an orphan that recovery catalogues again rather than a row without a file.
+    if (Status s = m_catalog.remove(fileId); !s)
+        return s;
+    const QFileInfo file(record->storagePath);
+    QFile::remove(record->storagePath);
+    QFile::remove(Mp4Finalizer::temporaryPath(record->storagePath));
+    // Derived outputs (cover, thumbnails, renditions) live in a folder named after the file ID.
+    QDir derived(file.absoluteDir().filePath(QString::number(fileId)));
+    if (derived.exists())
+        derived.removeRecursively();
+    return success();
+}
+
 void RoomServer::handleStopRecording(ClientSession *s, const ControlMessage &m)
 {
     auto info = roomOf(m);
@@ -454,6 +489,8 @@ void RoomServer::handleFileInfo(ClientSession *s, const ControlMessage &m)
     auto record = m_catalog.file(id);
     if (!record)
         return s->replyError(m.id(), record.error());
+    if (!(s->privileges & UserSignature::Admin) && record->userId != s->userId)
+        return s->replyError(m.id(), makeError(ErrorCode::NotFileOwner, QStringLiteral("file %1").arg(id)));
     s->reply(m.id(), record->toCbor());
 }
 
@@ -472,6 +509,11 @@ void RoomServer::handleListFiles(ClientSession *s, const ControlMessage &m)
     filter.name = name.value();
     filter.tag = tag.value();
     filter.userId = user.value();
+    if (!(s->privileges & UserSignature::Admin)) {
+        if (!filter.userId.isEmpty() && filter.userId != s->userId)
+            return s->replyError(m.id(), makeError(ErrorCode::NotFileOwner, QStringLiteral("files of %1").arg(filter.userId)));
+        filter.userId = s->userId; // a user lists their own files
+    }
     filter.limit = int(limit.value());
     if (m.has(QStringLiteral("classId"))) {
         auto classId = m.integer(QStringLiteral("classId"), 0, 0xFFFFFFFFLL);

@@ -40,6 +40,8 @@ public:
     // recording what the user publishes in that room.
     Result<quint64> startRecordingFor(const QString &userId, const RoomInfo &room, const RecordParam &param);
     Result<QStringList> stopRecordingFor(const QString &userId, const RoomInfo &room);
+    // Removes the file, its derived outputs and its catalogue row (not while it is recorded).
+    Status deleteFile(quint64 fileId);
     // Finished files are rewritten with a full index in the background; wait for that.
     void waitForFinalizedFiles() { if (m_recording) m_recording->waitForFinalizedFiles(); }
     void waitForPostProcessing() { if (m_recording) m_recording->waitForPostProcessing(); }

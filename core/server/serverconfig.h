@@ -20,6 +20,12 @@ struct ServerConfig {
     QString webhookUrl;           // POSTed to when a recording's files are ready
     QString tlsCertificateFile;   // PEM; with tlsKeyFile, the protocol runs over TLS
     QString tlsKeyFile;
+    // HTTP API: beyond loopback it runs over TLS (the same certificate) unless this says
+    // plain HTTP is fine (a TLS-terminating proxy in front, on a private network).
+    bool allowPlainHttp = false;
+    // A random token the HTTP API requires (desktop app's embedded server, which has no secret).
+    QByteArray httpAccessToken;
+    qint64 playUrlSeconds = 6 * 3600; // lifetime of signed play URLs
 };
 
 } // namespace roomrec

@@ -117,6 +117,11 @@ Result<FileRecord> SyncClient::fileInfo(quint64 id)
     return wait<FileRecord>([&](auto ok, auto err) { m_client.fileInfo(id, ok, err); });
 }
 
+Result<QList<FileRecord>> SyncClient::listFiles(const FileFilter &filter)
+{
+    return wait<QList<FileRecord>>([&](auto ok, auto err) { m_client.listFiles(filter, ok, err); });
+}
+
 RecordParam SyncClient::param(const QString &name, quint32 recordDataType)
 {
     RecordParam p;

@@ -30,6 +30,7 @@ public:
     roomrec::Result<QStringList> stopRecording(const roomrec::RoomInfo &room);
     roomrec::Result<roomrec::RecordingResult> recordingResult(const roomrec::RoomInfo &room);
     roomrec::Result<roomrec::FileRecord> fileInfo(quint64 id);
+    roomrec::Result<QList<roomrec::FileRecord>> listFiles(const roomrec::FileFilter &filter);
 
     static roomrec::RecordParam param(const QString &name, quint32 recordDataType = 0);
 
