@@ -33,7 +33,8 @@ int main(int argc, char *argv[])
     std::printf("roomrec-server listening on %s:%u%s, data in %s\n", qPrintable(server.address().toString()),
                 unsigned(server.port()), server.isTls() ? " (TLS)" : "", qPrintable(server.config().dataDir));
     if (server.httpPort())
-        std::printf("HTTP API on http://%s:%u/api/v1/files\n", qPrintable(server.address().toString()), unsigned(server.httpPort()));
+        std::printf("HTTP API on %s://%s:%u/api/v1/files\n", server.httpIsTls() ? "https" : "http",
+                    qPrintable(server.address().toString()), unsigned(server.httpPort()));
     std::fflush(stdout);
 
     QObject::connect(&watcher, &SignalWatcher::terminationRequested, &app, [&](int number) {

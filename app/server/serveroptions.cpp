@@ -26,7 +26,13 @@ Result<ServerConfig> ServerOptions::parse(const QStringList &arguments)
     const QCommandLineOption webhook(QStringLiteral("webhook-url"), QStringLiteral("URL to POST to when a recording's files are ready."), QStringLiteral("URL"));
     const QCommandLineOption tlsCert(QStringLiteral("tls-cert"), QStringLiteral("PEM certificate: the RoomRec protocol then runs over TLS."), QStringLiteral("FILE"));
     const QCommandLineOption tlsKey(QStringLiteral("tls-key"), QStringLiteral("PEM private key for --tls-cert."), QStringLiteral("FILE"));
-    parser.addOptions({listen, data, node, segment, idle, quota, secret, http, webhook, tlsCert, tlsKey});
+    const QCommandLineOption plainHttp(QStringLiteral("allow-plain-http"), QStringLiteral("Serve the HTTP API without TLS beyond loopback (only behind a TLS-terminating proxy on a private network)."));
+    const QCommandLineOption playUrl(QStringLiteral("play-url-seconds"), QStringLiteral("Lifetime of signed play URLs (default 21600)."), QStringLiteral("N"), QStringLiteral("21600"));
+    const QCommandLineOption maxConnections(QStringLiteral("max-connections"), QStringLiteral("Open protocol connections at most (default 2000)."), QStringLiteral("N"), QStringLiteral("2000"));
+    const QCommandLineOption httpMaxConnections(QStringLiteral("http-max-connections"), QStringLiteral("Open HTTP connections at most (default 256)."), QStringLiteral("N"), QStringLiteral("256"));
+    const QCommandLineOption keyFrameTimeout(QStringLiteral("key-frame-timeout-seconds"), QStringLiteral("End a recording whose publisher sends no key frame this long (default 15)."), QStringLiteral("N"), QStringLiteral("15"));
+    parser.addOptions({listen, data, node, segment, idle, quota, secret, http, webhook, tlsCert, tlsKey, plainHttp, playUrl,
+                       maxConnections, httpMaxConnections, keyFrameTimeout});
     parser.process(arguments);
 
     ServerConfig config;
@@ -51,6 +57,21 @@ Result<ServerConfig> ServerOptions::parse(const QStringList &arguments)
     config.tlsKeyFile = parser.value(tlsKey);
     if (config.tlsCertificateFile.isEmpty() != config.tlsKeyFile.isEmpty())
         return Error{1, QStringLiteral("--tls-cert and --tls-key go together")};
+    config.allowPlainHttp = parser.isSet(plainHttp);
+    bool numberOk = false;
+    config.playUrlSeconds = parser.value(playUrl).toLongLong(&numberOk);
+    if (!numberOk || config.playUrlSeconds < 10)
+        return Error{1, QStringLiteral("--play-url-seconds must be at least 10")};
+    config.maxConnections = parser.value(maxConnections).toInt(&numberOk);
+    if (!numberOk || config.maxConnections < 1)
+        return Error{1, QStringLiteral("--max-connections must be at least 1")};
+    config.httpLimits.maxConnections = parser.value(httpMaxConnections).toInt(&numberOk);
+    if (!numberOk || config.httpLimits.maxConnections < 1)
+        return Error{1, QStringLiteral("--http-max-connections must be at least 1")};
+    const double keyFrameSeconds = parser.value(keyFrameTimeout).toDouble(&numberOk);
+    if (!numberOk || keyFrameSeconds < 0.1 || keyFrameSeconds > 3600)
+        return Error{1, QStringLiteral("--key-frame-timeout-seconds must be 0.1-3600")};
+    config.keyFrameTimeoutMs = int(keyFrameSeconds * 1000);
     config.dataDir = parser.isSet(data) ? parser.value(data)
                                         : QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
     bool ok = false;

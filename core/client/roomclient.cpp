@@ -313,6 +313,12 @@ void RoomClient::leaveRoom(DoneCallback onSuccess, ErrorCallback onError)
 void RoomClient::publish(PublishPipeline *pipeline, DoneCallback onSuccess, ErrorCallback onError)
 {
     const int track = int(pipeline->videoTrack());
+    // Re-publishing a track with a new pipeline (new encoder settings) is fine; the same one twice is a mistake.
+    if (m_pipelines[track] == pipeline) {
+        if (onError)
+            onError(int(ErrorCode::StreamAlreadyPublished), errorMessage(int(ErrorCode::StreamAlreadyPublished)));
+        return;
+    }
     QCborMap fields{{QStringLiteral("track"), track}, {QStringLiteral("video"), pipeline->videoParams().toCbor()}};
     if (auto audio = pipeline->audioParams())
         fields.insert(QStringLiteral("audio"), audio->toCbor());
@@ -424,8 +430,14 @@ void RoomClient::stopRecording(const RoomInfo &room, ValueCallback<QStringList> 
                     if (onError)
                         onError(code, message);
                 },
-                [this, onSuccess](const QCborValue &v) {
+                [this, onSuccess, onError](const QCborValue &v) {
                     setRecordingPhase(RecordingPhase::Idle);
+                    // The file IDs are the whole point of a stop: without them the answer is unusable.
+                    if (!v.toMap().value(QStringLiteral("fileIds")).isArray()) {
+                        if (onError)
+                            onError(int(ErrorCode::UnexpectedResponse), errorMessage(int(ErrorCode::UnexpectedResponse)) + QStringLiteral(" (no fileIds)"));
+                        return;
+                    }
                     if (onSuccess)
                         onSuccess(stringsOf(v.toMap().value(QStringLiteral("fileIds"))));
                 }));
@@ -449,9 +461,15 @@ void RoomClient::queryRecordingResult(const RoomInfo &room, ValueCallback<Record
 void RoomClient::fileInfo(quint64 fileId, ValueCallback<FileRecord> onSuccess, ErrorCallback onError)
 {
     request(QStringLiteral("fileInfo"), {{QStringLiteral("fileId"), QString::number(fileId)}},
-            resultHandler(onError, [onSuccess](const QCborValue &v) {
+            resultHandler(onError, [onSuccess, onError](const QCborValue &v) {
+                const FileRecord record = FileRecord::fromCbor(v.toMap());
+                if (record.id == 0) {
+                    if (onError)
+                        onError(int(ErrorCode::UnexpectedResponse), errorMessage(int(ErrorCode::UnexpectedResponse)) + QStringLiteral(" (no file record)"));
+                    return;
+                }
                 if (onSuccess)
-                    onSuccess(FileRecord::fromCbor(v.toMap()));
+                    onSuccess(record);
             }));
 }
 
@@ -466,7 +484,12 @@ void RoomClient::listFiles(const FileFilter &filter, ValueCallback<QList<FileRec
         fields.insert(QStringLiteral("userId"), filter.userId);
     if (filter.classId)
         fields.insert(QStringLiteral("classId"), qint64(*filter.classId));
-    request(QStringLiteral("listFiles"), fields, resultHandler(onError, [onSuccess](const QCborValue &v) {
+    request(QStringLiteral("listFiles"), fields, resultHandler(onError, [onSuccess, onError](const QCborValue &v) {
+                if (!v.toMap().value(QStringLiteral("files")).isArray()) {
+                    if (onError)
+                        onError(int(ErrorCode::UnexpectedResponse), errorMessage(int(ErrorCode::UnexpectedResponse)) + QStringLiteral(" (no files)"));
+                    return;
+                }
                 QList<FileRecord> files;
                 for (const QCborValue &f : v.toMap().value(QStringLiteral("files")).toArray())
                     files << FileRecord::fromCbor(f.toMap());

@@ -138,6 +138,9 @@ Status FragmentedMp4Writer::open(const QString &path, const VideoParams &video, 
     AVDictionary *options = nullptr;
     av_dict_set(&options, "movflags", "empty_moov+default_base_moof+frag_keyframe", 0);
     av_dict_set_int(&options, "frag_duration", kFragmentUs, 0);
+    // Bytes as well as time: a publisher whose timestamps barely move (or that never sends a
+    // key frame) cannot make the muxer hold an ever larger fragment in memory.
+    av_dict_set_int(&options, "frag_size", kMaxFragmentBytes, 0);
     const int err = avformat_write_header(m_format.get(), &options);
     av_dict_free(&options);
     if (err < 0) {
@@ -167,10 +170,20 @@ Status FragmentedMp4Writer::write(const MediaPacket &packet, qint64 ptsUs, qint6
     pkt->dts = av_rescale_q(dtsUs, kMicroseconds, stream->time_base);
     pkt->duration = av_rescale_q(packet.durationUs, kMicroseconds, stream->time_base);
     pkt->flags = packet.key ? AV_PKT_FLAG_KEY : 0;
-    const int err = av_interleaved_write_frame(m_format.get(), pkt);
+    int err = av_interleaved_write_frame(m_format.get(), pkt);
     av_packet_unref(pkt);
     if (err < 0)
         return fail(QStringLiteral("write"), err);
+    // The interleaving queue waits for the other track (up to 10 s of media time, any number
+    // of bytes): a publisher that declares audio but sends only video with barely moving
+    // timestamps would grow it without end. Past the cap, flush it (allowed at any time);
+    // frag_size then puts it on disk.
+    m_bytesIn += packet.data.size();
+    if (m_bytesIn - m_bytesWritten > 2 * kMaxFragmentBytes) {
+        err = av_interleaved_write_frame(m_format.get(), nullptr);
+        if (err < 0)
+            return fail(QStringLiteral("write"), err);
+    }
     if (packet.isVideo()) {
         ++m_videoFrames;
         m_videoEndUs = qMax(m_videoEndUs, ptsUs + packet.durationUs);

@@ -13,7 +13,7 @@
 namespace roomrec {
 
 // Writes H.264 (+ AAC) packets, stream copy, to a fragmented MP4: an empty moov up front,
-// then a moof+mdat at every key frame and at least every second, each handed to the OS as
+// then a moof+mdat at every key frame, at least every second and at most every 8 MiB, each handed to the OS as
 // soon as it is complete and synced to disk about once a second. A killed process
 // therefore leaves a file that plays up to its last complete fragment (see Mp4Repair).
 // Our own AVIO callbacks do the I/O so a full disk surfaces as a clear error.
@@ -38,6 +38,7 @@ public:
     const QString &path() const { return m_path; }
 
     static constexpr int kFragmentUs = 1'000'000;
+    static constexpr int kMaxFragmentBytes = 8 * 1024 * 1024; // a fragment is flushed at this size
 
 private:
     friend struct Mp4WriterIo;
@@ -53,6 +54,7 @@ private:
     AVStream *m_audioStream = nullptr;
     AvPacketPtr m_packet;
     qint64 m_bytesWritten = 0;
+    qint64 m_bytesIn = 0; // payload bytes handed to the muxer
     qint64 m_videoEndUs = 0;
     qint64 m_videoFrames = 0;
     QElapsedTimer m_sinceSync;

@@ -39,7 +39,8 @@ Status Recorder::begin()
         return makeError(ErrorCode::InsufficientStorageQuota);
     m_sinceMedia.start();
     m_sinceKeyFrameRequest.start();
-    m_watchdog.start(qBound(50, m_config.idleTimeoutMs / 4, 1000));
+    m_waitingForKeyFrame.start();
+    m_watchdog.start(qBound(50, qMin(m_config.idleTimeoutMs, m_config.keyFrameTimeoutMs) / 4, 1000));
     emit keyFrameNeeded(videoTrack());
     return success();
 }
@@ -195,6 +196,7 @@ void Recorder::restartStream(const VideoParams &video, const std::optional<Audio
         m_request.audio = audio;
     std::fill(std::begin(m_lastDtsUs), std::end(m_lastDtsUs), -1); // a new file, a new clock
     m_sinceKeyFrameRequest.restart();
+    m_waitingForKeyFrame.restart();
     emit keyFrameNeeded(videoTrack());
 }
 
@@ -245,6 +247,14 @@ void Recorder::fail(const Error &error)
 
 void Recorder::checkIdle()
 {
+    // A publisher that never sends a key frame would otherwise keep the channel "recording"
+    // with no file at all; the user learns why instead.
+    if (!m_current && m_waitingForKeyFrame.elapsed() >= m_config.keyFrameTimeoutMs) {
+        fail(makeError(ErrorCode::KeyFrameTimeout, QStringLiteral("none within %1 ms of %2")
+                                                       .arg(m_config.keyFrameTimeoutMs)
+                                                       .arg(m_closedIds.isEmpty() ? QStringLiteral("the start") : QStringLiteral("re-publishing"))));
+        return;
+    }
     if (m_sinceMedia.elapsed() >= m_config.idleTimeoutMs) {
         qCInfo(lcRecording) << "no media for" << m_config.idleTimeoutMs << "ms: ending recording" << m_request.recordingId;
         stop(QStringLiteral("idle"));

@@ -55,7 +55,7 @@ private:
     Status closeSegment(std::unique_ptr<Segment> &segment, const QString &reason);
     void closePrevious();
     void fail(const Error &error);
-    void checkIdle();
+    void checkIdle(); // and the key-frame wait
     QString segmentPath(quint64 id) const;
 
     Catalog &m_catalog;
@@ -77,6 +77,7 @@ private:
     QTimer m_watchdog{this};
     QElapsedTimer m_sinceMedia;
     QElapsedTimer m_sinceKeyFrameRequest;
+    QElapsedTimer m_waitingForKeyFrame; // since start or re-publish, while no file is open
 };
 
 } // namespace roomrec

@@ -11,6 +11,7 @@ struct RecorderConfig {
     qint64 quotaBytes = 0;           // per user; 0 = unlimited
     qint64 bytesUsedBefore = 0;      // what the user's earlier files already take
     int keyFrameRetryMs = 1000;      // ask the publisher again while waiting for a key frame
+    int keyFrameTimeoutMs = 15'000;  // no key frame this long after start/re-publish: KeyFrameTimeout
 };
 
 } // namespace roomrec

@@ -7,14 +7,28 @@
 namespace roomrec {
 
 namespace {
-// A client that keeps sending bad frames is cut off after this many errors in a row; only
-// the first few are logged, so a flood cannot fill the log.
-constexpr int kMaxBadFrames = 50;
+// Only the first few bad frames are logged, so a flood cannot fill the log.
 constexpr int kLoggedBadFrames = 5;
+
+// A request the client got wrong in shape (framing, fields, IDs, parameters), as opposed to
+// one refused for the state it came in (not signed in, not in the room) or by the rules.
+bool isMalformedRequest(int code)
+{
+    switch (ErrorCode(code)) {
+    case ErrorCode::HelloRequired:
+    case ErrorCode::NotSignedIn:
+    case ErrorCode::NotInRoom:
+        return false;
+    default:
+        break;
+    }
+    return (code >= int(ErrorCode::MalformedFrame) && code <= int(ErrorCode::InvalidUserId))
+           || (code >= int(ErrorCode::InvalidFileName) && code <= int(ErrorCode::InvalidStreamParams));
+}
 } // namespace
 
-ClientSession::ClientSession(quint64 id, QTcpSocket *socket, int deadPeerMs, QObject *parent)
-    : QObject(parent), m_id(id), m_socket(socket), m_deadPeerMs(deadPeerMs)
+ClientSession::ClientSession(quint64 id, QTcpSocket *socket, const SessionLimits &limits, QObject *parent)
+    : QObject(parent), m_id(id), m_socket(socket), m_limits(limits)
 {
     m_socket->setParent(this);
     m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
@@ -22,7 +36,21 @@ ClientSession::ClientSession(quint64 id, QTcpSocket *socket, int deadPeerMs, QOb
     connect(m_socket, &QTcpSocket::disconnected, this, [this] { emit disconnected(this); });
     connect(&m_aliveTimer, &QTimer::timeout, this, &ClientSession::checkAlive);
     m_sinceData.start();
-    m_aliveTimer.start(qBound(100, m_deadPeerMs / 5, 1000));
+    m_sinceConnected.start();
+    m_aliveTimer.start(qBound(100, qMin(m_limits.deadPeerMs, m_limits.signInTimeoutMs) / 5, 1000));
+}
+
+void ClientSession::reply(quint64 id, const QCborValue &value)
+{
+    m_badFrames = 0;
+    send(ControlMessage::success(id, value));
+}
+
+void ClientSession::replyError(quint64 id, const Error &error)
+{
+    send(ControlMessage::failure(id, error));
+    if (isMalformedRequest(error.code))
+        countBadMessage(error, false);
 }
 
 QString ClientSession::peer() const
@@ -33,8 +61,16 @@ QString ClientSession::peer() const
 
 void ClientSession::send(const ControlMessage &message)
 {
-    if (m_socket->state() != QAbstractSocket::ConnectedState)
+    if (m_socket->state() != QAbstractSocket::ConnectedState || m_closing)
         return;
+    // A client that never reads would make us buffer its replies and events without end.
+    if (m_socket->bytesToWrite() > m_limits.maxUnsentBytes) {
+        qCWarning(lcServer).noquote() << "dropping" << peer() << ": it left" << m_socket->bytesToWrite() << "bytes unread";
+        m_closing = true;
+        m_aliveTimer.stop();
+        m_socket->abort();
+        return;
+    }
     m_socket->write(Frame{FrameKind::Control, message.encode()}.encode());
 }
 
@@ -54,21 +90,51 @@ void ClientSession::close()
 
 void ClientSession::checkAlive()
 {
-    if (m_sinceData.elapsed() > m_deadPeerMs) {
+    if (m_closing)
+        return;
+    if (m_sinceData.elapsed() > m_limits.deadPeerMs) {
         qCInfo(lcServer).noquote() << "dropping silent peer" << peer();
+        m_socket->abort();
+        return;
+    }
+    // Connections that never sign in would otherwise hold a slot (and memory) for ever.
+    if (userId.isEmpty() && m_sinceConnected.elapsed() > m_limits.signInTimeoutMs) {
+        qCInfo(lcServer).noquote() << "dropping" << peer() << ": no sign-in within" << m_limits.signInTimeoutMs << "ms";
+        dropWithError(makeError(ErrorCode::SignInTimeout, QStringLiteral("%1 ms").arg(m_limits.signInTimeoutMs)));
+        return;
+    }
+    if (m_socket->bytesToWrite() > m_limits.maxUnsentBytes) {
+        qCWarning(lcServer).noquote() << "dropping" << peer() << ": it left" << m_socket->bytesToWrite() << "bytes unread";
+        m_closing = true;
+        m_aliveTimer.stop();
         m_socket->abort();
     }
 }
 
+void ClientSession::dropWithError(const Error &error)
+{
+    sendEvent(QStringLiteral("error"), {{QStringLiteral("code"), error.code}, {QStringLiteral("message"), error.message}});
+    m_socket->flush();
+    close();
+}
+
 void ClientSession::protocolError(const Error &error, bool fatal)
 {
-    ++m_badFrames;
-    if (m_badFrames <= kLoggedBadFrames || fatal)
+    if (m_badFrames < kLoggedBadFrames || fatal)
         qCWarning(lcServer).noquote() << "protocol error from" << peer() << ":" << error.toString();
-    if (m_badFrames > kMaxBadFrames)
-        fatal = true;
     sendEvent(QStringLiteral("error"), {{QStringLiteral("code"), error.code}, {QStringLiteral("message"), error.message}});
-    if (fatal) {
+    countBadMessage(error, fatal);
+}
+
+void ClientSession::countBadMessage(const Error &error, bool fatal)
+{
+    ++m_badFrames;
+    ++m_badTotal;
+    if (m_badFrames > m_limits.maxBadMessagesInARow || m_badTotal > m_limits.maxBadMessages) {
+        qCWarning(lcServer).noquote() << "dropping" << peer() << "after" << m_badTotal << "bad messages, the last:" << error.toString();
+        fatal = true;
+    }
+    if (fatal && !m_closing) {
         m_socket->flush();
         close();
     }
@@ -95,7 +161,6 @@ void ClientSession::onReadyRead()
                 protocolError(message.error(), false);
                 continue;
             }
-            m_badFrames = 0;
             emit requestReceived(this, message.value());
         } else {
             auto packet = MediaPacket::decode(frame.payload);

@@ -6,6 +6,7 @@
 #include "protocol/roominfo.h"
 #include "protocol/streamparams.h"
 #include "protocol/usersignature.h"
+#include "server/sessionlimits.h"
 
 #include <QElapsedTimer>
 #include <QObject>
@@ -18,15 +19,18 @@ namespace roomrec {
 
 // One client connection on the server: framing, keepalive and the session's state
 // (signed-in user, room, published streams). Requests go up to RoomServer as signals;
-// a framing error is answered with its code and closes this connection only.
+// a framing error is answered with its code and closes this connection only. It also keeps
+// the connection's cost bounded (SessionLimits): a deadline for hello + signIn, a cap on
+// what the client leaves unread, and a limit on bad frames and bad requests.
 class ClientSession : public QObject {
     Q_OBJECT
 public:
-    ClientSession(quint64 id, QTcpSocket *socket, int deadPeerMs, QObject *parent = nullptr);
+    ClientSession(quint64 id, QTcpSocket *socket, const SessionLimits &limits, QObject *parent = nullptr);
 
     void send(const ControlMessage &message);
-    void reply(quint64 id, const QCborValue &value = {}) { send(ControlMessage::success(id, value)); }
-    void replyError(quint64 id, const Error &error) { send(ControlMessage::failure(id, error)); }
+    void reply(quint64 id, const QCborValue &value = {});
+    // A request that was malformed (bad fields, unknown type) counts toward the bad-message limit.
+    void replyError(quint64 id, const Error &error);
     void sendEvent(const QString &type, const QCborMap &fields = {}) { send(ControlMessage(type, 0, fields)); }
     void close();
 
@@ -49,14 +53,18 @@ private:
     void onReadyRead();
     void checkAlive();
     void protocolError(const Error &error, bool fatal);
+    void countBadMessage(const Error &error, bool fatal);
+    void dropWithError(const Error &error);
 
     quint64 m_id;
     QTcpSocket *m_socket;
     FrameDecoder m_decoder;
     QTimer m_aliveTimer{this};
     QElapsedTimer m_sinceData;
-    int m_deadPeerMs;
+    SessionLimits m_limits;
+    QElapsedTimer m_sinceConnected;
     int m_badFrames = 0; // in a row
+    int m_badTotal = 0;
     bool m_closing = false;
 };
 

@@ -210,9 +210,19 @@ HttpApi::HttpApi(RoomServer &server, QObject *parent)
 
 Result<quint16> HttpApi::listen(const QHostAddress &address, quint16 port)
 {
-    m_port = m_http.listen(address, port);
-    if (m_port == 0)
-        return makeError(ErrorCode::ConnectionFailed, QStringLiteral("HTTP API: cannot listen on %1:%2").arg(address.toString()).arg(port));
+    const ServerConfig &config = m_server.config();
+    auto listener = std::make_unique<HttpListener>(config.httpLimits);
+    if (!config.tlsCertificateFile.isEmpty()) {
+        if (Status s = listener->loadCertificate(config.tlsCertificateFile, config.tlsKeyFile); !s)
+            return s.error();
+    }
+    listener->setListenBacklogSize(1024);
+    if (!listener->listen(address, port))
+        return makeError(ErrorCode::ConnectionFailed,
+                         QStringLiteral("HTTP API: cannot listen on %1:%2: %3").arg(address.toString()).arg(port).arg(listener->errorString()));
+    m_port = listener->serverPort();
+    m_tls = listener->isTls();
+    m_http.bind(listener.release()); // the HTTP server parents it
     return m_port;
 }
 

@@ -5,6 +5,7 @@
 #include "library/filerecord.h"
 #include "protocol/roominfo.h"
 #include "server/httpaccess.h"
+#include "server/httplistener.h"
 #include "server/mediaurlsigner.h"
 
 #include <QHttpServer>
@@ -29,6 +30,7 @@ public:
 
     Result<quint16> listen(const QHostAddress &address, quint16 port);
     quint16 port() const { return m_port; }
+    bool isTls() const { return m_tls; }
     void notifyRecordingEnded(const QString &userId, const RecordingOutcome &outcome);
 
 private:
@@ -55,6 +57,7 @@ private:
     QHttpServer m_http;
     QNetworkAccessManager m_network;
     quint16 m_port = 0;
+    bool m_tls = false;
 };
 
 } // namespace roomrec

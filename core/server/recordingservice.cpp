@@ -33,6 +33,7 @@ Result<quint64> RecordingService::start(const QString &userId, quint64 sourceId,
     config.segmentUs = m_config.segmentSeconds * 1'000'000;
     config.idleTimeoutMs = int(qMin<qint64>(m_config.idleTimeoutMs, INT_MAX));
     config.quotaBytes = m_config.quotaBytes;
+    config.keyFrameTimeoutMs = m_config.keyFrameTimeoutMs;
     if (m_config.quotaBytes > 0) {
         auto used = m_catalog.bytesUsedBy(userId);
         if (!used)

@@ -2,6 +2,7 @@
 
 #include "common/logging.h"
 #include "protocol/errorcode.h"
+#include "protocol/frame.h"
 #include "protocol/protocollimits.h"
 #include "recording/crashrecovery.h"
 
@@ -104,6 +105,12 @@ Status RoomServer::start()
                 }
                 emit recordingEnded(userId, outcome);
             });
+    if (m_config.httpEnabled && !loopback && m_config.tlsCertificateFile.isEmpty() && !m_config.allowPlainHttp)
+        return makeError(ErrorCode::ConnectionFailed,
+                         QStringLiteral("refusing to serve the HTTP API on %1 without TLS (--tls-cert): bearer signatures and "
+                                        "play URLs would cross the network in clear text. Use --allow-plain-http only behind "
+                                        "a TLS-terminating proxy on a private network.")
+                             .arg(m_config.address.toString()));
     if (m_config.httpEnabled) {
         m_http = std::make_unique<HttpApi>(*this);
         if (auto port = m_http->listen(m_config.address, m_config.httpPort); !port)
@@ -114,6 +121,9 @@ Status RoomServer::start()
         if (Status s = m_tcp.loadCertificate(m_config.tlsCertificateFile, m_config.tlsKeyFile); !s)
             return s;
     }
+    // Bursts of connections (a class joining at once) must not overflow the accept queue:
+    // the kernel would drop SYNs and the clients retry only after seconds.
+    m_tcp.setListenBacklogSize(1024);
     if (!m_tcp.listen(m_config.address, m_config.port))
         return makeError(ErrorCode::ConnectionFailed, QStringLiteral("listen on %1:%2: %3")
                                                           .arg(m_config.address.toString()).arg(m_config.port)
@@ -147,7 +157,25 @@ void RoomServer::shutdown()
 void RoomServer::onNewConnection()
 {
     while (QTcpSocket *socket = m_tcp.nextPendingConnection()) {
-        auto *session = new ClientSession(m_nextSessionId++, socket, m_config.deadPeerMs, this);
+        if (m_sessions.size() >= m_config.maxConnections) {
+            // Told why, then closed: the cap keeps thousands of idle sockets from exhausting us.
+            qCWarning(lcServer).noquote() << "connection cap" << m_config.maxConnections << "reached: refusing"
+                                          << socket->peerAddress().toString();
+            const Error busy = makeError(ErrorCode::ServerBusy, QStringLiteral("%1 connections").arg(m_config.maxConnections));
+            socket->write(Frame{FrameKind::Control, ControlMessage(QStringLiteral("error"), 0,
+                                                                   {{QStringLiteral("code"), busy.code},
+                                                                    {QStringLiteral("message"), busy.message}}).encode()}.encode());
+            connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+            socket->disconnectFromHost();
+            if (socket->state() == QAbstractSocket::UnconnectedState)
+                socket->deleteLater();
+            continue;
+        }
+        SessionLimits limits;
+        limits.deadPeerMs = m_config.deadPeerMs;
+        limits.signInTimeoutMs = m_config.signInTimeoutMs;
+        limits.maxUnsentBytes = m_config.maxUnsentBytes;
+        auto *session = new ClientSession(m_nextSessionId++, socket, limits, this);
         m_sessions << session;
         connect(session, &ClientSession::requestReceived, this, &RoomServer::onRequest);
         connect(session, &ClientSession::mediaReceived, this, &RoomServer::onMedia);

@@ -34,7 +34,9 @@ public:
     const ServerConfig &config() const { return m_config; }
     Catalog &catalog() { return m_catalog; }
     const QList<FileRecord> &recoveredAtStart() const { return m_recovered; }
+    int sessionCount() const { return int(m_sessions.size()); } // open protocol connections
     quint16 httpPort() const;
+    bool httpIsTls() const { return m_http && m_http->isTls(); }
 
     // For third-party backends (HTTP API): the recording rules as for the user's own request,
     // recording what the user publishes in that room.

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "server/httplimits.h"
+
 #include <QHostAddress>
 #include <QString>
 
@@ -12,9 +14,13 @@ struct ServerConfig {
     quint32 nodeId = 0;           // distinct per server sharing a library (file IDs)
     qint64 segmentSeconds = 3600;
     qint64 idleTimeoutMs = 60'000;
+    int keyFrameTimeoutMs = 15'000; // a recording waits this long for the publisher's first key frame
     qint64 quotaBytes = 0;        // per user; 0 = unlimited
     QByteArray secret;            // empty: no signatures (refused beyond loopback)
     int deadPeerMs = 15'000;      // a connection silent this long is dropped
+    int maxConnections = 2000;    // protocol port; beyond, new connections get ServerBusy
+    int signInTimeoutMs = 10'000; // hello + signIn must be done this soon after connecting
+    qint64 maxUnsentBytes = 4 * 1024 * 1024; // replies/events a client leaves unread; beyond: dropped
     bool httpEnabled = true;      // the HTTP API (docs/http-api.md), on the same address
     quint16 httpPort = 7708;      // 0: any free port
     QString webhookUrl;           // POSTed to when a recording's files are ready
@@ -26,6 +32,7 @@ struct ServerConfig {
     // A random token the HTTP API requires (desktop app's embedded server, which has no secret).
     QByteArray httpAccessToken;
     qint64 playUrlSeconds = 6 * 3600; // lifetime of signed play URLs
+    HttpLimits httpLimits;
 };
 
 } // namespace roomrec

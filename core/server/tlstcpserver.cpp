@@ -31,14 +31,24 @@ Status TlsTcpServer::loadCertificate(const QString &certificateFile, const QStri
 
 void TlsTcpServer::incomingConnection(qintptr handle)
 {
+    if (QTcpSocket *socket = createSocket(handle))
+        addPendingConnection(socket);
+}
+
+QTcpSocket *TlsTcpServer::createSocket(qintptr handle)
+{
     if (!isTls()) {
-        QTcpServer::incomingConnection(handle);
-        return;
+        auto *socket = new QTcpSocket(this);
+        if (!socket->setSocketDescriptor(handle)) {
+            delete socket;
+            return nullptr;
+        }
+        return socket;
     }
     auto *socket = new QSslSocket(this);
     if (!socket->setSocketDescriptor(handle)) {
         delete socket;
-        return;
+        return nullptr;
     }
     socket->setLocalCertificate(m_certificate);
     socket->setPrivateKey(m_key);
@@ -47,7 +57,7 @@ void TlsTcpServer::incomingConnection(qintptr handle)
         qCInfo(lcServer) << "TLS handshake with" << socket->peerAddress() << "failed:" << errors.value(0).errorString();
     });
     socket->startServerEncryption();
-    addPendingConnection(socket);
+    return socket;
 }
 
 } // namespace roomrec

@@ -20,6 +20,8 @@ public:
 
 protected:
     void incomingConnection(qintptr handle) override;
+    // The socket for an accepted descriptor: TLS (handshake started) or plain; null on failure.
+    QTcpSocket *createSocket(qintptr handle);
 
 private:
     QSslCertificate m_certificate;

@@ -1,5 +1,6 @@
 // The recording contract's server-side rules, each over loopback against RoomServer.
 #include "mp4inspector.h"
+#include "rawpeer.h"
 #include "syncclient.h"
 
 #include "protocol/controlmessage.h"
@@ -24,61 +25,6 @@ using namespace roomrec;
 
 namespace {
 const QByteArray kSecret("test-secret-0123456789");
-
-// A bare socket speaking the protocol by hand, to send what a real client never would.
-class RawPeer {
-public:
-    bool connect(quint16 port)
-    {
-        m_socket.connectToHost(QStringLiteral("127.0.0.1"), port);
-        QElapsedTimer t;
-        t.start();
-        while (m_socket.state() != QAbstractSocket::ConnectedState && t.elapsed() < 3000)
-            QTest::qWait(10);
-        return m_socket.state() == QAbstractSocket::ConnectedState;
-    }
-    void send(const ControlMessage &m) { sendRaw(Frame{FrameKind::Control, m.encode()}.encode()); }
-    void sendRaw(const QByteArray &bytes)
-    {
-        m_socket.write(bytes);
-        m_socket.flush();
-    }
-    // Next control message, or nullopt after timeoutMs. The server runs in this thread,
-    // so wait by spinning the event loop, never by blocking on the socket.
-    std::optional<ControlMessage> receive(int timeoutMs = 3000)
-    {
-        QElapsedTimer t;
-        t.start();
-        while (t.elapsed() < timeoutMs) {
-            m_decoder.feed(m_socket.readAll());
-            auto next = m_decoder.next();
-            if (!next.ok())
-                return std::nullopt;
-            if (next.value()) {
-                auto m = ControlMessage::decode(next.value()->payload);
-                if (m.ok())
-                    return m.value();
-                continue;
-            }
-            if (m_socket.state() != QAbstractSocket::ConnectedState)
-                return std::nullopt;
-            QTest::qWait(10);
-        }
-        return std::nullopt;
-    }
-    bool waitForDisconnect(int timeoutMs)
-    {
-        QElapsedTimer t;
-        t.start();
-        while (m_socket.state() != QAbstractSocket::UnconnectedState && t.elapsed() < timeoutMs)
-            QTest::qWait(10);
-        return m_socket.state() == QAbstractSocket::UnconnectedState;
-    }
-
-private:
-    QTcpSocket m_socket;
-    FrameDecoder m_decoder;
-};
 
 QString signature(const QString &user, qint64 validSeconds, UserSignature::Privileges privileges = UserSignature::All)
 {
@@ -122,6 +68,12 @@ void TestServerRules::refusesOpenAddressWithoutSecret()
     QVERIFY(!s.ok());
     QVERIFY(s.error().message.contains(QStringLiteral("secret")));
     config.secret = kSecret;
+    // The HTTP API beyond loopback wants TLS too, unless the operator says plain is fine.
+    RoomServer noTls(config);
+    const Status plain = noTls.start();
+    QVERIFY(!plain.ok());
+    QVERIFY2(plain.error().message.contains(QStringLiteral("TLS")), qPrintable(plain.error().message));
+    config.allowPlainHttp = true;
     RoomServer secured(config);
     QVERIFY(secured.start().ok());
 }
