@@ -23,7 +23,8 @@ Result<ServerConfig> ServerOptions::parse(const QStringList &arguments)
     const QCommandLineOption quota(QStringLiteral("quota-bytes"), QStringLiteral("Storage quota per user in bytes (default 0: unlimited)."), QStringLiteral("N"), QStringLiteral("0"));
     const QCommandLineOption secret(QStringLiteral("secret-file"), QStringLiteral("File holding the secret that user signatures are made with."), QStringLiteral("FILE"));
     const QCommandLineOption http(QStringLiteral("http-listen"), QStringLiteral("Address of the HTTP API (default: the --listen host, port 7708; 'off' to disable)."), QStringLiteral("HOST:PORT"));
-    const QCommandLineOption webhook(QStringLiteral("webhook-url"), QStringLiteral("URL to POST to when a recording's files are ready."), QStringLiteral("URL"));
+    const QCommandLineOption webhook(QStringLiteral("webhook-url"), QStringLiteral("URL to POST recording events to (docs/http-api.md, Webhook)."), QStringLiteral("URL"));
+    const QCommandLineOption webhookSecret(QStringLiteral("webhook-secret-file"), QStringLiteral("File holding the key webhook events are signed with (default: the --secret-file secret)."), QStringLiteral("FILE"));
     const QCommandLineOption tlsCert(QStringLiteral("tls-cert"), QStringLiteral("PEM certificate: the RoomRec protocol then runs over TLS."), QStringLiteral("FILE"));
     const QCommandLineOption tlsKey(QStringLiteral("tls-key"), QStringLiteral("PEM private key for --tls-cert."), QStringLiteral("FILE"));
     const QCommandLineOption plainHttp(QStringLiteral("allow-plain-http"), QStringLiteral("Serve the HTTP API without TLS beyond loopback (only behind a TLS-terminating proxy on a private network)."));
@@ -31,7 +32,7 @@ Result<ServerConfig> ServerOptions::parse(const QStringList &arguments)
     const QCommandLineOption maxConnections(QStringLiteral("max-connections"), QStringLiteral("Open protocol connections at most (default 2000)."), QStringLiteral("N"), QStringLiteral("2000"));
     const QCommandLineOption httpMaxConnections(QStringLiteral("http-max-connections"), QStringLiteral("Open HTTP connections at most (default 256)."), QStringLiteral("N"), QStringLiteral("256"));
     const QCommandLineOption keyFrameTimeout(QStringLiteral("key-frame-timeout-seconds"), QStringLiteral("End a recording whose publisher sends no key frame this long (default 15)."), QStringLiteral("N"), QStringLiteral("15"));
-    parser.addOptions({listen, data, node, segment, idle, quota, secret, http, webhook, tlsCert, tlsKey, plainHttp, playUrl,
+    parser.addOptions({listen, data, node, segment, idle, quota, secret, http, webhook, webhookSecret, tlsCert, tlsKey, plainHttp, playUrl,
                        maxConnections, httpMaxConnections, keyFrameTimeout});
     parser.process(arguments);
 
@@ -95,6 +96,14 @@ Result<ServerConfig> ServerOptions::parse(const QStringList &arguments)
         config.secret = file.readAll().trimmed();
         if (config.secret.size() < 16)
             return Error{1, QStringLiteral("--secret-file: the secret must be at least 16 bytes")};
+    }
+    if (parser.isSet(webhookSecret)) {
+        QFile file(parser.value(webhookSecret));
+        if (!file.open(QIODevice::ReadOnly))
+            return Error{1, QStringLiteral("--webhook-secret-file: %1").arg(file.errorString())};
+        config.webhookSecret = file.readAll().trimmed();
+        if (config.webhookSecret.size() < 16)
+            return Error{1, QStringLiteral("--webhook-secret-file: the key must be at least 16 bytes")};
     }
     return config;
 }

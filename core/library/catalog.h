@@ -32,6 +32,8 @@ public:
     Result<qint64> bytesUsedBy(const QString &userId) const;
     // Highest file ID ever handed out (kept even when rows are deleted), 0 if none.
     Result<quint64> highestId() const;
+    // For stores that keep their own tables in this database (OutboxStore), on this thread.
+    QString connectionName() const { return m_connectionName; }
 
 private:
     Result<QList<FileRecord>> query(const QString &where, const QVariantList &bindings, int limit) const;

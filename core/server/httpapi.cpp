@@ -10,7 +10,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QNetworkReply>
 #include <QRandomGenerator>
 #include <QRegularExpression>
 
@@ -365,33 +364,6 @@ Result<FileRecord> HttpApi::mediaRecord(const QString &idText, const QHttpServer
     if (!caller)
         return caller.error();
     return ownFile(caller.value(), idText);
-}
-
-void HttpApi::notifyRecordingEnded(const QString &userId, const RecordingOutcome &outcome)
-{
-    const QString url = m_server.config().webhookUrl;
-    if (url.isEmpty())
-        return;
-    QJsonArray files;
-    for (const QString &id : outcome.fileIds) {
-        if (auto record = m_server.catalog().file(id.toULongLong()))
-            files << describe(record.value());
-    }
-    const QJsonObject event{{QStringLiteral("event"), QStringLiteral("recording.filesReady")},
-                            {QStringLiteral("userId"), userId},
-                            {QStringLiteral("relationId"), qint64(outcome.room.relationId)},
-                            {QStringLiteral("roomId"), qint64(outcome.room.roomId)},
-                            {QStringLiteral("reason"), outcome.reason},
-                            {QStringLiteral("fileIds"), QJsonArray::fromStringList(outcome.fileIds)},
-                            {QStringLiteral("files"), files}};
-    QNetworkRequest request{QUrl(url)};
-    request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
-    QNetworkReply *reply = m_network.post(request, QJsonDocument(event).toJson(QJsonDocument::Compact));
-    connect(reply, &QNetworkReply::finished, reply, [reply, url] {
-        if (reply->error() != QNetworkReply::NoError)
-            qCWarning(lcServer).noquote() << "webhook" << url << "failed:" << reply->errorString();
-        reply->deleteLater();
-    });
 }
 
 } // namespace roomrec

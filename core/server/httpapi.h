@@ -10,17 +10,15 @@
 
 #include <QHttpServer>
 #include <QJsonObject>
-#include <QNetworkAccessManager>
 
 namespace roomrec {
 
 class RoomServer;
-struct RecordingOutcome;
 
 // The library's HTTP API for third-party backends (docs/http-api.md): list and look up
 // files, play info by file name and by file ID (the guide's DescribeVodPlayInfo and
-// DescribeRecordPlayInfo), download with HTTP Range, delete, start/stop a user's recording,
-// and a webhook when a recording's files are ready. Who may do what (HttpAccess): a user's
+// DescribeRecordPlayInfo), download with HTTP Range, delete, start/stop a user's recording
+// (the webhook is WebhookOutbox's). Who may do what (HttpAccess): a user's
 // signature acts on that user's files and recordings only; "admin" acts for anyone; play URLs
 // are signed per file and expire.
 class HttpApi : public QObject {
@@ -31,7 +29,6 @@ public:
     Result<quint16> listen(const QHostAddress &address, quint16 port);
     quint16 port() const { return m_port; }
     bool isTls() const { return m_tls; }
-    void notifyRecordingEnded(const QString &userId, const RecordingOutcome &outcome);
 
 private:
     // A recording request's body: {"userId" (default: the caller), "relationId", "roomId", ...}.
@@ -55,7 +52,6 @@ private:
     HttpAccess m_access;
     MediaUrlSigner m_signer;
     QHttpServer m_http;
-    QNetworkAccessManager m_network;
     quint16 m_port = 0;
     bool m_tls = false;
 };

@@ -19,6 +19,8 @@ RecordingService::RecordingService(Catalog &catalog, IdGenerator &ids, const Ser
 {
     // Post-processing works on the finished (finalized) file.
     connect(&m_finalizer, &Mp4Finalizer::fileReady, &m_postProcessor, &PostProcessor::enqueue);
+    connect(&m_finalizer, &Mp4Finalizer::fileReady, this, &RecordingService::fileReady);
+    connect(&m_postProcessor, &PostProcessor::processed, this, &RecordingService::fileProcessed);
     if (const int resumed = m_postProcessor.resume())
         qCInfo(lcServer) << "resumed post-processing of" << resumed << "file(s)";
 }
@@ -59,6 +61,7 @@ Result<quint64> RecordingService::start(const QString &userId, quint64 sourceId,
     m_outcomes.remove(outcomeKey(userId, room));
     qCInfo(lcServer).noquote() << "recording" << request.recordingId << "started by" << userId << "in room"
                                << room.toString() << "name" << param.fileName;
+    emit recordingStarted(userId, room, request.recordingId, param);
     return request.recordingId;
 }
 
@@ -126,7 +129,7 @@ void RecordingService::onFinished(const QString &userId, Recorder *recorder, con
 {
     m_recorders.remove(userId);
     m_sources.remove(userId);
-    RecordingOutcome outcome{recorder->request().room, ids, reason, code, message, QDateTime::currentDateTimeUtc()};
+    RecordingOutcome outcome{recorder->request().recordingId, recorder->request().room, ids, reason, code, message, QDateTime::currentDateTimeUtc()};
     // Kept for users who come back; a day is plenty, and the table must not grow forever.
     const QDateTime dayAgo = outcome.endedAt.addDays(-1);
     m_outcomes.removeIf([&dayAgo](const auto &entry) { return entry.value().endedAt < dayAgo; });

@@ -13,6 +13,7 @@
 namespace roomrec {
 
 struct RecordingOutcome {
+    quint64 recordingId = 0;
     RoomInfo room;
     QStringList fileIds;
     QString reason;
@@ -55,6 +56,12 @@ public:
 signals:
     void keyFrameNeeded(const QString &userId, roomrec::Track track);
     void recordingEnded(const QString &userId, const roomrec::RecordingOutcome &outcome);
+    void recordingStarted(const QString &userId, const roomrec::RoomInfo &room, quint64 recordingId,
+                          const roomrec::RecordParam &param);
+    // A closed file is final (finalized, or kept fragmented when that failed), its size real.
+    void fileReady(quint64 fileId);
+    // The post-processing a file asked for has finished: state "done" or "failed: why".
+    void fileProcessed(quint64 fileId, const QString &state);
 
 private:
     void onFinished(const QString &userId, Recorder *recorder, const QStringList &ids, const QString &reason,

@@ -81,7 +81,16 @@ Status RoomServer::start()
     if (!floor)
         return floor.error();
     m_ids = std::make_unique<IdGenerator>(m_config.nodeId, floor.value());
+    if (Status s = startWebhooks(); !s)
+        return s;
     m_recording = std::make_unique<RecordingService>(m_catalog, *m_ids, m_config);
+    if (m_webhookEvents) {
+        WebhookEvents *events = m_webhookEvents.get();
+        connect(m_recording.get(), &RecordingService::recordingStarted, events, &WebhookEvents::recordingStarted);
+        connect(m_recording.get(), &RecordingService::fileReady, events, &WebhookEvents::fileReady);
+        connect(m_recording.get(), &RecordingService::recordingEnded, events, &WebhookEvents::recordingEnded);
+        connect(m_recording.get(), &RecordingService::fileProcessed, events, &WebhookEvents::processed);
+    }
     connect(m_recording.get(), &RecordingService::keyFrameNeeded, this, [this](const QString &userId, Track track) {
         for (ClientSession *s : std::as_const(m_sessions)) {
             if (s->userId == userId)
@@ -115,7 +124,6 @@ Status RoomServer::start()
         m_http = std::make_unique<HttpApi>(*this);
         if (auto port = m_http->listen(m_config.address, m_config.httpPort); !port)
             return port.error();
-        connect(this, &RoomServer::recordingEnded, m_http.get(), &HttpApi::notifyRecordingEnded);
     }
     if (!m_config.tlsCertificateFile.isEmpty() || !m_config.tlsKeyFile.isEmpty()) {
         if (Status s = m_tcp.loadCertificate(m_config.tlsCertificateFile, m_config.tlsKeyFile); !s)
@@ -131,6 +139,28 @@ Status RoomServer::start()
     qCInfo(lcServer).noquote() << "listening on" << m_tcp.serverAddress().toString() << m_tcp.serverPort()
                                << (m_tcp.isTls() ? "(TLS)" : "(plain TCP)")
                                << "data in" << m_config.dataDir;
+    return success();
+}
+
+Status RoomServer::startWebhooks()
+{
+    // The outbox table exists either way, so events stored by an earlier run stay put.
+    if (Status s = m_outbox.open(); !s)
+        return s;
+    if (m_config.webhookUrl.isEmpty())
+        return success();
+    const QUrl url(m_config.webhookUrl);
+    if (!url.isValid() || (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https")))
+        return makeError(ErrorCode::ConnectionFailed, QStringLiteral("webhook URL '%1' is not http(s)").arg(m_config.webhookUrl));
+    const QByteArray key = m_config.webhookSecret.isEmpty() ? m_config.secret : m_config.webhookSecret;
+    if (key.isEmpty())
+        qCInfo(lcServer) << "webhook events go unsigned (no --secret-file or --webhook-secret-file)";
+    const WebhookOutbox::Policy policy{m_config.webhookFirstRetryMs, m_config.webhookMaxRetryMs,
+                                       m_config.webhookGiveUpMs, m_config.webhookTimeoutMs};
+    m_webhooks = std::make_unique<WebhookOutbox>(m_outbox, url, key, policy);
+    m_webhookEvents = std::make_unique<WebhookEvents>(m_catalog, *m_webhooks);
+    m_webhookEvents->recovered(m_recovered);
+    m_webhooks->start();
     return success();
 }
 

@@ -2,12 +2,15 @@
 
 #include "common/idgenerator.h"
 #include "library/catalog.h"
+#include "library/outboxstore.h"
 #include "server/clientsession.h"
 #include "server/httpapi.h"
 #include "server/tlstcpserver.h"
 #include "server/recordingservice.h"
 #include "server/roomregistry.h"
 #include "server/serverconfig.h"
+#include "server/webhookevents.h"
+#include "server/webhookoutbox.h"
 
 #include <QTcpServer>
 
@@ -37,6 +40,8 @@ public:
     int sessionCount() const { return int(m_sessions.size()); } // open protocol connections
     quint16 httpPort() const;
     bool httpIsTls() const { return m_http && m_http->isTls(); }
+    // The webhook's outbox (null without --webhook-url).
+    WebhookOutbox *webhooks() { return m_webhooks.get(); }
 
     // For third-party backends (HTTP API): the recording rules as for the user's own request,
     // recording what the user publishes in that room.
@@ -77,12 +82,17 @@ private:
     Result<RoomInfo> roomOf(const ControlMessage &m) const;
     Result<quint64> startRecording(ClientSession *s, const RoomInfo &room, const RecordParam &param);
     void leaveRoom(ClientSession *s);
+    Status startWebhooks();
 
     ServerConfig m_config;
     QHash<QString, Handler> m_handlers;
     TlsTcpServer m_tcp{this};
     Catalog m_catalog;
     std::unique_ptr<IdGenerator> m_ids;
+    // Before the recording service: it may still report finished files while it is destroyed.
+    OutboxStore m_outbox{m_catalog};
+    std::unique_ptr<WebhookOutbox> m_webhooks;
+    std::unique_ptr<WebhookEvents> m_webhookEvents;
     std::unique_ptr<RecordingService> m_recording;
     std::unique_ptr<HttpApi> m_http;
     RoomRegistry m_rooms;

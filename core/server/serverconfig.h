@@ -23,7 +23,14 @@ struct ServerConfig {
     qint64 maxUnsentBytes = 4 * 1024 * 1024; // replies/events a client leaves unread; beyond: dropped
     bool httpEnabled = true;      // the HTTP API (docs/http-api.md), on the same address
     quint16 httpPort = 7708;      // 0: any free port
-    QString webhookUrl;           // POSTed to when a recording's files are ready
+    QString webhookUrl;           // events are POSTed here (docs/http-api.md, Webhook)
+    QByteArray webhookSecret;     // HMAC key of the events; empty: `secret`; both empty: unsigned
+    // Retry after a failed delivery: the first wait, doubled each time up to the cap (with
+    // jitter); an event still undelivered this long after it happened is given up and logged.
+    qint64 webhookFirstRetryMs = 5'000;
+    qint64 webhookMaxRetryMs = 10 * 60'000;
+    qint64 webhookGiveUpMs = 24 * 3600'000LL;
+    int webhookTimeoutMs = 30'000; // per attempt
     QString tlsCertificateFile;   // PEM; with tlsKeyFile, the protocol runs over TLS
     QString tlsKeyFile;
     // HTTP API: beyond loopback it runs over TLS (the same certificate) unless this says
