@@ -1,0 +1,677 @@
+// Server load: N real-time publishers recording at once, roomrec-server beside nginx-rtmp with
+// `record all`, both fed the same pre-encoded clip (1280x720 30 fps ~2.5 Mbit/s H.264 +
+// 128 kbit/s AAC, made with ffmpeg at start) paced by its timestamps.
+//  - RoomRec: this process drives N protocol connections (one user and room each) and
+//    records every one; roomrec-server runs as its own process.
+//  - nginx-rtmp: one `ffmpeg -re -i clip -c copy -f flv rtmp://...` per stream.
+// Per N: server CPU per stream-second (user + system of the server process from the moment
+// publishing starts until the process has exited, so finishing the files counts), RSS per
+// stream (peak minus idle), frames sent vs frames found in the files (libavformat).
+// Usage: bench_server [--quick] [--n 1,10,50,100,200] [--seconds 20] [--server PATH]
+//                     [--nginx PATH] [--rtmp-module PATH] [--no-nginx] [--keep]
+#include "childprocess.h"
+#include "clippublisher.h"
+#include "cpuclock.h"
+
+#include "common/ffmpegptr.h"
+
+extern "C" {
+#include <libavcodec/bsf.h>
+}
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QDir>
+#include <QDirIterator>
+#include <QEventLoop>
+#include <QTcpServer>
+#include <QTemporaryDir>
+#include <QTimer>
+#include <atomic>
+#include <cstdio>
+#include <optional>
+
+using namespace roomrec;
+
+namespace {
+
+struct Options {
+    QList<int> counts{1, 10, 50, 100, 200};
+    int seconds = 20;
+    QString server;
+    QString nginx = QStringLiteral("/usr/sbin/nginx");
+    QString rtmpModule = QStringLiteral("/usr/lib/nginx/modules/ngx_rtmp_module.so");
+    QString ffmpeg = QStringLiteral("/usr/bin/ffmpeg");
+    bool withNginx = true;
+    bool keep = false;
+    bool avccExtradata = false;
+};
+
+// One server at one N.
+struct Side {
+    bool ran = false;
+    double cpuMsPerStreamSecond = 0;   // from publishing start to exit (files finished)
+    double streamingMsPerStreamSecond = 0; // the same up to the end of publishing
+    double rssMiBPerStream = 0;
+    double idleRssMiB = 0;
+    double peakRssMiB = 0;
+    qint64 sentVideo = 0, sentAudio = 0, fileVideo = 0, fileAudio = 0;
+    int files = 0;
+    double loadCpuS = 0; // the publishers' CPU (this process, or the ffmpeg children)
+    QStringList problems; // why this N was not kept up with; empty when it was
+    QStringList notes;
+    qint64 sent() const { return sentVideo + sentAudio; }
+    qint64 inFiles() const { return fileVideo + fileAudio; }
+};
+
+constexpr qint64 kSpreadUs = 1'000'000; // publishers start spread over this (both sides alike)
+constexpr qint64 kLateUs = 500'000;     // a publisher later than this means the machine is saturated
+
+void log(const QString &line)
+{
+    std::printf("%s\n", qPrintable(line));
+    std::fflush(stdout);
+}
+
+QString lastLines(const QString &path, int count = 3)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return {};
+    QStringList lines = QString::fromUtf8(f.readAll()).trimmed().split(QLatin1Char('\n'));
+    return lines.mid(qMax(0, lines.size() - count)).join(QStringLiteral(" | "));
+}
+
+quint16 freePort()
+{
+    QTcpServer probe;
+    probe.listen(QHostAddress::LocalHost, 0);
+    return probe.serverPort();
+}
+
+bool waitForPort(quint16 port, ChildProcess &process, int timeoutMs)
+{
+    QElapsedTimer t;
+    t.start();
+    while (t.elapsed() < timeoutMs && !process.poll()) {
+        QTcpSocket s;
+        s.connectToHost(QHostAddress::LocalHost, port);
+        if (s.waitForConnected(200))
+            return true;
+        QThread::msleep(50);
+    }
+    return false;
+}
+
+std::optional<QString> makeClip(const Options &o, const QString &path)
+{
+    ChildProcess ffmpeg;
+    const QString logPath = path + QStringLiteral(".log");
+    const QStringList args{o.ffmpeg, QStringLiteral("-hide_banner"), QStringLiteral("-loglevel"), QStringLiteral("error"),
+                           QStringLiteral("-nostdin"), QStringLiteral("-y"),
+                           QStringLiteral("-f"), QStringLiteral("lavfi"), QStringLiteral("-i"), QStringLiteral("testsrc2=size=1280x720:rate=30"),
+                           QStringLiteral("-f"), QStringLiteral("lavfi"), QStringLiteral("-i"), QStringLiteral("sine=frequency=440:sample_rate=48000"),
+                           QStringLiteral("-t"), QString::number(o.seconds), QStringLiteral("-map"), QStringLiteral("0:v"),
+                           QStringLiteral("-map"), QStringLiteral("1:a"), QStringLiteral("-c:v"), QStringLiteral("libx264"),
+                           QStringLiteral("-preset"), QStringLiteral("veryfast"), QStringLiteral("-g"), QStringLiteral("60"),
+                           QStringLiteral("-b:v"), QStringLiteral("2500k"), QStringLiteral("-maxrate"), QStringLiteral("2500k"),
+                           QStringLiteral("-bufsize"), QStringLiteral("5000k"), QStringLiteral("-pix_fmt"), QStringLiteral("yuv420p"),
+                           QStringLiteral("-c:a"), QStringLiteral("aac"), QStringLiteral("-b:a"), QStringLiteral("128k"),
+                           QStringLiteral("-ac"), QStringLiteral("2"), QStringLiteral("-movflags"), QStringLiteral("+faststart"), path};
+    if (!ffmpeg.start(args, logPath))
+        return QStringLiteral("cannot run %1").arg(o.ffmpeg);
+    if (!ffmpeg.waitForExit(600'000) || !ffmpeg.exitedCleanly())
+        return QStringLiteral("ffmpeg failed (%1): %2").arg(ffmpeg.exitDescription(), lastLines(logPath));
+    return std::nullopt;
+}
+
+// Reads the clip once: video through h264_mp4toannexb (the protocol carries Annex B), audio as
+// raw AAC frames; timestamps to µs, shifted so the earliest dts is 0, in dts order.
+std::optional<QString> loadClip(const QString &path, bool avccExtradata, Clip &clip)
+{
+    AVFormatContext *raw = nullptr;
+    if (int rc = avformat_open_input(&raw, path.toLocal8Bit().constData(), nullptr, nullptr); rc < 0)
+        return avErrorText(rc);
+    AvInputFormatContextPtr input(raw);
+    if (int rc = avformat_find_stream_info(input.get(), nullptr); rc < 0)
+        return avErrorText(rc);
+    const int v = av_find_best_stream(input.get(), AVMEDIA_TYPE_VIDEO, -1, -1, nullptr, 0);
+    const int a = av_find_best_stream(input.get(), AVMEDIA_TYPE_AUDIO, -1, -1, nullptr, 0);
+    if (v < 0 || a < 0)
+        return QStringLiteral("the clip needs a video and an audio stream");
+    const AVStream *vs = input->streams[v];
+    const AVStream *as = input->streams[a];
+    clip.video.width = vs->codecpar->width;
+    clip.video.height = vs->codecpar->height;
+    clip.video.frameRateNum = vs->avg_frame_rate.num > 0 ? vs->avg_frame_rate.num : 30;
+    clip.video.frameRateDen = vs->avg_frame_rate.num > 0 ? vs->avg_frame_rate.den : 1;
+    clip.video.extradata = QByteArray(reinterpret_cast<const char *>(vs->codecpar->extradata), vs->codecpar->extradata_size);
+    clip.audio.sampleRate = as->codecpar->sample_rate;
+    clip.audio.channels = as->codecpar->ch_layout.nb_channels;
+    clip.audio.extradata = QByteArray(reinterpret_cast<const char *>(as->codecpar->extradata), as->codecpar->extradata_size);
+
+    AVBSFContext *bsfRaw = nullptr;
+    if (int rc = av_bsf_alloc(av_bsf_get_by_name("h264_mp4toannexb"), &bsfRaw); rc < 0)
+        return avErrorText(rc);
+    std::unique_ptr<AVBSFContext, void (*)(AVBSFContext *)> bsf(bsfRaw, [](AVBSFContext *c) { av_bsf_free(&c); });
+    avcodec_parameters_copy(bsf->par_in, vs->codecpar);
+    bsf->time_base_in = vs->time_base;
+    if (int rc = av_bsf_init(bsf.get()); rc < 0)
+        return avErrorText(rc);
+    // The protocol allows avcC or Annex B extradata; our own client sends Annex B.
+    if (!avccExtradata)
+        clip.video.extradata = QByteArray(reinterpret_cast<const char *>(bsf->par_out->extradata), bsf->par_out->extradata_size);
+
+    const AVRational us{1, 1'000'000};
+    auto add = [&](const AVPacket *p, AVRational tb, Track track) {
+        MediaPacket m;
+        m.track = track;
+        m.key = p->flags & AV_PKT_FLAG_KEY;
+        m.dtsUs = av_rescale_q(p->dts != AV_NOPTS_VALUE ? p->dts : p->pts, tb, us);
+        m.ptsUs = av_rescale_q(p->pts != AV_NOPTS_VALUE ? p->pts : p->dts, tb, us);
+        m.durationUs = qint32(av_rescale_q(p->duration, tb, us));
+        m.data = QByteArray(reinterpret_cast<const char *>(p->data), p->size);
+        clip.packets.push_back(std::move(m));
+    };
+    AvPacketPtr packet(av_packet_alloc());
+    while (av_read_frame(input.get(), packet.get()) >= 0) {
+        if (packet->stream_index == a) {
+            add(packet.get(), as->time_base, Track::CameraAudio);
+        } else if (packet->stream_index == v) {
+            if (int rc = av_bsf_send_packet(bsf.get(), packet.get()); rc < 0)
+                return avErrorText(rc);
+            while (av_bsf_receive_packet(bsf.get(), packet.get()) >= 0) {
+                add(packet.get(), bsf->time_base_out, Track::CameraVideo);
+                av_packet_unref(packet.get());
+            }
+        }
+        av_packet_unref(packet.get());
+    }
+    if (clip.packets.empty() || !clip.packets.front().key)
+        return QStringLiteral("the clip must start with a key frame");
+    std::stable_sort(clip.packets.begin(), clip.packets.end(),
+                     [](const MediaPacket &x, const MediaPacket &y) { return x.dtsUs < y.dtsUs; });
+    const qint64 shift = -clip.packets.front().dtsUs;
+    qint64 end = 0;
+    for (MediaPacket &m : clip.packets) {
+        m.dtsUs += shift;
+        m.ptsUs += shift;
+        end = qMax(end, m.ptsUs + m.durationUs);
+        (m.isVideo() ? clip.videoPackets : clip.audioPackets)++;
+    }
+    clip.seconds = end / 1e6;
+    return std::nullopt;
+}
+
+struct FrameCount {
+    qint64 video = 0;
+    qint64 audio = 0;
+    bool ok = false;
+};
+
+FrameCount countFrames(const QString &path)
+{
+    FrameCount c;
+    AVFormatContext *raw = nullptr;
+    if (avformat_open_input(&raw, path.toLocal8Bit().constData(), nullptr, nullptr) < 0)
+        return c;
+    AvInputFormatContextPtr input(raw);
+    AvPacketPtr packet(av_packet_alloc());
+    while (av_read_frame(input.get(), packet.get()) >= 0) {
+        const AVMediaType type = input->streams[packet->stream_index]->codecpar->codec_type;
+        if (type == AVMEDIA_TYPE_VIDEO)
+            ++c.video;
+        else if (type == AVMEDIA_TYPE_AUDIO)
+            ++c.audio;
+        av_packet_unref(packet.get());
+    }
+    c.ok = true;
+    return c;
+}
+
+// FFmpeg's log goes here instead of stderr: errors are counted while a file is checked.
+std::atomic<int> g_ffmpegErrors{0};
+void countingLog(void *, int level, const char *, va_list)
+{
+    if (level <= AV_LOG_ERROR)
+        ++g_ffmpegErrors;
+}
+
+// Frames in a file are only worth counting if they decode: decodes one file's video.
+struct DecodeCheck {
+    qint64 frames = 0;
+    int errors = 0;
+};
+
+DecodeCheck decodeVideo(const QString &path)
+{
+    DecodeCheck d;
+    g_ffmpegErrors = 0;
+    AVFormatContext *raw = nullptr;
+    if (avformat_open_input(&raw, path.toLocal8Bit().constData(), nullptr, nullptr) < 0)
+        return DecodeCheck{0, 1};
+    AvInputFormatContextPtr input(raw);
+    avformat_find_stream_info(input.get(), nullptr);
+    const AVCodec *codec = nullptr;
+    const int v = av_find_best_stream(input.get(), AVMEDIA_TYPE_VIDEO, -1, -1, &codec, 0);
+    if (v < 0 || !codec)
+        return DecodeCheck{0, 1};
+    AvCodecContextPtr decoder(avcodec_alloc_context3(codec));
+    avcodec_parameters_to_context(decoder.get(), input->streams[v]->codecpar);
+    if (avcodec_open2(decoder.get(), codec, nullptr) < 0)
+        return DecodeCheck{0, 1};
+    AvPacketPtr packet(av_packet_alloc());
+    AvFramePtr frame(av_frame_alloc());
+    auto drain = [&] {
+        while (avcodec_receive_frame(decoder.get(), frame.get()) >= 0) {
+            if (frame->decode_error_flags)
+                ++d.errors;
+            else
+                ++d.frames;
+        }
+    };
+    while (av_read_frame(input.get(), packet.get()) >= 0) {
+        if (packet->stream_index == v) {
+            if (avcodec_send_packet(decoder.get(), packet.get()) < 0)
+                ++d.errors;
+            drain();
+        }
+        av_packet_unref(packet.get());
+    }
+    avcodec_send_packet(decoder.get(), nullptr);
+    drain();
+    d.errors += g_ffmpegErrors;
+    return d;
+}
+
+void countFiles(const QString &dir, const QString &pattern, Side &side)
+{
+    QDirIterator it(dir, {pattern}, QDir::Files, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        const QString path = it.next();
+        if (side.files == 0) {
+            const DecodeCheck d = decodeVideo(path);
+            const FrameCount c = countFrames(path);
+            side.notes << QStringLiteral("decoding %1: %2 of %3 video frames decode cleanly, %4 decoder errors")
+                              .arg(QFileInfo(path).fileName()).arg(d.frames).arg(c.video).arg(d.errors);
+            if (d.errors || d.frames != c.video)
+                side.problems << QStringLiteral("%1 does not decode cleanly (%2 errors)").arg(QFileInfo(path).fileName()).arg(d.errors);
+        }
+        const FrameCount c = countFrames(path);
+        if (!c.ok) {
+            side.problems << QStringLiteral("unreadable file %1").arg(QFileInfo(path).fileName());
+            continue;
+        }
+        ++side.files;
+        side.fileVideo += c.video;
+        side.fileAudio += c.audio;
+    }
+}
+
+// Idle figures a moment after the server is up, then the whole-life ones at exit.
+void finish(Side &side, ChildProcess &server, int n, const Clip &clip, double idleCpu, qint64 idleRssKiB, double streamingCpu)
+{
+    const double streamSeconds = n * clip.seconds;
+    side.cpuMsPerStreamSecond = (server.cpuSeconds() - idleCpu) * 1000 / streamSeconds;
+    side.streamingMsPerStreamSecond = (streamingCpu - idleCpu) * 1000 / streamSeconds;
+    side.idleRssMiB = idleRssKiB / 1024.0;
+    side.peakRssMiB = server.peakRssKiB() / 1024.0;
+    side.rssMiBPerStream = (server.peakRssKiB() - idleRssKiB) / 1024.0 / n;
+    side.ran = true;
+}
+
+Side runRoomRec(const Options &o, const Clip &clip, int n, const QString &work)
+{
+    Side side;
+    const QString dir = work + QStringLiteral("/roomrec-%1").arg(n);
+    QDir().mkpath(dir + QStringLiteral("/data"));
+    const quint16 port = freePort();
+    ChildProcess server;
+    const QString serverLog = dir + QStringLiteral("/server.log");
+    if (!server.start({o.server, QStringLiteral("--listen"), QStringLiteral("127.0.0.1:%1").arg(port),
+                       QStringLiteral("--data"), dir + QStringLiteral("/data"), QStringLiteral("--http-listen"), QStringLiteral("off")},
+                      serverLog)
+        || !waitForPort(port, server, 15'000)) {
+        side.problems << QStringLiteral("roomrec-server did not start: %1").arg(lastLines(serverLog));
+        return side;
+    }
+    QThread::msleep(1000);
+    const double idleCpu = server.cpuSecondsNow();
+    const qint64 idleRss = server.rssKiB();
+    const double selfCpu = CpuClock::self();
+
+    std::vector<std::unique_ptr<ClipPublisher>> publishers;
+    for (int i = 0; i < n; ++i)
+        publishers.push_back(std::make_unique<ClipPublisher>(clip, i, n > 1 ? kSpreadUs * i / n : 0));
+    QElapsedTimer clock;
+    clock.start();
+    for (auto &p : publishers)
+        p->connectTo(port);
+    const qint64 deadlineUs = qint64(clip.seconds * 2 + 60) * 1'000'000;
+    QEventLoop loop;
+    QTimer tick;
+    tick.setTimerType(Qt::PreciseTimer);
+    QObject::connect(&tick, &QTimer::timeout, &loop, [&] {
+        const qint64 now = clock.nsecsElapsed() / 1000;
+        bool all = true;
+        for (auto &p : publishers) {
+            p->pump(now);
+            all = all && p->finished();
+        }
+        if (server.poll()) {
+            side.problems << QStringLiteral("roomrec-server ended during the run (%1)").arg(server.exitDescription());
+            all = true;
+        } else if (now > deadlineUs) {
+            side.problems << QStringLiteral("publishers not finished after %1 s").arg(deadlineUs / 1'000'000);
+            all = true;
+        }
+        if (all) {
+            for (auto &p : publishers) {
+                if (!p->finished())
+                    p->abort(QStringLiteral("stopped by the benchmark"));
+            }
+            loop.quit();
+        }
+    });
+    tick.start(2);
+    loop.exec();
+    tick.stop();
+    side.loadCpuS = CpuClock::self() - selfCpu;
+    const double streamingCpu = server.cpuSecondsNow();
+
+    QElapsedTimer shutdown;
+    shutdown.start();
+    server.signal(SIGTERM);
+    if (!server.waitForExit(300'000)) {
+        side.problems << QStringLiteral("roomrec-server did not exit within 300 s of SIGTERM");
+        server.signal(SIGKILL);
+        server.waitForExit(10'000);
+    } else if (!server.exitedCleanly()) {
+        side.problems << QStringLiteral("roomrec-server: %1 after SIGTERM").arg(server.exitDescription());
+    }
+    const qint64 shutdownMs = shutdown.elapsed();
+    finish(side, server, n, clip, idleCpu, idleRss, streamingCpu);
+
+    qint64 maxLate = 0, maxBacklog = 0, maxDrain = 0;
+    int failed = 0, fileIds = 0;
+    QString firstFailure;
+    for (auto &p : publishers) {
+        side.sentVideo += p->sentVideo();
+        side.sentAudio += p->sentAudio();
+        maxLate = qMax(maxLate, p->maxLateUs());
+        maxBacklog = qMax(maxBacklog, p->maxBacklogBytes());
+        maxDrain = qMax(maxDrain, p->drainUs());
+        fileIds += p->fileIds();
+        if (p->state() == ClipPublisher::State::Failed && failed++ == 0)
+            firstFailure = p->failure();
+    }
+    if (failed)
+        side.problems << QStringLiteral("%1 of %2 publishers failed (first: %3)").arg(failed).arg(n).arg(firstFailure);
+    if (maxLate > kLateUs)
+        side.problems << QStringLiteral("publishers fell %1 ms behind the clip's clock").arg(maxLate / 1000);
+    if (maxDrain > kLateUs)
+        side.problems << QStringLiteral("the server read the last packets %1 ms late").arg(maxDrain / 1000);
+    countFiles(dir + QStringLiteral("/data"), QStringLiteral("*.mp4"), side);
+    if (side.inFiles() != side.sent())
+        side.problems << QStringLiteral("%1 frames sent but %2 in the files").arg(side.sent()).arg(side.inFiles());
+    side.notes << QStringLiteral("publishers max late %1 ms, max unsent backlog %2 KiB, last-packet drain %3 ms; stop returned %4 file IDs; %5 .mp4 files; SIGTERM to exit %6 ms")
+                      .arg(maxLate / 1000).arg(maxBacklog / 1024).arg(maxDrain / 1000).arg(fileIds).arg(side.files).arg(shutdownMs);
+    if (!o.keep)
+        QDir(dir).removeRecursively();
+    return side;
+}
+
+Side runNginx(const Options &o, const Clip &clip, const QString &clipPath, int n, const QString &work)
+{
+    Side side;
+    const QString dir = work + QStringLiteral("/nginx-%1").arg(n);
+    QDir().mkpath(dir + QStringLiteral("/rec"));
+    QDir().mkpath(dir + QStringLiteral("/logs"));
+    const quint16 port = freePort();
+    // One process (no master/worker split), so its CPU and RSS are the whole server's.
+    QFile conf(dir + QStringLiteral("/nginx.conf"));
+    conf.open(QIODevice::WriteOnly);
+    conf.write(QStringLiteral("load_module %1;\n"
+                              "daemon off;\nmaster_process off;\nworker_processes 1;\n%2"
+                              "pid %3/nginx.pid;\nerror_log %3/logs/error.log warn;\n"
+                              "events { worker_connections 4096; }\n"
+                              "rtmp { server { listen 127.0.0.1:%4; chunk_size 4096;\n"
+                              "  application live { live on; record all; record_path %3/rec; } } }\n")
+                   .arg(o.rtmpModule, geteuid() == 0 ? QStringLiteral("user root;\n") : QString(), dir)
+                   .arg(port)
+                   .toUtf8());
+    conf.close();
+    ChildProcess nginx;
+    const QString nginxLog = dir + QStringLiteral("/nginx.out");
+    if (!nginx.start({o.nginx, QStringLiteral("-p"), dir, QStringLiteral("-c"), conf.fileName(), QStringLiteral("-e"),
+                      dir + QStringLiteral("/logs/error.log")},
+                     nginxLog)
+        || !waitForPort(port, nginx, 15'000)) {
+        side.problems << QStringLiteral("nginx did not start: %1 %2").arg(lastLines(nginxLog), lastLines(dir + QStringLiteral("/logs/error.log")));
+        return side;
+    }
+    QThread::msleep(1000);
+    const double idleCpu = nginx.cpuSecondsNow();
+    const qint64 idleRss = nginx.rssKiB();
+
+    std::vector<std::unique_ptr<ChildProcess>> publishers;
+    QElapsedTimer clock;
+    clock.start();
+    for (int i = 0; i < n; ++i) {
+        const qint64 notBefore = n > 1 ? kSpreadUs * i / n : 0;
+        if (const qint64 wait = notBefore - clock.nsecsElapsed() / 1000; wait > 0)
+            QThread::usleep(wait);
+        auto p = std::make_unique<ChildProcess>();
+        p->setSampleMemory(false);
+        p->start({o.ffmpeg, QStringLiteral("-hide_banner"), QStringLiteral("-loglevel"), QStringLiteral("error"),
+                  QStringLiteral("-nostdin"), QStringLiteral("-re"), QStringLiteral("-i"), clipPath, QStringLiteral("-c"),
+                  QStringLiteral("copy"), QStringLiteral("-f"), QStringLiteral("flv"),
+                  QStringLiteral("rtmp://127.0.0.1:%1/live/s%2").arg(port).arg(i)},
+                 dir + QStringLiteral("/logs/ffmpeg-%1.log").arg(i));
+        publishers.push_back(std::move(p));
+    }
+    const qint64 deadlineMs = qint64(clip.seconds * 2 + 60) * 1000;
+    for (;;) {
+        bool all = true;
+        for (auto &p : publishers)
+            all = p->poll() && all;
+        if (all || nginx.poll())
+            break;
+        if (clock.elapsed() > deadlineMs) {
+            side.problems << QStringLiteral("ffmpeg publishers not finished after %1 s").arg(deadlineMs / 1000);
+            for (auto &p : publishers)
+                p->signal(SIGTERM);
+            for (auto &p : publishers)
+                p->waitForExit(10'000);
+            break;
+        }
+        QThread::msleep(20);
+    }
+    const double streamingCpu = nginx.cpuSecondsNow();
+    QElapsedTimer shutdown;
+    shutdown.start();
+    nginx.signal(SIGQUIT); // graceful: closes the recordings
+    if (!nginx.waitForExit(120'000)) {
+        side.problems << QStringLiteral("nginx did not exit within 120 s of SIGQUIT");
+        nginx.signal(SIGKILL);
+        nginx.waitForExit(10'000);
+    }
+    const qint64 shutdownMs = shutdown.elapsed();
+    if (!nginx.exited() || nginx.cpuSeconds() <= 0) {
+        side.problems << QStringLiteral("nginx ended early (%1): %2").arg(nginx.exitDescription(), lastLines(dir + QStringLiteral("/logs/error.log")));
+        return side;
+    }
+    finish(side, nginx, n, clip, idleCpu, idleRss, streamingCpu);
+
+    int failed = 0;
+    qint64 maxWall = 0;
+    QString firstFailure;
+    for (int i = 0; i < n; ++i) {
+        ChildProcess &p = *publishers[size_t(i)];
+        side.loadCpuS += p.cpuSeconds();
+        maxWall = qMax(maxWall, p.wallMs());
+        if (p.exitedCleanly()) {
+            side.sentVideo += clip.videoPackets;
+            side.sentAudio += clip.audioPackets;
+        } else if (failed++ == 0) {
+            firstFailure = QStringLiteral("%1: %2").arg(p.exitDescription(), lastLines(dir + QStringLiteral("/logs/ffmpeg-%1.log").arg(i)));
+        }
+    }
+    if (failed)
+        side.problems << QStringLiteral("%1 of %2 ffmpeg publishers failed, their frames not counted as sent (first: %3)").arg(failed).arg(n).arg(firstFailure);
+    if (maxWall > qint64(clip.seconds * 1000) + kLateUs / 1000 + 1000)
+        side.problems << QStringLiteral("the machine could not run %1 ffmpeg -re publishers in real time (up to %2 s for the %3 s clip, "
+                                        "%4 s of their CPU); nginx's own figures are still its own")
+                             .arg(n).arg(maxWall / 1000.0, 0, 'f', 1).arg(clip.seconds, 0, 'f', 1).arg(side.loadCpuS, 0, 'f', 1);
+    countFiles(dir + QStringLiteral("/rec"), QStringLiteral("*.flv"), side);
+    if (side.inFiles() != side.sent())
+        side.problems << QStringLiteral("%1 frames sent but %2 in the files").arg(side.sent()).arg(side.inFiles());
+    side.notes << QStringLiteral("ffmpeg publishers max wall %1 s; %2 .flv files; SIGQUIT to exit %3 ms")
+                      .arg(maxWall / 1000.0, 0, 'f', 1).arg(side.files).arg(shutdownMs);
+    if (!o.keep)
+        QDir(dir).removeRecursively();
+    return side;
+}
+
+QString num(double v, int decimals, bool ran)
+{
+    return ran ? QString::number(v, 'f', decimals) : QStringLiteral("-");
+}
+
+QString frames(const Side &s)
+{
+    return s.ran ? QStringLiteral("%1/%2").arg(s.sent()).arg(s.inFiles()) : QStringLiteral("-");
+}
+
+void printTable(const QList<std::pair<int, std::pair<Side, Side>>> &rows)
+{
+    log(QStringLiteral("%1 | %2 | %3 | %4 | %5 | %6 | %7 | %8")
+            .arg(QStringLiteral("N"), 4)
+            .arg(QStringLiteral("roomrec CPU ms/stream-s"), 23)
+            .arg(QStringLiteral("nginx CPU ms/stream-s"), 21)
+            .arg(QStringLiteral("ratio"), 5)
+            .arg(QStringLiteral("roomrec RSS MiB/stream"), 22)
+            .arg(QStringLiteral("nginx RSS MiB/stream"), 20)
+            .arg(QStringLiteral("roomrec frames sent/in files"), 28)
+            .arg(QStringLiteral("nginx frames sent/in files"), 26));
+    for (const auto &[n, sides] : rows) {
+        const Side &r = sides.first;
+        const Side &x = sides.second;
+        const bool ratio = r.ran && x.ran && x.cpuMsPerStreamSecond > 0;
+        log(QStringLiteral("%1 | %2 | %3 | %4 | %5 | %6 | %7 | %8")
+                .arg(n, 4)
+                .arg(num(r.cpuMsPerStreamSecond, 2, r.ran), 23)
+                .arg(num(x.cpuMsPerStreamSecond, 2, x.ran), 21)
+                .arg(ratio ? QString::number(r.cpuMsPerStreamSecond / x.cpuMsPerStreamSecond, 'f', 2) : QStringLiteral("-"), 5)
+                .arg(num(r.rssMiBPerStream, 2, r.ran), 22)
+                .arg(num(x.rssMiBPerStream, 2, x.ran), 20)
+                .arg(frames(r), 28)
+                .arg(frames(x), 26));
+    }
+}
+
+void describe(const QString &name, int n, const Side &s)
+{
+    if (s.ran)
+        log(QStringLiteral("  %1 N=%2: CPU while streaming %3 ms/stream-s, with finishing %4; idle RSS %5 MiB, peak %6 MiB; "
+                           "video %7/%8, audio %9/%10; publishers' own CPU %11 s")
+                .arg(name).arg(n)
+                .arg(s.streamingMsPerStreamSecond, 0, 'f', 2).arg(s.cpuMsPerStreamSecond, 0, 'f', 2)
+                .arg(s.idleRssMiB, 0, 'f', 1).arg(s.peakRssMiB, 0, 'f', 1)
+                .arg(s.sentVideo).arg(s.fileVideo).arg(s.sentAudio).arg(s.fileAudio)
+                .arg(s.loadCpuS, 0, 'f', 1));
+    for (const QString &note : s.notes)
+        log(QStringLiteral("    %1").arg(note));
+    for (const QString &p : s.problems)
+        log(QStringLiteral("    NOT KEPT UP / PROBLEM: %1").arg(p));
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    av_log_set_callback(countingLog);
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("N real-time publishers recording at once: roomrec-server vs nginx-rtmp."));
+    parser.addHelpOption();
+    const QCommandLineOption quick(QStringLiteral("quick"), QStringLiteral("N = 1,10 only."));
+    const QCommandLineOption counts(QStringLiteral("n"), QStringLiteral("Publisher counts (default 1,10,50,100,200)."), QStringLiteral("LIST"));
+    const QCommandLineOption seconds(QStringLiteral("seconds"), QStringLiteral("Clip length (default 20)."), QStringLiteral("S"), QStringLiteral("20"));
+    const QCommandLineOption server(QStringLiteral("server"), QStringLiteral("roomrec-server binary (default: next to this build)."), QStringLiteral("PATH"));
+    const QCommandLineOption nginx(QStringLiteral("nginx"), QStringLiteral("nginx binary (default /usr/sbin/nginx)."), QStringLiteral("PATH"));
+    const QCommandLineOption module(QStringLiteral("rtmp-module"), QStringLiteral("ngx_rtmp_module.so path."), QStringLiteral("PATH"));
+    const QCommandLineOption noNginx(QStringLiteral("no-nginx"), QStringLiteral("Measure roomrec-server only."));
+    const QCommandLineOption keep(QStringLiteral("keep"), QStringLiteral("Keep the temporary folder (clip, files, logs)."));
+    const QCommandLineOption avcc(QStringLiteral("avcc-extradata"), QStringLiteral("Publish the video's SPS/PPS as avcC instead of Annex B."));
+    parser.addOptions({quick, counts, seconds, server, nginx, module, noNginx, keep, avcc});
+    parser.process(app);
+
+    Options o;
+    if (parser.isSet(quick))
+        o.counts = {1, 10};
+    if (parser.isSet(counts)) {
+        o.counts.clear();
+        for (const QString &c : parser.value(counts).split(QLatin1Char(','), Qt::SkipEmptyParts))
+            if (c.toInt() > 0)
+                o.counts << c.toInt();
+    }
+    o.seconds = qMax(2, parser.value(seconds).toInt());
+    o.server = parser.isSet(server) ? parser.value(server)
+                                    : QDir(QCoreApplication::applicationDirPath() + QStringLiteral("/../app/server/roomrec-server")).absolutePath();
+    if (parser.isSet(nginx))
+        o.nginx = parser.value(nginx);
+    if (parser.isSet(module))
+        o.rtmpModule = parser.value(module);
+    o.withNginx = !parser.isSet(noNginx);
+    o.keep = parser.isSet(keep);
+    o.avccExtradata = parser.isSet(avcc);
+    if (o.withNginx && (!QFile::exists(o.nginx) || !QFile::exists(o.rtmpModule))) {
+        std::fprintf(stderr, "bench_server: %s or %s missing (apt-get install nginx-core libnginx-mod-rtmp, or --no-nginx)\n",
+                     qPrintable(o.nginx), qPrintable(o.rtmpModule));
+        return 1;
+    }
+
+    QTemporaryDir work(QDir::tempPath() + QStringLiteral("/bench_server-XXXXXX"));
+    work.setAutoRemove(!o.keep);
+    const QString clipPath = work.path() + QStringLiteral("/clip.mp4");
+    if (auto failed = makeClip(o, clipPath)) {
+        std::fprintf(stderr, "bench_server: %s\n", qPrintable(*failed));
+        return 1;
+    }
+    Clip clip;
+    if (auto failed = loadClip(clipPath, o.avccExtradata, clip)) {
+        std::fprintf(stderr, "bench_server: clip: %s\n", qPrintable(*failed));
+        return 1;
+    }
+    log(QStringLiteral("bench_server: clip %1x%2 %3/%4 fps H.264 + AAC %5 Hz, %6 s, %7 kbit/s, %8 video + %9 audio packets; %10 cores")
+            .arg(clip.video.width).arg(clip.video.height).arg(clip.video.frameRateNum).arg(clip.video.frameRateDen)
+            .arg(clip.audio.sampleRate).arg(clip.seconds, 0, 'f', 2)
+            .arg(QFileInfo(clipPath).size() * 8 / 1000 / clip.seconds, 0, 'f', 0)
+            .arg(clip.videoPackets).arg(clip.audioPackets).arg(QThread::idealThreadCount()));
+    log(QStringLiteral("server: %1; baseline: nginx-rtmp (%2, one process, record all) fed by ffmpeg -re -c copy%3")
+            .arg(o.server, o.nginx, o.keep ? QStringLiteral("; keeping %1").arg(work.path()) : QString()));
+
+    QList<std::pair<int, std::pair<Side, Side>>> rows;
+    for (int n : std::as_const(o.counts)) {
+        log(QStringLiteral("--- N = %1").arg(n));
+        Side r = runRoomRec(o, clip, n, work.path());
+        describe(QStringLiteral("roomrec"), n, r);
+        Side x;
+        if (o.withNginx) {
+            x = runNginx(o, clip, clipPath, n, work.path());
+            describe(QStringLiteral("nginx"), n, x);
+        }
+        rows.append({n, {r, x}});
+    }
+    log(QStringLiteral("\nCPU = user + system of the server process from the start of publishing until it has exited "
+                       "(files finished), per second of stream; RSS = peak (VmHWM) minus idle, per stream."));
+    printTable(rows);
+    for (const auto &[n, sides] : rows) {
+        if (!sides.first.problems.isEmpty())
+            log(QStringLiteral("N=%1: roomrec could not keep up or failed: %2").arg(n).arg(sides.first.problems.join(QStringLiteral("; "))));
+        if (!sides.second.problems.isEmpty())
+            log(QStringLiteral("N=%1: nginx could not keep up or failed: %2").arg(n).arg(sides.second.problems.join(QStringLiteral("; "))));
+    }
+    return 0;
+}
