@@ -269,6 +269,8 @@ void RoomClient::createRoom(const RoomInfo &room, RoomKind kind, ValueCallback<Q
     QCborMap fields = roomFields(room);
     fields.insert(QStringLiteral("kind"), roomKindName(kind));
     request(QStringLiteral("createRoom"), fields, resultHandler(onError, [this, room, onSuccess](const QCborValue &v) {
+                if (!m_room || !(*m_room == room))
+                    forgetPublished(); // the server unpublishes everything when the room changes
                 m_room = room;
                 m_members = stringsOf(v.toMap().value(QStringLiteral("members")));
                 setState(ClientState::InRoom);
@@ -280,6 +282,8 @@ void RoomClient::createRoom(const RoomInfo &room, RoomKind kind, ValueCallback<Q
 void RoomClient::joinRoom(const RoomInfo &room, ValueCallback<QStringList> onSuccess, ErrorCallback onError)
 {
     request(QStringLiteral("joinRoom"), roomFields(room), resultHandler(onError, [this, room, onSuccess](const QCborValue &v) {
+                if (!m_room || !(*m_room == room))
+                    forgetPublished(); // the server unpublishes everything when the room changes
                 m_room = room;
                 m_members = stringsOf(v.toMap().value(QStringLiteral("members")));
                 setState(ClientState::InRoom);
@@ -304,10 +308,21 @@ void RoomClient::leaveRoom(DoneCallback onSuccess, ErrorCallback onError)
     request(QStringLiteral("leaveRoom"), {}, resultHandler(onError, [this, onSuccess](const QCborValue &) {
                 m_room.reset();
                 m_members.clear();
+                forgetPublished();
                 setState(ClientState::SignedIn);
                 if (onSuccess)
                     onSuccess();
             }));
+}
+
+void RoomClient::forgetPublished()
+{
+    for (int track = 0; track < 2; ++track) {
+        for (const auto &c : m_pipelineConnections[track])
+            disconnect(c);
+        m_pipelineConnections[track].clear();
+        m_pipelines[track] = nullptr;
+    }
 }
 
 void RoomClient::publish(PublishPipeline *pipeline, DoneCallback onSuccess, ErrorCallback onError)

@@ -96,6 +96,7 @@ private:
 
     void request(const QString &type, const QCborMap &fields, std::function<void(const ControlMessage &)> handler);
     void setState(ClientState state);
+    void forgetPublished(); // stop sending packets the server no longer expects
     void onConnected();
     void onReadyRead();
     void onSocketError();
