@@ -31,9 +31,10 @@ Result<ServerConfig> ServerOptions::parse(const QStringList &arguments)
     const QCommandLineOption playUrl(QStringLiteral("play-url-seconds"), QStringLiteral("Lifetime of signed play URLs (default 21600)."), QStringLiteral("N"), QStringLiteral("21600"));
     const QCommandLineOption maxConnections(QStringLiteral("max-connections"), QStringLiteral("Open protocol connections at most (default 2000)."), QStringLiteral("N"), QStringLiteral("2000"));
     const QCommandLineOption httpMaxConnections(QStringLiteral("http-max-connections"), QStringLiteral("Open HTTP connections at most (default 256)."), QStringLiteral("N"), QStringLiteral("256"));
+    const QCommandLineOption minFree(QStringLiteral("min-free-mb"), QStringLiteral("Free-space floor of the data disk in MiB: recordings are refused below it and end cleanly when it is reached (default 128)."), QStringLiteral("N"), QStringLiteral("128"));
     const QCommandLineOption keyFrameTimeout(QStringLiteral("key-frame-timeout-seconds"), QStringLiteral("End a recording whose publisher sends no key frame this long (default 15)."), QStringLiteral("N"), QStringLiteral("15"));
     parser.addOptions({listen, data, node, segment, idle, quota, secret, http, webhook, webhookSecret, tlsCert, tlsKey, plainHttp, playUrl,
-                       maxConnections, httpMaxConnections, keyFrameTimeout});
+                       maxConnections, httpMaxConnections, keyFrameTimeout, minFree});
     parser.process(arguments);
 
     ServerConfig config;
@@ -73,6 +74,9 @@ Result<ServerConfig> ServerOptions::parse(const QStringList &arguments)
     if (!numberOk || keyFrameSeconds < 0.1 || keyFrameSeconds > 3600)
         return Error{1, QStringLiteral("--key-frame-timeout-seconds must be 0.1-3600")};
     config.keyFrameTimeoutMs = int(keyFrameSeconds * 1000);
+    config.minFreeBytes = parser.value(minFree).toLongLong(&numberOk) * 1024 * 1024;
+    if (!numberOk || config.minFreeBytes < 0)
+        return Error{1, QStringLiteral("--min-free-mb must be 0 or more")};
     config.dataDir = parser.isSet(data) ? parser.value(data)
                                         : QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
     bool ok = false;

@@ -268,6 +268,18 @@ Result<qint64> Catalog::bytesUsedBy(const QString &userId) const
     return q.value(0).toLongLong();
 }
 
+Result<QHash<quint64, QString>> Catalog::storagePaths() const
+{
+    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    q.setForwardOnly(true);
+    if (!q.exec(QStringLiteral("SELECT id, storage_path FROM files")))
+        return sqlError(q.lastError());
+    QHash<quint64, QString> paths;
+    while (q.next())
+        paths.insert(quint64(q.value(0).toLongLong()), q.value(1).toString());
+    return paths;
+}
+
 Result<quint64> Catalog::highestId() const
 {
     QSqlQuery q(QSqlDatabase::database(m_connectionName, false));

@@ -4,6 +4,7 @@
 #include "library/filefilter.h"
 #include "library/filerecord.h"
 
+#include <QHash>
 #include <QList>
 #include <QString>
 
@@ -30,6 +31,8 @@ public:
     Result<QList<FileRecord>> inState(FileRecord::State state) const;
     Result<QList<FileRecord>> recording(quint64 recordingId) const;
     Result<qint64> bytesUsedBy(const QString &userId) const;
+    // Every row's file ID and storage path (start-up reconciliation with the disk).
+    Result<QHash<quint64, QString>> storagePaths() const;
     // Highest file ID ever handed out (kept even when rows are deleted), 0 if none.
     Result<quint64> highestId() const;
     // For stores that keep their own tables in this database (OutboxStore), on this thread.

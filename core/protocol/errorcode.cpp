@@ -55,6 +55,8 @@ const QList<ErrorCodeInfo> kTable = {
     E(ServerShuttingDown, "The server is shutting down."),
     E(NotFileOwner, "The file or recording belongs to another user."),
     E(ServerBusy, "The server has too many connections; try again later."),
+    E(StorageFull, "The server's storage is nearly full; recording was refused or ended to keep the files playable."),
+    E(FileBusy, "The file is still being finished or processed; try again shortly."),
     E(MalformedResponse, "The server's response could not be read."),
     E(UnexpectedResponse, "The server sent an unexpected response."),
     E(ResponseTimeout, "The server did not answer in time."),

@@ -63,6 +63,8 @@ enum class ErrorCode : int {
     ServerShuttingDown = 30000214,
     NotFileOwner = 30000215,
     ServerBusy = 30000216,
+    StorageFull = 30000217,
+    FileBusy = 30000218,
     // --- response packet (client side) ---
     MalformedResponse = 30000300,
     UnexpectedResponse = 30000301,

@@ -27,6 +27,7 @@ Mp4Finalizer::~Mp4Finalizer()
 
 void Mp4Finalizer::enqueue(quint64 fileId, const QString &path)
 {
+    m_busy.insert(fileId);
     m_pool.start([this, fileId, path] {
         Result<qint64> size = finalize(path);
         {
@@ -51,6 +52,7 @@ void Mp4Finalizer::applyResults()
         done.swap(m_done);
     }
     for (const Done &d : done) {
+        m_busy.remove(d.fileId);
         if (!d.size) {
             // The fragmented file stays: it plays, only without a global index.
             qCWarning(lcRecording).noquote() << "file" << d.fileId << "kept fragmented:" << d.size.error().toString();

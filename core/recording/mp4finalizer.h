@@ -3,6 +3,7 @@
 #include "common/result.h"
 
 #include <QMutex>
+#include <QSet>
 #include <QObject>
 #include <QThreadPool>
 
@@ -22,6 +23,8 @@ public:
     ~Mp4Finalizer() override;
 
     void enqueue(quint64 fileId, const QString &path);
+    // Queued or being finished (its file must not be deleted under it).
+    bool isBusyWith(quint64 fileId) const { return m_busy.contains(fileId); }
     // Blocks until every queued file is done and catalogued (shutdown, tests).
     void waitForAll();
 
@@ -44,6 +47,7 @@ private:
     QThreadPool m_pool;
     QMutex m_mutex;
     QList<Done> m_done;
+    QSet<quint64> m_busy; // owner thread only
 };
 
 } // namespace roomrec

@@ -4,6 +4,12 @@
 #include "protocol/errorcode.h"
 
 #include <QDir>
+#include <QFile>
+#include <QStorageInfo>
+
+#ifdef Q_OS_UNIX
+#include <unistd.h>
+#endif
 
 namespace roomrec {
 
@@ -31,10 +37,41 @@ Track Recorder::videoTrack() const
     return m_request.param.recordDataType == RecordParam::SubStream ? Track::SubStreamVideo : Track::CameraVideo;
 }
 
+Status Recorder::checkFileName() const
+{
+    // "NAME-ID.mp4": the ID has up to 20 digits. The limit is in bytes of the file system's
+    // encoding (UTF-8 here), so 100 CJK characters (300 bytes) do not fit in 255.
+    const qint64 bytes = QFile::encodeName(m_request.param.fileName).size() + 1 + 20 + 4;
+    qint64 nameMax = 255;
+#ifdef Q_OS_UNIX
+    const long limit = ::pathconf(QFile::encodeName(m_config.directory).constData(), _PC_NAME_MAX);
+    if (limit > 0)
+        nameMax = limit;
+#endif
+    if (bytes > nameMax)
+        return makeError(ErrorCode::FileNameTooLong, QStringLiteral("%1 bytes in UTF-8 with its suffix, the file system allows %2")
+                                                         .arg(bytes).arg(nameMax));
+    return success();
+}
+
+Status Recorder::checkStorage() const
+{
+    QStorageInfo storage(m_config.directory);
+    if (storage.isValid() && storage.bytesAvailable() >= 0 && storage.bytesAvailable() < m_config.minFreeBytes)
+        return makeError(ErrorCode::StorageFull, QStringLiteral("%1 MiB free, the floor is %2 MiB")
+                                                     .arg(storage.bytesAvailable() / (1024 * 1024))
+                                                     .arg(m_config.minFreeBytes / (1024 * 1024)));
+    return success();
+}
+
 Status Recorder::begin()
 {
     if (!QDir().mkpath(m_config.directory))
         return makeError(ErrorCode::StorageWriteFailed, QStringLiteral("cannot create %1").arg(m_config.directory));
+    if (Status s = checkFileName(); !s)
+        return s;
+    if (Status s = checkStorage(); !s)
+        return s;
     if (m_config.quotaBytes > 0 && m_config.bytesUsedBefore >= m_config.quotaBytes)
         return makeError(ErrorCode::InsufficientStorageQuota);
     m_sinceMedia.start();
@@ -225,6 +262,8 @@ QStringList Recorder::stop(const QString &reason)
     m_finished = true;
     if (reason == QLatin1String("quota") && error.code == 0)
         error = makeError(ErrorCode::InsufficientStorageQuota);
+    if (reason == QLatin1String("storage") && error.code == 0)
+        error = m_storageError;
     const QStringList ids = fileIds();
     qCInfo(lcRecording).noquote() << "recording" << m_request.recordingId << "of" << m_request.userId << "in room"
                                   << m_request.room.toString() << "ended (" << reason << "), files:" << ids.join(QLatin1Char(','));
@@ -247,6 +286,14 @@ void Recorder::fail(const Error &error)
 
 void Recorder::checkIdle()
 {
+    // Before the disk is full, not after: a clean end keeps every file playable and leaves
+    // room for the catalogue and the files' indexes.
+    if (Status s = checkStorage(); !s) {
+        qCWarning(lcRecording).noquote() << "recording" << m_request.recordingId << "ends:" << s.error().toString();
+        m_storageError = s.error();
+        stop(QStringLiteral("storage"));
+        return;
+    }
     // A publisher that never sends a key frame would otherwise keep the channel "recording"
     // with no file at all; the user learns why instead.
     if (!m_current && m_waitingForKeyFrame.elapsed() >= m_config.keyFrameTimeoutMs) {

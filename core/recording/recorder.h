@@ -30,6 +30,8 @@ public:
              Mp4Finalizer *finalizer = nullptr, QObject *parent = nullptr);
     ~Recorder() override;
 
+    // Refuses at once what would only fail later: a file name too long for the file system
+    // (in bytes, UTF-8), storage below the free-space floor, an exhausted quota.
     Status begin();
     void push(const MediaPacket &packet);
     // Ends the recording and returns its file IDs in order. Safe to call again.
@@ -55,8 +57,10 @@ private:
     Status closeSegment(std::unique_ptr<Segment> &segment, const QString &reason);
     void closePrevious();
     void fail(const Error &error);
-    void checkIdle(); // and the key-frame wait
+    void checkIdle(); // and the key-frame wait, and the free-space floor
+    Status checkStorage() const;
     QString segmentPath(quint64 id) const;
+    Status checkFileName() const;
 
     Catalog &m_catalog;
     IdGenerator &m_ids;
@@ -78,6 +82,7 @@ private:
     QElapsedTimer m_sinceMedia;
     QElapsedTimer m_sinceKeyFrameRequest;
     QElapsedTimer m_waitingForKeyFrame; // since start or re-publish, while no file is open
+    Error m_storageError;               // why the free-space floor ended it
 };
 
 } // namespace roomrec

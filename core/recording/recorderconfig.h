@@ -12,6 +12,7 @@ struct RecorderConfig {
     qint64 bytesUsedBefore = 0;      // what the user's earlier files already take
     int keyFrameRetryMs = 1000;      // ask the publisher again while waiting for a key frame
     int keyFrameTimeoutMs = 15'000;  // no key frame this long after start/re-publish: KeyFrameTimeout
+    qint64 minFreeBytes = 128LL * 1024 * 1024; // below this much free space: refuse / end cleanly
 };
 
 } // namespace roomrec

@@ -45,6 +45,7 @@ Http httpStatusFor(int code)
     case ErrorCode::ServerShuttingDown:
         return Http::ServiceUnavailable;
     case ErrorCode::InsufficientStorageQuota:
+    case ErrorCode::StorageFull:
         return Http::InsufficientStorage;
     default:
         break;

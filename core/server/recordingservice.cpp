@@ -36,6 +36,7 @@ Result<quint64> RecordingService::start(const QString &userId, quint64 sourceId,
     config.idleTimeoutMs = int(qMin<qint64>(m_config.idleTimeoutMs, INT_MAX));
     config.quotaBytes = m_config.quotaBytes;
     config.keyFrameTimeoutMs = m_config.keyFrameTimeoutMs;
+    config.minFreeBytes = m_config.minFreeBytes;
     if (m_config.quotaBytes > 0) {
         auto used = m_catalog.bytesUsedBy(userId);
         if (!used)
@@ -74,6 +75,12 @@ Result<QStringList> RecordingService::stop(const QString &userId, const RoomInfo
         return makeError(ErrorCode::NotRecording);
     }
     return recorder->stop(QStringLiteral("stopped"));
+}
+
+bool RecordingService::isFileBusy(const FileRecord &record) const
+{
+    return m_finalizer.isBusyWith(record.id) || record.processingState == QLatin1String("pending")
+           || record.processingState.startsWith(QLatin1String("running"));
 }
 
 bool RecordingService::roomHasRecording(const RoomInfo &room) const

@@ -43,6 +43,8 @@ public:
     std::optional<RecordingOutcome> lastOutcome(const QString &userId, const RoomInfo &room) const;
     bool isRecording(const QString &userId) const { return m_recorders.contains(userId); }
     bool roomHasRecording(const RoomInfo &room) const;
+    // Being finished or post-processed: deleting it now would race those jobs.
+    bool isFileBusy(const FileRecord &record) const;
     void stopAll(const QString &reason);
     // Waits until every closed file is finalized and catalogued (shutdown, tests).
     void waitForFinalizedFiles() { m_finalizer.waitForAll(); }

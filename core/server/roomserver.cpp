@@ -5,6 +5,7 @@
 #include "protocol/frame.h"
 #include "protocol/protocollimits.h"
 #include "recording/crashrecovery.h"
+#include "recording/libraryreconciler.h"
 
 #include <QCborArray>
 #include <QDir>
@@ -77,6 +78,10 @@ Status RoomServer::start()
     if (!recovered)
         return recovered.error();
     m_recovered = recovered.value();
+    auto reconciled = LibraryReconciler::reconcile(m_catalog, QDir(m_config.dataDir).absoluteFilePath(QStringLiteral("recordings")));
+    if (!reconciled)
+        return reconciled.error();
+    m_recovered << reconciled->orphansCatalogued;
     auto floor = m_catalog.highestId();
     if (!floor)
         return floor.error();
@@ -492,18 +497,19 @@ Status RoomServer::deleteFile(quint64 fileId)
         return record.error();
     if (record->state == FileRecord::State::Recording)
         return makeError(ErrorCode::RecordingAlreadyRunning, QStringLiteral("the file is still being recorded"));
-    // The row goes first: from then on no one is handed the file, and a crash between the two
-    // steps leaves an orphan that recovery catalogues again rather than a row without a file.
-    if (Status s = m_catalog.remove(fileId); !s)
-        return s;
+    if (m_recording && m_recording->isFileBusy(record.value()))
+        return makeError(ErrorCode::FileBusy, record->processingState.isEmpty() ? QStringLiteral("finishing") : record->processingState);
+    // Files first, the row last: a crash in between leaves a row without a file, which the
+    // next start drops (LibraryReconciler); the other order would resurrect a deleted file as
+    // an orphan. A download in progress keeps its open file until it ends (POSIX unlink).
     const QFileInfo file(record->storagePath);
-    QFile::remove(record->storagePath);
-    QFile::remove(Mp4Finalizer::temporaryPath(record->storagePath));
-    // Derived outputs (cover, thumbnails, renditions) live in a folder named after the file ID.
     QDir derived(file.absoluteDir().filePath(QString::number(fileId)));
-    if (derived.exists())
-        derived.removeRecursively();
-    return success();
+    if (derived.exists() && !derived.removeRecursively())
+        return makeError(ErrorCode::StorageWriteFailed, QStringLiteral("cannot remove %1").arg(derived.path()));
+    QFile::remove(Mp4Finalizer::temporaryPath(record->storagePath));
+    if (QFile::exists(record->storagePath) && !QFile::remove(record->storagePath))
+        return makeError(ErrorCode::StorageWriteFailed, QStringLiteral("cannot remove %1").arg(record->storagePath));
+    return m_catalog.remove(fileId);
 }
 
 void RoomServer::handleStopRecording(ClientSession *s, const ControlMessage &m)

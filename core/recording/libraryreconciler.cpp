@@ -1,0 +1,100 @@
+#include "recording/libraryreconciler.h"
+
+#include "common/logging.h"
+#include "recording/mp4probe.h"
+#include "recording/mp4repair.h"
+
+#include <QDir>
+#include <QDirIterator>
+#include <QFileInfo>
+#include <QRegularExpression>
+
+namespace roomrec {
+
+namespace {
+// Recordings live in "recordings/YYYY-MM-DD/NAME-ID.mp4"; derived outputs in ".../ID/".
+const QRegularExpression kDayFolder(QStringLiteral("^\\d{4}-\\d{2}-\\d{2}$"));
+const QRegularExpression kRecordingName(QStringLiteral("^(.+)-(\\d{1,20})\\.mp4$"));
+
+FileRecord orphanRecord(quint64 id, const QString &name, const QFileInfo &file)
+{
+    FileRecord record;
+    record.id = id;
+    record.name = name;
+    record.userId = QStringLiteral(""); // unknown owner (not NULL: the column requires a value)
+    record.state = FileRecord::State::Recovered;
+    record.endReason = QStringLiteral("orphan");
+    record.storagePath = file.absoluteFilePath();
+    record.startedAt = (file.birthTime().isValid() ? file.birthTime() : file.lastModified()).toUTC();
+    record.endedAt = file.lastModified().toUTC();
+    return record;
+}
+} // namespace
+
+Result<LibraryReconciler::Summary> LibraryReconciler::reconcile(Catalog &catalog, const QString &recordingsDir)
+{
+    Summary summary;
+    auto paths = catalog.storagePaths();
+    if (!paths)
+        return paths.error();
+    for (auto it = paths->begin(); it != paths->end();) {
+        if (QFileInfo::exists(it.value())) {
+            ++it;
+            continue;
+        }
+        qCWarning(lcRecording).noquote() << "file" << it.key() << "is missing from storage (" << it.value()
+                                         << "): dropped from the library";
+        if (Status s = catalog.remove(it.key()); !s)
+            return s.error();
+        ++summary.rowsDropped;
+        it = paths->erase(it);
+    }
+
+    const QDir root(recordingsDir);
+    for (const QFileInfo &day : root.entryInfoList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+        if (!kDayFolder.match(day.fileName()).hasMatch())
+            continue;
+        const QDir dayDir(day.absoluteFilePath());
+        for (const QFileInfo &file : dayDir.entryInfoList({QStringLiteral("*.mp4")}, QDir::Files)) {
+            const auto m = kRecordingName.match(file.fileName());
+            bool ok = false;
+            const quint64 id = m.hasMatch() ? m.captured(2).toULongLong(&ok) : 0;
+            if (!ok || paths->contains(id))
+                continue;
+            FileRecord record = orphanRecord(id, m.captured(1), file);
+            auto repaired = Mp4Repair::repair(record.storagePath);
+            auto info = repaired ? Mp4Probe::probe(record.storagePath) : Result<Mp4Info>(repaired.error());
+            if (info) {
+                record.durationUs = info->durationUs;
+                record.videoCodec = info->videoCodec;
+                record.audioCodec = info->audioCodec;
+                record.width = info->width;
+                record.height = info->height;
+            } else {
+                record.state = FileRecord::State::Failed;
+            }
+            record.sizeBytes = QFileInfo(record.storagePath).size();
+            if (Status s = catalog.insert(record); !s) {
+                // One unreadable leftover must not keep the server from starting.
+                qCWarning(lcRecording).noquote() << "could not catalogue orphaned file" << record.storagePath << ":" << s.error().toString();
+                continue;
+            }
+            qCWarning(lcRecording).noquote() << "catalogued orphaned file" << id << record.storagePath << "as"
+                                             << FileRecord::stateName(record.state);
+            paths->insert(id, record.storagePath);
+            summary.orphansCatalogued << record;
+        }
+        // Derived outputs whose file is no longer in the library.
+        for (const QFileInfo &folder : dayDir.entryInfoList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+            bool ok = false;
+            const quint64 id = folder.fileName().toULongLong(&ok);
+            if (!ok || paths->contains(id))
+                continue;
+            QDir(folder.absoluteFilePath()).removeRecursively();
+            ++summary.derivedFoldersRemoved;
+        }
+    }
+    return summary;
+}
+
+} // namespace roomrec

@@ -1,0 +1,198 @@
+// Storage integrity (docs/protocol.md "Recording semantics", README "Files on disk"): names
+// checked in bytes at start, the free-space floor, the catalogue and the recordings folder
+// reconciled at start, and deletes that cannot race the jobs still working on a file.
+#include "mp4inspector.h"
+#include "syncclient.h"
+#include "testserver.h"
+
+#include "protocol/errorcode.h"
+
+#include <QStorageInfo>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace roomrec;
+
+class TestStorage : public QObject {
+    Q_OBJECT
+private slots:
+    void fileNameLengthIsCheckedInBytesAtStart_data();
+    void fileNameLengthIsCheckedInBytesAtStart();
+    void freeSpaceFloorRefusesStart();
+    void freeSpaceFloorEndsTheRecordingCleanly();
+    void startUpReconcilesCatalogueAndDisk();
+    void deleteWaitsForJobsOnTheFile();
+};
+
+void TestStorage::fileNameLengthIsCheckedInBytesAtStart_data()
+{
+    QTest::addColumn<QString>("name");
+    QTest::addColumn<int>("code");
+    QTest::newRow("100 ASCII characters") << QString(100, QLatin1Char('a')) << 0;
+    QTest::newRow("80 CJK characters: 240 bytes + suffix > 255") << QString(80, QChar(0x8bfe)) << int(ErrorCode::FileNameTooLong);
+    QTest::newRow("70 CJK characters: 210 bytes + suffix fits") << QString(70, QChar(0x8bfe)) << 0;
+}
+
+void TestStorage::fileNameLengthIsCheckedInBytesAtStart()
+{
+    QFETCH(QString, name);
+    QFETCH(int, code);
+    QTemporaryDir dir;
+    auto server = startTestServer(dir.path());
+    QVERIFY(server);
+    SyncClient alice;
+    const RoomInfo room{1, 1};
+    QVERIFY(alice.enterAndPublish(server->port(), QStringLiteral("alice"), room, QSize(320, 180), 15, 15).ok());
+    const Status started = alice.startRecording(room, SyncClient::param(name));
+    if (code == 0) {
+        QVERIFY2(started.ok(), qPrintable(started.ok() ? QString() : started.error().toString()));
+        QTest::qWait(700);
+        auto ids = alice.stopRecording(room);
+        QVERIFY(ids.ok());
+        QCOMPARE(ids->size(), 1);
+        server->waitForFinalizedFiles();
+        QVERIFY(QFile::exists(server->catalog().file(ids->first().toULongLong())->storagePath));
+    } else {
+        // Refused at start, with the reason in bytes, not later at the first key frame.
+        QVERIFY(!started.ok());
+        QCOMPARE(started.error().code, code);
+        QVERIFY2(started.error().message.contains(QStringLiteral("bytes")), qPrintable(started.error().message));
+    }
+}
+
+void TestStorage::freeSpaceFloorRefusesStart()
+{
+    QTemporaryDir dir;
+    ServerConfig config;
+    config.minFreeBytes = QStorageInfo(dir.path()).bytesAvailable() + 1024LL * 1024 * 1024;
+    auto server = startTestServer(dir.path(), config);
+    QVERIFY(server);
+    SyncClient alice;
+    const RoomInfo room{1, 1};
+    QVERIFY(alice.enterAndPublish(server->port(), QStringLiteral("alice"), room, QSize(320, 180), 15, 15).ok());
+    const Status started = alice.startRecording(room, SyncClient::param(QStringLiteral("no-room")));
+    QVERIFY(!started.ok());
+    QCOMPARE(started.error().code, int(ErrorCode::StorageFull));
+}
+
+void TestStorage::freeSpaceFloorEndsTheRecordingCleanly()
+{
+    QTemporaryDir dir;
+    ServerConfig config;
+    // The floor sits a few MiB below what is free now: the recording itself reaches it.
+    config.minFreeBytes = QStorageInfo(dir.path()).bytesAvailable() - 3 * 1024 * 1024;
+    auto server = startTestServer(dir.path(), config);
+    QVERIFY(server);
+    SyncClient alice;
+    const RoomInfo room{1, 1};
+    QVERIFY(alice.enterAndPublish(server->port(), QStringLiteral("alice"), room, QSize(1280, 720), 30, 30).ok());
+    QSignalSpy ended(&alice.client(), &RoomClient::recordingEnded);
+    QVERIFY(alice.startRecording(room, SyncClient::param(QStringLiteral("filling"))).ok());
+    QTRY_VERIFY_WITH_TIMEOUT(ended.size() == 1, 60'000);
+    QCOMPARE(ended.first().at(1).toString(), QStringLiteral("storage"));
+    QCOMPARE(ended.first().at(2).toInt(), int(ErrorCode::StorageFull));
+    server->waitForFinalizedFiles();
+    // What was recorded is kept and plays to its end.
+    for (const QString &id : ended.first().at(0).toStringList()) {
+        auto record = server->catalog().file(id.toULongLong());
+        QVERIFY(record.ok());
+        QCOMPARE(record->state, FileRecord::State::Complete);
+        const Mp4Report report = Mp4Inspector::inspect(record->storagePath);
+        QVERIFY2(report.opened, qPrintable(report.error));
+        QCOMPARE(report.decodeErrors, 0);
+    }
+}
+
+void TestStorage::startUpReconcilesCatalogueAndDisk()
+{
+    QTemporaryDir dir;
+    QStringList ids;
+    {
+        auto server = startTestServer(dir.path());
+        QVERIFY(server);
+        SyncClient alice;
+        const RoomInfo room{1, 1};
+        QVERIFY(alice.enterAndPublish(server->port(), QStringLiteral("alice"), room, QSize(320, 180), 15, 15).ok());
+        for (const QString name : {QStringLiteral("kept"), QStringLiteral("lost")}) {
+            QVERIFY(alice.startRecording(room, SyncClient::param(name)).ok());
+            QTest::qWait(800);
+            auto stopped = alice.stopRecording(room);
+            QVERIFY(stopped.ok());
+            ids << stopped.value();
+        }
+        server->waitForFinalizedFiles();
+    }
+    QCOMPARE(ids.size(), 2);
+    const QString recordings = QDir(dir.path()).filePath(QStringLiteral("recordings"));
+    QString keptPath, lostPath;
+    {
+        Catalog catalog;
+        QVERIFY(catalog.open(QDir(dir.path()).filePath(QStringLiteral("catalog.sqlite"))).ok());
+        keptPath = catalog.file(ids[0].toULongLong())->storagePath;
+        lostPath = catalog.file(ids[1].toULongLong())->storagePath;
+    }
+    // A file lost from the disk, a file whose row was lost (power cut), derived outputs of a
+    // file long gone.
+    QVERIFY(QFile::remove(lostPath));
+    const QString dayDir = QFileInfo(keptPath).absolutePath();
+    const QString orphanPath = QDir(dayDir).filePath(QStringLiteral("orphan-%1.mp4").arg(ids[1].toULongLong() + 1000));
+    QVERIFY(QFile::copy(keptPath, orphanPath));
+    const QString staleDerived = QDir(dayDir).filePath(QStringLiteral("424242"));
+    QVERIFY(QDir().mkpath(staleDerived));
+    QFile cover(QDir(staleDerived).filePath(QStringLiteral("cover.jpg")));
+    QVERIFY(cover.open(QIODevice::WriteOnly));
+    cover.close();
+
+    auto server = startTestServer(dir.path());
+    QVERIFY(server);
+    QVERIFY(server->catalog().file(ids[0].toULongLong()).ok());
+    QCOMPARE(server->catalog().file(ids[1].toULongLong()).error().code, int(ErrorCode::FileNotFound));
+    auto orphan = server->catalog().file(ids[1].toULongLong() + 1000);
+    QVERIFY(orphan.ok());
+    QCOMPARE(orphan->state, FileRecord::State::Recovered);
+    QCOMPARE(orphan->name, QStringLiteral("orphan"));
+    QVERIFY(orphan->userId.isEmpty()); // owner unknown: admins only
+    QVERIFY(orphan->durationUs > 500'000);
+    QVERIFY(!QFileInfo::exists(staleDerived));
+    // New file IDs stay above the adopted one.
+    SyncClient alice;
+    const RoomInfo room{1, 1};
+    QVERIFY(alice.enterAndPublish(server->port(), QStringLiteral("alice"), room, QSize(320, 180), 15, 15).ok());
+    QVERIFY(alice.startRecording(room, SyncClient::param(QStringLiteral("after"))).ok());
+    QTest::qWait(500);
+    auto after = alice.stopRecording(room);
+    QVERIFY(after.ok());
+    QVERIFY(after->first().toULongLong() > ids[1].toULongLong() + 1000);
+}
+
+void TestStorage::deleteWaitsForJobsOnTheFile()
+{
+    QTemporaryDir dir;
+    auto server = startTestServer(dir.path());
+    QVERIFY(server);
+    FileRecord busy;
+    busy.id = 99;
+    busy.name = QStringLiteral("busy");
+    busy.userId = QStringLiteral("alice");
+    busy.state = FileRecord::State::Complete;
+    busy.startedAt = QDateTime::currentDateTimeUtc();
+    busy.processing = {QStringLiteral("transcode")};
+    busy.processingState = QStringLiteral("running 40%");
+    busy.storagePath = dir.filePath(QStringLiteral("busy.mp4"));
+    QFile file(busy.storagePath);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.close();
+    QVERIFY(server->catalog().insert(busy).ok());
+    const Status refused = server->deleteFile(99);
+    QVERIFY(!refused.ok());
+    QCOMPARE(refused.error().code, int(ErrorCode::FileBusy));
+    QVERIFY(QFile::exists(busy.storagePath));
+    busy.processingState = QStringLiteral("done");
+    QVERIFY(server->catalog().update(busy).ok());
+    QVERIFY(server->deleteFile(99).ok());
+    QVERIFY(!QFile::exists(busy.storagePath));
+    QCOMPARE(server->catalog().file(99).error().code, int(ErrorCode::FileNotFound));
+}
+
+QTEST_GUILESS_MAIN(TestStorage)
+#include "tst_storage.moc"
