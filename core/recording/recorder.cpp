@@ -4,6 +4,7 @@
 #include "protocol/errorcode.h"
 
 #include <QDir>
+#include <QPointer>
 #include <QFile>
 #include <QStorageInfo>
 
@@ -18,9 +19,9 @@ namespace {
 constexpr qint64 kLateAudioWindowUs = 1'000'000;
 } // namespace
 
-Recorder::Recorder(Catalog &catalog, IdGenerator &ids, RecorderConfig config, RecordingRequest request,
+Recorder::Recorder(Catalog &catalog, IdGenerator &ids, WriterThreads &writers, RecorderConfig config, RecordingRequest request,
                    Mp4Finalizer *finalizer, QObject *parent)
-    : QObject(parent), m_catalog(catalog), m_ids(ids), m_finalizer(finalizer), m_config(std::move(config)),
+    : QObject(parent), m_catalog(catalog), m_ids(ids), m_writers(writers), m_finalizer(finalizer), m_config(std::move(config)),
       m_request(std::move(request))
 {
     connect(&m_watchdog, &QTimer::timeout, this, &Recorder::checkIdle);
@@ -111,32 +112,37 @@ Status Recorder::openSegment(qint64 mediaStartUs)
     }
     record.mediaStartUs = mediaStartUs;
     record.storagePath = segmentPath(record.id);
-    auto segment = std::make_unique<Segment>(m_catalog, record);
-    if (Status s = segment->open(m_request.video, m_request.audio); !s) {
-        m_closedIds << record.id; // its row exists (state failed): the user sees it
+    auto segment = std::make_unique<Segment>(m_catalog, record, m_writers, m_finalizer);
+    QPointer<Recorder> self(this);
+    // A write that fails on the writer thread ends the recording (disk full, I/O error).
+    if (Status s = segment->open(m_request.video, m_request.audio, [self](const Error &error) {
+            if (self)
+                self->fail(error);
+        });
+        !s)
         return s;
-    }
     m_current = std::move(segment);
     return success();
 }
 
-Status Recorder::closeSegment(std::unique_ptr<Segment> &segment, const QString &reason)
+void Recorder::closeSegment(std::unique_ptr<Segment> &segment, const QString &reason)
 {
     if (!segment)
-        return success();
-    Status s = segment->close(reason);
+        return;
     m_bytesClosed += segment->bytesWritten();
     m_closedIds << segment->id();
-    if (s && m_finalizer && segment->record().state == FileRecord::State::Complete)
-        m_finalizer->enqueue(segment->id(), segment->record().storagePath);
-    segment.reset();
-    return s;
+    segment.release()->close(reason); // it deletes itself once its file is finished
 }
 
 void Recorder::closePrevious()
 {
-    if (Status s = closeSegment(m_previous, QStringLiteral("segment")); !s)
-        fail(s.error());
+    closeSegment(m_previous, QStringLiteral("segment"));
+}
+
+bool Recorder::isBacklogged() const
+{
+    const qint64 queued = (m_current ? m_current->queuedBytes() : 0) + (m_previous ? m_previous->queuedBytes() : 0);
+    return queued > m_config.backlogBytes;
 }
 
 void Recorder::push(const MediaPacket &packet)
@@ -224,10 +230,7 @@ void Recorder::restartStream(const VideoParams &video, const std::optional<Audio
     if (m_finished)
         return;
     closePrevious();
-    if (Status s = closeSegment(m_current, QStringLiteral("republish")); !s) {
-        fail(s.error());
-        return;
-    }
+    closeSegment(m_current, QStringLiteral("republish"));
     m_request.video = video;
     if (m_request.audio)
         m_request.audio = audio;
@@ -255,10 +258,8 @@ QStringList Recorder::stop(const QString &reason)
         return fileIds();
     m_watchdog.stop();
     Error error;
-    for (std::unique_ptr<Segment> *segment : {&m_previous, &m_current}) {
-        if (Status s = closeSegment(*segment, reason); !s)
-            error = s.error();
-    }
+    for (std::unique_ptr<Segment> *segment : {&m_previous, &m_current})
+        closeSegment(*segment, reason);
     m_finished = true;
     if (reason == QLatin1String("quota") && error.code == 0)
         error = makeError(ErrorCode::InsufficientStorageQuota);
@@ -279,7 +280,7 @@ void Recorder::fail(const Error &error)
     m_watchdog.stop();
     // Close what can be closed; the files keep every complete fragment.
     for (std::unique_ptr<Segment> *segment : {&m_previous, &m_current})
-        (void)closeSegment(*segment, QStringLiteral("error"));
+        closeSegment(*segment, QStringLiteral("error"));
     m_finished = true;
     emit finished(fileIds(), QStringLiteral("error"), error.code, error.message);
 }

@@ -25,8 +25,9 @@ namespace roomrec {
 class Recorder : public QObject {
     Q_OBJECT
 public:
-    // finalizer may be null (files then stay fragmented MP4, which still play).
-    Recorder(Catalog &catalog, IdGenerator &ids, RecorderConfig config, RecordingRequest request,
+    // finalizer may be null (files then stay fragmented MP4, which still play). Files are
+    // written on `writers`' threads.
+    Recorder(Catalog &catalog, IdGenerator &ids, WriterThreads &writers, RecorderConfig config, RecordingRequest request,
              Mp4Finalizer *finalizer = nullptr, QObject *parent = nullptr);
     ~Recorder() override;
 
@@ -42,6 +43,8 @@ public:
 
     QStringList fileIds() const;
     bool isFinished() const { return m_finished; }
+    // More than RecorderConfig::backlogBytes wait for the disk: hold the publisher back.
+    bool isBacklogged() const;
     bool hasStarted() const { return m_current != nullptr || !m_closedIds.isEmpty(); }
     const RecordingRequest &request() const { return m_request; }
     Track videoTrack() const;
@@ -53,8 +56,9 @@ signals:
 
 private:
     Status openSegment(qint64 mediaStartUs);
-    // Closes and forgets the segment; its ID joins the closed list; finalizes it if clean.
-    Status closeSegment(std::unique_ptr<Segment> &segment, const QString &reason);
+    // Hands the segment over to be finished (it completes its row and goes to the finalizer
+    // by itself); its ID joins the closed list.
+    void closeSegment(std::unique_ptr<Segment> &segment, const QString &reason);
     void closePrevious();
     void fail(const Error &error);
     void checkIdle(); // and the key-frame wait, and the free-space floor
@@ -64,6 +68,7 @@ private:
 
     Catalog &m_catalog;
     IdGenerator &m_ids;
+    WriterThreads &m_writers;
     Mp4Finalizer *m_finalizer;
     RecorderConfig m_config;
     RecordingRequest m_request;

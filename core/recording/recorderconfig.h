@@ -13,6 +13,7 @@ struct RecorderConfig {
     int keyFrameRetryMs = 1000;      // ask the publisher again while waiting for a key frame
     int keyFrameTimeoutMs = 15'000;  // no key frame this long after start/re-publish: KeyFrameTimeout
     qint64 minFreeBytes = 128LL * 1024 * 1024; // below this much free space: refuse / end cleanly
+    qint64 backlogBytes = 32LL * 1024 * 1024;   // waiting for the disk beyond this: publisher held back
 };
 
 } // namespace roomrec

@@ -1,14 +1,24 @@
 #include "recording/segment.h"
 
 #include "common/logging.h"
-#include "recording/mp4probe.h"
-#include "recording/mp4repair.h"
+#include "recording/mp4finalizer.h"
 
 namespace roomrec {
 
-Segment::Segment(Catalog &catalog, FileRecord record) : m_catalog(catalog), m_record(std::move(record)) {}
+Segment::Segment(Catalog &catalog, FileRecord record, WriterThreads &threads, Mp4Finalizer *finalizer)
+    : m_catalog(catalog), m_record(std::move(record)), m_threads(threads), m_finalizer(finalizer)
+{
+}
 
-Status Segment::open(const VideoParams &video, const std::optional<AudioParams> &audio)
+Segment::~Segment()
+{
+    // Deleted without close() (e.g. a failed open): the writer must not leak.
+    if (m_file) // its row stays "recording": the next start recovers it
+        m_file->finish([](const SegmentFileWriter::Report &) {});
+}
+
+Status Segment::open(const VideoParams &video, const std::optional<AudioParams> &audio,
+                     std::function<void(const Error &)> onFailure)
 {
     m_record.state = FileRecord::State::Recording;
     m_record.startedAt = QDateTime::currentDateTimeUtc();
@@ -18,47 +28,54 @@ Status Segment::open(const VideoParams &video, const std::optional<AudioParams> 
     m_record.height = video.height;
     if (Status s = m_catalog.insert(m_record); !s)
         return s;
-    if (Status s = m_writer.open(m_record.storagePath, video, audio); !s) {
-        m_record.state = FileRecord::State::Failed;
-        m_record.endReason = QStringLiteral("error");
-        m_record.endedAt = QDateTime::currentDateTimeUtc();
-        (void)m_catalog.update(m_record);
-        return s;
-    }
+    m_file = new SegmentFileWriter(m_threads.next(), this, [this, onFailure](const Error &error) {
+        m_failure = error;
+        if (onFailure)
+            onFailure(error);
+    });
+    m_file->open(m_record.storagePath, video, audio);
     qCInfo(lcRecording) << "segment" << m_record.id << "opened:" << m_record.storagePath;
     return success();
 }
 
 Status Segment::write(const MediaPacket &packet, qint64 recordingPtsUs, qint64 recordingDtsUs)
 {
-    return m_writer.write(packet, recordingPtsUs - m_record.mediaStartUs, recordingDtsUs - m_record.mediaStartUs);
+    if (m_failure.code != 0)
+        return m_failure;
+    m_file->write(packet, recordingPtsUs - m_record.mediaStartUs, recordingDtsUs - m_record.mediaStartUs);
+    return success();
 }
 
-Status Segment::close(const QString &reason)
+void Segment::close(const QString &reason)
 {
-    if (!m_writer.isOpen() && m_record.state != FileRecord::State::Recording)
-        return success();
-    const qint64 frames = m_writer.videoFrames();
-    Status finished = m_writer.finish();
-    m_record.endedAt = QDateTime::currentDateTimeUtc();
-    m_record.endReason = reason;
-    m_record.durationUs = m_writer.durationUs();
-    m_record.sizeBytes = m_writer.bytesWritten();
-    m_record.state = FileRecord::State::Complete;
-    if (!finished) {
-        // The trailer could not be written (disk full?): keep every complete fragment.
-        qCWarning(lcRecording) << "segment" << m_record.id << "did not finish cleanly:" << finished.error().toString();
-        auto repaired = Mp4Repair::repair(m_record.storagePath);
-        m_record.state = repaired ? FileRecord::State::Recovered : FileRecord::State::Failed;
-        if (repaired)
-            m_record.sizeBytes = repaired->repairedSize;
-        if (auto info = Mp4Probe::probe(m_record.storagePath))
-            m_record.durationUs = info->durationUs;
+    m_reason = reason;
+    if (!m_file) {
+        deleteLater();
+        return;
     }
-    qCInfo(lcRecording) << "segment" << m_record.id << "closed (" << reason << "):" << frames << "video frames,"
+    SegmentFileWriter *file = m_file;
+    m_file = nullptr;
+    m_threads.fileClosing(m_record.id);
+    file->finish([this](const SegmentFileWriter::Report &report) { complete(report); });
+}
+
+void Segment::complete(const SegmentFileWriter::Report &report)
+{
+    m_record.endedAt = QDateTime::currentDateTimeUtc();
+    m_record.endReason = m_reason;
+    m_record.durationUs = report.durationUs;
+    m_record.sizeBytes = report.sizeBytes;
+    m_record.state = report.state;
+    if (!report.status)
+        qCWarning(lcRecording) << "segment" << m_record.id << "did not finish cleanly:" << report.status.error().toString();
+    qCInfo(lcRecording) << "segment" << m_record.id << "closed (" << m_reason << "):" << report.videoFrames << "video frames,"
                         << m_record.durationUs / 1000 << "ms," << m_record.sizeBytes << "bytes";
-    Status updated = m_catalog.update(m_record);
-    return finished ? updated : finished;
+    if (Status s = m_catalog.update(m_record); !s)
+        qCWarning(lcRecording).noquote() << "segment" << m_record.id << ":" << s.error().toString();
+    else if (m_finalizer && m_record.state == FileRecord::State::Complete)
+        m_finalizer->enqueue(m_record.id, m_record.storagePath);
+    m_threads.fileCompleted(m_record.id);
+    deleteLater();
 }
 
 } // namespace roomrec

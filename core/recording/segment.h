@@ -2,31 +2,49 @@
 
 #include "library/catalog.h"
 #include "library/filerecord.h"
-#include "recording/fragmentedmp4writer.h"
+#include "recording/segmentfilewriter.h"
+#include "recording/writerthreads.h"
+
+#include <QObject>
 
 namespace roomrec {
 
-// One file of a recording: its MP4 writer and its catalogue row. The row is inserted
-// (state "recording") before the first byte is written, so a crash always leaves a row
-// the recovery scan can find; close() fills in the final size, duration and state.
-class Segment {
-public:
-    Segment(Catalog &catalog, FileRecord record);
+class Mp4Finalizer;
 
-    Status open(const VideoParams &video, const std::optional<AudioParams> &audio);
+// One file of a recording: its catalogue row and its file, written on a writer thread
+// (SegmentFileWriter). The row is inserted (state "recording") before the first byte is
+// written, so a crash always leaves a row the recovery scan can find. close() returns at once;
+// when the file is finished the row gets its final size, duration and state, the finalizer
+// takes the file, and the segment deletes itself.
+class Segment : public QObject {
+    Q_OBJECT
+public:
+    Segment(Catalog &catalog, FileRecord record, WriterThreads &threads, Mp4Finalizer *finalizer);
+    ~Segment() override;
+
+    // onFailure: a write failed on the writer thread (told once, in this thread).
+    Status open(const VideoParams &video, const std::optional<AudioParams> &audio, std::function<void(const Error &)> onFailure);
     // Timestamps on the recording's timeline (µs since its first key frame).
     Status write(const MediaPacket &packet, qint64 recordingPtsUs, qint64 recordingDtsUs);
-    Status close(const QString &reason);
+    // Hands the file over to be finished; the caller must release its ownership.
+    void close(const QString &reason);
 
     quint64 id() const { return m_record.id; }
     qint64 mediaStartUs() const { return m_record.mediaStartUs; }
-    qint64 bytesWritten() const { return m_writer.bytesWritten(); }
+    qint64 bytesWritten() const { return m_file ? m_file->bytesAccepted() : 0; } // handed to the writer
+    qint64 queuedBytes() const { return m_file ? m_file->queuedBytes() : 0; }    // not yet on disk
     const FileRecord &record() const { return m_record; }
 
 private:
+    void complete(const SegmentFileWriter::Report &report);
+
     Catalog &m_catalog;
     FileRecord m_record;
-    FragmentedMp4Writer m_writer;
+    WriterThreads &m_threads;
+    Mp4Finalizer *m_finalizer;
+    SegmentFileWriter *m_file = nullptr; // deletes itself after finish
+    QString m_reason;
+    Error m_failure; // the writer's first failure, so later writes fail fast
 };
 
 } // namespace roomrec

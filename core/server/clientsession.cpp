@@ -3,6 +3,7 @@
 #include "common/logging.h"
 #include "protocol/errorcode.h"
 #include "protocol/frame.h"
+#include "protocol/protocollimits.h"
 
 namespace roomrec {
 
@@ -32,6 +33,9 @@ ClientSession::ClientSession(quint64 id, QTcpSocket *socket, const SessionLimits
 {
     m_socket->setParent(this);
     m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+    // Qt reads at most this much ahead of us; beyond, the kernel's TCP window holds the
+    // sender back (what makes pausing a publisher work, and bounds memory per connection).
+    m_socket->setReadBufferSize(protocol::kMaxMediaPayload + 64 * 1024);
     connect(m_socket, &QTcpSocket::readyRead, this, &ClientSession::onReadyRead);
     connect(m_socket, &QTcpSocket::disconnected, this, [this] { emit disconnected(this); });
     connect(&m_aliveTimer, &QTimer::timeout, this, &ClientSession::checkAlive);
@@ -88,10 +92,24 @@ void ClientSession::close()
         emit disconnected(this);
 }
 
+void ClientSession::setReadingPaused(bool paused)
+{
+    if (m_readingPaused == paused)
+        return;
+    m_readingPaused = paused;
+    m_sinceData.restart();
+    if (!paused) // what arrived meanwhile waits in the socket's buffer
+        QMetaObject::invokeMethod(this, &ClientSession::onReadyRead, Qt::QueuedConnection);
+}
+
 void ClientSession::checkAlive()
 {
     if (m_closing)
         return;
+    if (m_readingPaused) {
+        m_sinceData.restart();
+        return;
+    }
     if (m_sinceData.elapsed() > m_limits.deadPeerMs) {
         qCInfo(lcServer).noquote() << "dropping silent peer" << peer();
         m_socket->abort();
@@ -142,7 +160,7 @@ void ClientSession::countBadMessage(const Error &error, bool fatal)
 
 void ClientSession::onReadyRead()
 {
-    if (m_closing)
+    if (m_closing || m_readingPaused)
         return;
     m_sinceData.restart();
     m_decoder.feed(m_socket->readAll());
@@ -170,6 +188,8 @@ void ClientSession::onReadyRead()
             }
             m_badFrames = 0;
             emit mediaReceived(this, packet.value());
+            if (m_readingPaused)
+                return; // the rest stays in the decoder until resumed
         }
     }
 }

@@ -33,6 +33,10 @@ public:
     void replyError(quint64 id, const Error &error);
     void sendEvent(const QString &type, const QCborMap &fields = {}) { send(ControlMessage(type, 0, fields)); }
     void close();
+    // Held back while its recording waits for the disk: the socket is not read (TCP pushes
+    // back on the publisher) and silence is not held against it.
+    void setReadingPaused(bool paused);
+    bool isReadingPaused() const { return m_readingPaused; }
 
     QString peer() const;
     quint64 id() const { return m_id; } // unique per server run; binds a recording to its source
@@ -66,6 +70,7 @@ private:
     int m_badFrames = 0; // in a row
     int m_badTotal = 0;
     bool m_closing = false;
+    bool m_readingPaused = false;
 };
 
 } // namespace roomrec

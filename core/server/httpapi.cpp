@@ -194,17 +194,23 @@ HttpApi::HttpApi(RoomServer &server, QObject *parent)
             return errorResponse(started.error());
         return QHttpServerResponse(QJsonObject{{QStringLiteral("recordingId"), QString::number(started.value())}});
     });
-    m_http.route(QStringLiteral("/api/v1/recordings/stop"), Method::Post, [this](const QHttpServerRequest &request) {
+    m_http.route(QStringLiteral("/api/v1/recordings/stop"), Method::Post,
+                 [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+        auto refuse = [&responder](const Error &error) { responder.write(QJsonDocument(errorJson(error)), httpStatusFor(error.code)); };
         auto caller = callerOf(request, UserSignature::Record);
         if (!caller)
-            return errorResponse(caller.error());
+            return refuse(caller.error());
         auto body = recordingBody(request, caller.value());
         if (!body)
-            return errorResponse(body.error());
+            return refuse(body.error());
         auto ids = m_server.stopRecordingFor(body->userId, body->room);
         if (!ids)
-            return errorResponse(ids.error());
-        return QHttpServerResponse(QJsonObject{{QStringLiteral("fileIds"), QJsonArray::fromStringList(ids.value())}});
+            return refuse(ids.error());
+        // Answered once the files are complete on disk, as on the protocol port.
+        auto deferred = std::make_shared<QHttpServerResponder>(std::move(responder));
+        m_server.whenFilesComplete(ids.value(), [deferred, ids = ids.value()] {
+            deferred->write(QJsonDocument(QJsonObject{{QStringLiteral("fileIds"), QJsonArray::fromStringList(ids)}}));
+        });
     });
 }
 

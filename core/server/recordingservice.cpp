@@ -37,6 +37,7 @@ Result<quint64> RecordingService::start(const QString &userId, quint64 sourceId,
     config.quotaBytes = m_config.quotaBytes;
     config.keyFrameTimeoutMs = m_config.keyFrameTimeoutMs;
     config.minFreeBytes = m_config.minFreeBytes;
+    config.backlogBytes = m_config.recordingBacklogBytes;
     if (m_config.quotaBytes > 0) {
         auto used = m_catalog.bytesUsedBy(userId);
         if (!used)
@@ -45,7 +46,7 @@ Result<quint64> RecordingService::start(const QString &userId, quint64 sourceId,
     }
     RecordingRequest request{m_ids.next(), userId, room, param, video,
                              param.recordDataType == RecordParam::Camera ? audio : std::nullopt};
-    auto *recorder = new Recorder(m_catalog, m_ids, config, request, &m_finalizer, this);
+    auto *recorder = new Recorder(m_catalog, m_ids, m_writers, config, request, &m_finalizer, this);
     connect(recorder, &Recorder::keyFrameNeeded, this, [this, userId](Track track) { emit keyFrameNeeded(userId, track); });
     connect(recorder, &Recorder::finished, this,
             [this, userId, recorder](const QStringList &ids, const QString &reason, int code, const QString &message) {
@@ -75,6 +76,12 @@ Result<QStringList> RecordingService::stop(const QString &userId, const RoomInfo
         return makeError(ErrorCode::NotRecording);
     }
     return recorder->stop(QStringLiteral("stopped"));
+}
+
+bool RecordingService::isBacklogged(const QString &userId) const
+{
+    const Recorder *recorder = m_recorders.value(userId);
+    return recorder && recorder->isBacklogged();
 }
 
 bool RecordingService::isFileBusy(const FileRecord &record) const

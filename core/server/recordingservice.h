@@ -4,6 +4,7 @@
 #include "library/catalog.h"
 #include "library/postprocessor.h"
 #include "recording/recorder.h"
+#include "recording/writerthreads.h"
 #include "server/serverconfig.h"
 
 #include <QDateTime>
@@ -42,15 +43,23 @@ public:
                          const std::optional<AudioParams> &audio);
     std::optional<RecordingOutcome> lastOutcome(const QString &userId, const RoomInfo &room) const;
     bool isRecording(const QString &userId) const { return m_recorders.contains(userId); }
+    // The user's recording has more waiting for the disk than it should: hold the publisher back.
+    bool isBacklogged(const QString &userId) const;
+    WriterThreads &writers() { return m_writers; }
     bool roomHasRecording(const RoomInfo &room) const;
     // Being finished or post-processed: deleting it now would race those jobs.
     bool isFileBusy(const FileRecord &record) const;
     void stopAll(const QString &reason);
     // Waits until every closed file is finalized and catalogued (shutdown, tests).
-    void waitForFinalizedFiles() { m_finalizer.waitForAll(); }
+    void waitForFinalizedFiles()
+    {
+        m_writers.waitUntilIdle();
+        m_finalizer.waitForAll();
+    }
     // Waits for finalization and then for the post-processing jobs.
     void waitForPostProcessing()
     {
+        m_writers.waitUntilIdle();
         m_finalizer.waitForAll();
         m_postProcessor.waitForAll();
     }
@@ -70,6 +79,7 @@ private:
                     int code, const QString &message);
 
     Catalog &m_catalog;
+    WriterThreads m_writers; // first in, last out: segments finishing use the members below
     Mp4Finalizer m_finalizer{m_catalog};
     PostProcessor m_postProcessor{m_catalog};
     IdGenerator &m_ids;

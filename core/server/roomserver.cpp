@@ -10,6 +10,7 @@
 #include <QCborArray>
 #include <QDir>
 #include <QFileInfo>
+#include <QPointer>
 
 namespace roomrec {
 
@@ -48,6 +49,8 @@ RoomServer::RoomServer(ServerConfig config, QObject *parent)
       }
 {
     connect(&m_tcp, &QTcpServer::newConnection, this, &RoomServer::onNewConnection);
+    m_backlogCheck.setInterval(50);
+    connect(&m_backlogCheck, &QTimer::timeout, this, &RoomServer::resumeDrainedPublishers);
 }
 
 RoomServer::~RoomServer()
@@ -490,6 +493,16 @@ Result<QStringList> RoomServer::stopRecordingFor(const QString &userId, const Ro
     return m_recording->stop(userId, room);
 }
 
+void RoomServer::whenFilesComplete(const QStringList &fileIds, std::function<void()> done)
+{
+    QList<quint64> ids;
+    for (const QString &id : fileIds)
+        ids << id.toULongLong();
+    if (!m_recording)
+        return done();
+    m_recording->writers().whenCompleted(ids, std::move(done));
+}
+
 Status RoomServer::deleteFile(quint64 fileId)
 {
     auto record = m_catalog.file(fileId);
@@ -520,7 +533,14 @@ void RoomServer::handleStopRecording(ClientSession *s, const ControlMessage &m)
     auto ids = m_recording->stop(s->userId, info.value());
     if (!ids)
         return s->replyError(m.id(), ids.error());
-    s->reply(m.id(), QCborMap{{QStringLiteral("fileIds"), toCborArray(ids.value())}});
+    // The answer waits (without blocking anyone) until the files are complete on disk, so
+    // the caller can use them at once.
+    QPointer<ClientSession> session(s);
+    const quint64 requestId = m.id();
+    whenFilesComplete(ids.value(), [session, requestId, ids = ids.value()] {
+        if (session)
+            session->reply(requestId, QCborMap{{QStringLiteral("fileIds"), toCborArray(ids)}});
+    });
 }
 
 void RoomServer::handleRecordingResult(ClientSession *s, const ControlMessage &m)
@@ -604,6 +624,28 @@ void RoomServer::onMedia(ClientSession *s, const MediaPacket &packet)
         return;
     }
     m_recording->push(s->userId, s->id(), packet);
+    if (m_recording->isBacklogged(s->userId)) {
+        // The disk is behind: hold this publisher back rather than queue without end or drop.
+        qCInfo(lcServer).noquote() << "holding back" << s->peer() << ": its recording waits for the disk";
+        s->setReadingPaused(true);
+        if (!m_backlogCheck.isActive())
+            m_backlogCheck.start();
+    }
+}
+
+void RoomServer::resumeDrainedPublishers()
+{
+    bool stillPaused = false;
+    for (ClientSession *s : std::as_const(m_sessions)) {
+        if (!s->isReadingPaused())
+            continue;
+        if (m_recording->isBacklogged(s->userId))
+            stillPaused = true;
+        else
+            s->setReadingPaused(false);
+    }
+    if (!stillPaused)
+        m_backlogCheck.stop();
 }
 
 } // namespace roomrec

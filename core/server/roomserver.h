@@ -13,6 +13,7 @@
 #include "server/webhookoutbox.h"
 
 #include <QTcpServer>
+#include <QTimer>
 
 #include <memory>
 
@@ -36,6 +37,7 @@ public:
     bool isTls() const { return m_tcp.isTls(); }
     const ServerConfig &config() const { return m_config; }
     Catalog &catalog() { return m_catalog; }
+    RecordingService *recordingService() { return m_recording.get(); } // null before start()
     const QList<FileRecord> &recoveredAtStart() const { return m_recovered; }
     int sessionCount() const { return int(m_sessions.size()); } // open protocol connections
     quint16 httpPort() const;
@@ -47,6 +49,8 @@ public:
     // recording what the user publishes in that room.
     Result<quint64> startRecordingFor(const QString &userId, const RoomInfo &room, const RecordParam &param);
     Result<QStringList> stopRecordingFor(const QString &userId, const RoomInfo &room);
+    // Runs `done` once none of these files is still being finished on a writer thread.
+    void whenFilesComplete(const QStringList &fileIds, std::function<void()> done);
     // Removes the file, its derived outputs and its catalogue row (not while it is recorded).
     Status deleteFile(quint64 fileId);
     // Finished files are rewritten with a full index in the background; wait for that.
@@ -64,6 +68,7 @@ private:
     void onMedia(ClientSession *session, const MediaPacket &packet);
     void onDisconnected(ClientSession *session);
     void notifyMembers(const RoomInfo &room);
+    void resumeDrainedPublishers();
 
     void handleHello(ClientSession *s, const ControlMessage &m);
     void handleSignIn(ClientSession *s, const ControlMessage &m);
@@ -100,6 +105,7 @@ private:
     QList<FileRecord> m_recovered;
     quint64 m_nextSessionId = 1;
     bool m_shuttingDown = false;
+    QTimer m_backlogCheck; // runs while a publisher is held back
 };
 
 } // namespace roomrec

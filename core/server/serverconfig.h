@@ -17,6 +17,7 @@ struct ServerConfig {
     int keyFrameTimeoutMs = 15'000; // a recording waits this long for the publisher's first key frame
     qint64 quotaBytes = 0;        // per user; 0 = unlimited
     qint64 minFreeBytes = 128LL * 1024 * 1024; // free-space floor of the data folder's disk
+    qint64 recordingBacklogBytes = 32LL * 1024 * 1024; // per recording, waiting for the disk
     QByteArray secret;            // empty: no signatures (refused beyond loopback)
     int deadPeerMs = 15'000;      // a connection silent this long is dropped
     int maxConnections = 2000;    // protocol port; beyond, new connections get ServerBusy

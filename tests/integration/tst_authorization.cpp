@@ -417,6 +417,7 @@ void TestAuthorization::expiryCheckedOnEveryRequestRecordingGoesOn()
     auto ids = carolAgain.stopRecording(room);
     QVERIFY2(ids.ok(), qPrintable(ids ? QString() : ids.error().toString()));
     QCOMPARE(ids.value().size(), 1);
+    m_server->waitForFinalizedFiles();
     auto file = m_server->catalog().file(ids.value().first().toULongLong());
     QVERIFY(file.ok());
     // The file runs past the moment the signature expired.

@@ -37,6 +37,8 @@ private:
 
 void TestRecordingE2E::verifyCatalogued(RoomServer &server, const QStringList &ids)
 {
+    // Files are finished on writer threads after the stop has answered.
+    server.waitForFinalizedFiles();
     for (const QString &id : ids) {
         auto record = server.catalog().file(id.toULongLong());
         QVERIFY2(record.ok(), qPrintable(id));

@@ -352,6 +352,7 @@ void TestServerRules::twentyClientsRecordAtOnce()
         auto ids = clients[i]->stopRecording(RoomInfo{100, quint32(i % 4)});
         QVERIFY(ids.ok());
         QCOMPARE(ids->size(), 1);
+        server->waitForFinalizedFiles(); // files are finished on writer threads after the stop
         auto record = server->catalog().file(ids->first().toULongLong());
         QCOMPARE(record->state, FileRecord::State::Complete);
         QCOMPARE(record->userId, QStringLiteral("user%1").arg(i));

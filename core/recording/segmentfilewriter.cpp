@@ -1,0 +1,94 @@
+#include "recording/segmentfilewriter.h"
+
+#include "common/logging.h"
+#include "protocol/errorcode.h"
+#include "recording/mp4probe.h"
+#include "recording/mp4repair.h"
+
+#include <QThread>
+
+namespace roomrec {
+
+SegmentFileWriter::SegmentFileWriter(QThread *thread, QObject *owner, std::function<void(const Error &)> onFailure)
+    : m_owner(owner), m_onFailure(std::move(onFailure))
+{
+    moveToThread(thread);
+}
+
+void SegmentFileWriter::open(const QString &path, const VideoParams &video, const std::optional<AudioParams> &audio)
+{
+    QMetaObject::invokeMethod(this, [this, path, video, audio] {
+        m_path = path;
+        if (Status s = m_writer.open(path, video, audio); !s)
+            fail(s.error());
+    }, Qt::QueuedConnection);
+}
+
+void SegmentFileWriter::write(const MediaPacket &packet, qint64 ptsUs, qint64 dtsUs)
+{
+    const qint64 bytes = packet.data.size();
+    m_accepted += bytes;
+    m_queued.fetch_add(bytes, std::memory_order_relaxed);
+    // The payload is implicitly shared: posting it copies no media bytes.
+    QMetaObject::invokeMethod(this, [this, packet, ptsUs, dtsUs, bytes] {
+        if (m_error.code == 0 && m_writer.isOpen()) {
+            if (Status s = m_writer.write(packet, ptsUs, dtsUs); !s)
+                fail(s.error());
+        }
+        m_queued.fetch_sub(bytes, std::memory_order_relaxed);
+    }, Qt::QueuedConnection);
+}
+
+void SegmentFileWriter::fail(const Error &error)
+{
+    if (m_error.code != 0)
+        return;
+    m_error = error;
+    qCWarning(lcRecording).noquote() << "writing" << m_path << "failed:" << error.toString();
+    if (m_owner) {
+        QMetaObject::invokeMethod(m_owner.data(), [callback = m_onFailure, error] {
+            if (callback)
+                callback(error);
+        }, Qt::QueuedConnection);
+    }
+}
+
+SegmentFileWriter::Report SegmentFileWriter::finishNow()
+{
+    Report report;
+    report.videoFrames = m_writer.videoFrames();
+    if (!m_writer.isOpen()) {
+        report.status = m_error.code ? Status(m_error) : Status(makeError(ErrorCode::MuxerFailed, QStringLiteral("the file was never opened")));
+        report.state = FileRecord::State::Failed;
+        return report;
+    }
+    Status finished = m_writer.finish();
+    report.durationUs = m_writer.durationUs();
+    report.sizeBytes = m_writer.bytesWritten();
+    if (finished && m_error.code != 0)
+        finished = m_error; // a write failed earlier: the file needs the repair below
+    if (!finished) {
+        // The trailer could not be written (disk full?): keep every complete fragment.
+        report.status = finished;
+        auto repaired = Mp4Repair::repair(m_path);
+        report.state = repaired ? FileRecord::State::Recovered : FileRecord::State::Failed;
+        if (repaired)
+            report.sizeBytes = repaired->repairedSize;
+        if (auto info = Mp4Probe::probe(m_path))
+            report.durationUs = info->durationUs;
+    }
+    return report;
+}
+
+void SegmentFileWriter::finish(std::function<void(const Report &)> done)
+{
+    QPointer<QObject> owner = m_owner;
+    QMetaObject::invokeMethod(this, [this, owner, done = std::move(done)] {
+        const Report report = finishNow();
+        if (owner)
+            QMetaObject::invokeMethod(owner.data(), [done, report] { done(report); }, Qt::QueuedConnection);
+        deleteLater(); // in this thread, after the queue above it
+    }, Qt::QueuedConnection);
+}
+
+} // namespace roomrec

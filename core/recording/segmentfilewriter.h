@@ -1,0 +1,55 @@
+#pragma once
+
+#include "library/filerecord.h"
+#include "recording/fragmentedmp4writer.h"
+
+#include <QObject>
+#include <QPointer>
+
+#include <atomic>
+#include <functional>
+
+namespace roomrec {
+
+// One file's FragmentedMp4Writer, run on a writer thread: open, write and finish are posted
+// there in order and return at once; results come back as callbacks in the owner's thread
+// (dropped if the owner is gone). How many bytes wait in the queue is known at any time,
+// so the caller can hold back a publisher instead of letting the queue grow.
+class SegmentFileWriter : public QObject {
+    Q_OBJECT
+public:
+    struct Report {
+        Status status = success();
+        FileRecord::State state = FileRecord::State::Complete;
+        qint64 videoFrames = 0;
+        qint64 durationUs = 0;
+        qint64 sizeBytes = 0;
+    };
+
+    // The writer moves itself to `thread` and deletes itself after finish().
+    SegmentFileWriter(QThread *thread, QObject *owner, std::function<void(const Error &)> onFailure);
+
+    void open(const QString &path, const VideoParams &video, const std::optional<AudioParams> &audio);
+    void write(const MediaPacket &packet, qint64 ptsUs, qint64 dtsUs);
+    void finish(std::function<void(const Report &)> done);
+
+    qint64 queuedBytes() const { return m_queued.load(std::memory_order_relaxed); }
+    qint64 bytesAccepted() const { return m_accepted; } // owner thread: payload handed over so far
+
+private:
+    // Worker thread.
+    void fail(const Error &error);
+    Report finishNow();
+
+    FragmentedMp4Writer m_writer;
+    QString m_path;
+    Error m_error; // the first failure; later writes are skipped
+    // Shared.
+    std::atomic<qint64> m_queued{0};
+    // Owner thread.
+    QPointer<QObject> m_owner;
+    std::function<void(const Error &)> m_onFailure;
+    qint64 m_accepted = 0;
+};
+
+} // namespace roomrec
