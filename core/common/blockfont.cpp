@@ -36,23 +36,30 @@ const quint8 *glyphRows(char c)
 void BlockFont::draw(quint8 *plane, int linesize, int width, int height, const char *text, int x, int y, int scale,
                      quint8 value)
 {
-    for (int i = 0; text[i]; ++i) {
+    if (!plane || !text || scale < 1 || width < 1 || height < 1)
+        return;
+    // Every cell is clipped to [0, width) x [0, height) in 64-bit arithmetic: callers place
+    // text relative to the frame's edges, so on a small frame it may start left of or above
+    // the plane, or run past it, and only the visible part may be written.
+    for (qint64 i = 0; text[i]; ++i) {
         const quint8 *rows = glyphRows(text[i]);
         if (!rows)
             continue;
-        const int gx = x + i * 4 * scale;
+        const qint64 gx = x + i * 4 * scale;
+        if (gx >= width)
+            break; // this glyph and every later one start right of the plane
         for (int r = 0; r < 5; ++r) {
             for (int c = 0; c < 3; ++c) {
                 if (!(rows[r] & (4 >> c)))
                     continue;
-                const int px = gx + c * scale;
-                if (px < 0 || px + scale > width)
+                const qint64 left = qMax<qint64>(0, gx + qint64(c) * scale);
+                const qint64 right = qMin<qint64>(width, gx + qint64(c + 1) * scale);
+                if (left >= right)
                     continue;
-                for (int dy = 0; dy < scale; ++dy) {
-                    const int py = y + r * scale + dy;
-                    if (py >= 0 && py < height)
-                        memset(plane + qsizetype(py) * linesize + px, value, size_t(scale));
-                }
+                const qint64 top = qMax<qint64>(0, qint64(y) + qint64(r) * scale);
+                const qint64 bottom = qMin<qint64>(height, qint64(y) + qint64(r + 1) * scale);
+                for (qint64 py = top; py < bottom; ++py)
+                    memset(plane + py * linesize + left, value, size_t(right - left));
             }
         }
     }

@@ -11,6 +11,8 @@ namespace roomrec {
 // server's watermarking can both use it.
 class BlockFont {
 public:
+    // Writes only inside the width x height plane: text placed partly (or wholly) outside
+    // it is clipped, whatever x, y and scale are.
     static void draw(quint8 *plane, int linesize, int width, int height, const char *text, int x, int y, int scale,
                      quint8 value);
     static int textWidth(const char *text, int scale) { return int(std::strlen(text)) * 4 * scale; }

@@ -6,6 +6,7 @@
 #include "library/thumbnailextractor.h"
 
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QJsonObject>
 
@@ -18,10 +19,18 @@ PostProcessor::PostProcessor(Catalog &catalog, QObject *parent) : QObject(parent
 
 PostProcessor::~PostProcessor()
 {
-    // Shutting down: jobs not started stay "pending" in the catalogue and are resumed at the
-    // next start (resume()); only the running one is waited for.
-    m_pool.clear();
-    waitForAll();
+    // Shutting down must not wait for a whole transcode: every job, running or not, stays
+    // "pending" in the catalogue and is resumed at the next start (resume()).
+    cancelAll();
+}
+
+void PostProcessor::cancelAll()
+{
+    m_cancel = true;
+    m_pool.clear(); // queued jobs never start; enqueue() already marked them pending
+    m_pool.waitForDone();
+    m_cancel = false;
+    applyUpdates(); // the stopped job's "pending" lands before we return
 }
 
 int PostProcessor::resume()
@@ -47,7 +56,7 @@ void PostProcessor::enqueue(quint64 fileId)
     record->processingState = QStringLiteral("pending");
     (void)m_catalog.update(record.value());
     const FileRecord snapshot = record.value();
-    m_pool.start([this, snapshot] { run(snapshot, [this](Update u) { post(std::move(u)); }); });
+    m_pool.start([this, snapshot] { run(snapshot, m_cancel, [this](Update u) { post(std::move(u)); }); });
 }
 
 void PostProcessor::waitForAll()
@@ -87,7 +96,7 @@ void PostProcessor::applyUpdates()
     }
 }
 
-void PostProcessor::run(const FileRecord &record, const std::function<void(Update)> &report)
+void PostProcessor::run(const FileRecord &record, const std::atomic_bool &cancel, const std::function<void(Update)> &report)
 {
     const QFileInfo video(record.storagePath);
     const QString outputDir = video.absoluteDir().filePath(QString::number(record.id));
@@ -96,18 +105,25 @@ void PostProcessor::run(const FileRecord &record, const std::function<void(Updat
     const bool screenshot = record.processing.contains(QLatin1String("screenshot"));
     QJsonArray derived;
     QStringList failures;
+    // Latched once seen, at a step's start or on its failure: a job whose steps all
+    // finished is kept even when the cancel comes just after.
+    bool stopped = false;
+    auto cancelled = [&] { return stopped = stopped || cancel.load(); };
     report({record.id, QStringLiteral("running 0%"), {}, false});
-    if (screenshot) {
-        auto shots = ThumbnailExtractor::extract(record.storagePath, outputDir, {});
+    if (screenshot && !cancelled()) {
+        ThumbnailExtractor::Options options;
+        options.cancel = &cancel;
+        auto shots = ThumbnailExtractor::extract(record.storagePath, outputDir, options);
         if (shots) {
             for (const QJsonValue &v : shots.value())
                 derived << v;
-        } else {
+        } else if (!cancelled()) {
             failures << shots.error().message;
         }
     }
-    if (transcode || watermark) {
+    if ((transcode || watermark) && !cancelled()) {
         RenditionTranscoder::Options options;
+        options.cancel = &cancel;
         options.height = transcode ? 360 : 0;
         options.bitrate = transcode ? 600'000 : 2'000'000;
         if (watermark)
@@ -121,9 +137,19 @@ void PostProcessor::run(const FileRecord &record, const std::function<void(Updat
             derived << QJsonObject{{QStringLiteral("kind"), QStringLiteral("rendition")}, {QStringLiteral("path"), path},
                                    {QStringLiteral("width"), size->width()}, {QStringLiteral("height"), size->height()},
                                    {QStringLiteral("watermark"), watermark}};
-        } else {
+        } else if (!cancelled()) {
             failures << size.error().message;
         }
+    }
+    if (stopped) {
+        // Half done is not kept: the outputs of the finished steps would be in no catalogue
+        // entry (the interrupted step removed its own). The next run starts from scratch.
+        for (const QJsonValue &v : std::as_const(derived))
+            QFile::remove(v.toObject().value(QStringLiteral("path")).toString());
+        QDir().rmdir(outputDir); // only when empty: never an earlier run's outputs
+        qCInfo(lcLibrary) << "post-processing of" << record.id << "cancelled; left pending";
+        report({record.id, QStringLiteral("pending"), {}, false});
+        return;
     }
     report({record.id, failures.isEmpty() ? QStringLiteral("done") : QStringLiteral("failed: ") + failures.join(QStringLiteral("; ")),
             derived, true});

@@ -6,6 +6,8 @@
 #include <QObject>
 #include <QThreadPool>
 
+#include <atomic>
+
 namespace roomrec {
 
 class Catalog;
@@ -15,16 +17,24 @@ class Catalog;
 // "transcode" -> a 360p rendition, "watermark" -> the text burnt into the rendition (or into
 // a full-size copy when no transcode was asked) (RenditionTranscoder). Progress and outputs
 // go to the catalogue (processingState, derived), from the catalogue's own thread.
+// A job can be cancelled (cancelAll(), and always at destruction, i.e. server shutdown): it
+// stops within a frame, removes what it wrote and stays "pending", so resume() at the next
+// start runs it again.
 class PostProcessor : public QObject {
     Q_OBJECT
 public:
     explicit PostProcessor(Catalog &catalog, QObject *parent = nullptr);
-    ~PostProcessor() override;
+    ~PostProcessor() override; // cancelAll()
 
     void enqueue(quint64 fileId);
     // Queues again what an earlier run left pending or running; returns how many.
     int resume();
+    // Waits until every queued job has run to its end (tests).
     void waitForAll();
+    // Drops the queued jobs and stops the running one, waiting only until it has stopped
+    // (a frame's work); all of them are left "pending" in the catalogue. Jobs enqueued
+    // afterwards run normally.
+    void cancelAll();
 
 signals:
     void processed(quint64 fileId, const QString &state);
@@ -38,9 +48,10 @@ private:
     };
     void post(Update update);
     void applyUpdates();
-    static void run(const FileRecord &record, const std::function<void(Update)> &report);
+    static void run(const FileRecord &record, const std::atomic_bool &cancel, const std::function<void(Update)> &report);
 
     Catalog &m_catalog;
+    std::atomic_bool m_cancel{false}; // read by the running job once a frame
     QThreadPool m_pool;
     QMutex m_mutex;
     QList<Update> m_updates;

@@ -43,8 +43,10 @@ Status writeJpeg(const AVFrame *frame, QSize size, const QString &path)
         return makeError(ErrorCode::EncoderFailed, QStringLiteral("JPEG encoding"));
     QFile out(path);
     if (!out.open(QIODevice::WriteOnly)
-        || out.write(reinterpret_cast<const char *>(packet->data), packet->size) != packet->size)
+        || out.write(reinterpret_cast<const char *>(packet->data), packet->size) != packet->size || !out.flush()) {
+        out.remove(); // no truncated picture is left behind
         return makeError(ErrorCode::StorageWriteFailed, path);
+    }
     return success();
 }
 } // namespace
@@ -61,9 +63,16 @@ Result<QJsonArray> ThumbnailExtractor::extract(const QString &videoPath, const Q
     bool haveCover = false;
     int thumbnails = 0;
     double nextThumbnail = 0;
+    // JPEGs are 4:2:0 here: both sides even (an odd 17x31 stream gives 16x30) and at least 2.
+    const int thumbnailWidth = qMax(2, options.width & ~1);
     Status loop = reader.run([&](AVFrame *frame) -> Status {
+        // Checked once a frame, so a cancel (shutdown) stops the job within a frame's work.
+        if (options.cancel && options.cancel->load(std::memory_order_relaxed))
+            return makeError(ErrorCode::ServerShuttingDown, QStringLiteral("screenshots cancelled"));
+        if (frame->width < 1 || frame->height < 1)
+            return makeError(ErrorCode::EncoderFailed, QStringLiteral("decoded an empty frame"));
         const double t = reader.secondsOf(frame);
-        const QSize full(frame->width & ~1, frame->height & ~1);
+        const QSize full(qMax(2, frame->width & ~1), qMax(2, frame->height & ~1));
         if (!haveCover && t >= coverAt) {
             const QString path = QDir(outputDir).filePath(QStringLiteral("cover.jpg"));
             if (Status s = writeJpeg(frame, full, path); !s)
@@ -74,20 +83,24 @@ Result<QJsonArray> ThumbnailExtractor::extract(const QString &videoPath, const Q
             haveCover = true;
         }
         if (thumbnails < options.maxThumbnails && t >= nextThumbnail) {
-            const int height = qMax(2, int(qint64(options.width) * frame->height / frame->width) & ~1);
+            const int height = qMax(2, int(qint64(thumbnailWidth) * frame->height / frame->width) & ~1);
             const QString path = QDir(outputDir).filePath(QStringLiteral("thumb-%1.jpg").arg(thumbnails + 1, 3, 10, QLatin1Char('0')));
-            if (Status s = writeJpeg(frame, QSize(options.width, height), path); !s)
+            if (Status s = writeJpeg(frame, QSize(thumbnailWidth, height), path); !s)
                 return s;
             outputs << QJsonObject{{QStringLiteral("kind"), QStringLiteral("thumbnail")}, {QStringLiteral("path"), path},
-                                   {QStringLiteral("width"), options.width}, {QStringLiteral("height"), height},
+                                   {QStringLiteral("width"), thumbnailWidth}, {QStringLiteral("height"), height},
                                    {QStringLiteral("atSeconds"), t}};
             ++thumbnails;
             nextThumbnail = t + options.intervalSeconds;
         }
         return success();
     });
-    if (!loop)
+    if (!loop) {
+        // Failed or cancelled: the pictures written so far are in no catalogue entry.
+        for (const QJsonValue &v : std::as_const(outputs))
+            QFile::remove(v.toObject().value(QStringLiteral("path")).toString());
         return loop.error();
+    }
     return outputs;
 }
 
