@@ -21,6 +21,37 @@ Result<QByteArray> extradataOf(const QCborMap &m)
         return makeError(ErrorCode::InvalidStreamParams, QStringLiteral("extradata"));
     return v.toByteArray();
 }
+// avcC (ISO 14496-15: version, profile, compatibility, level, length size, SPS list, PPS
+// list) to Annex B start codes. Media packets are Annex B, and the MP4 muxer converts them
+// only when the SPS/PPS are Annex B too; with avcC it would store them as they are, broken.
+Result<QByteArray> annexBFromAvcc(const QByteArray &avcc)
+{
+    const auto bad = [] { return makeError(ErrorCode::InvalidStreamParams, QStringLiteral("extradata (malformed avcC)")); };
+    if (avcc.size() < 7)
+        return bad();
+    const auto *b = reinterpret_cast<const quint8 *>(avcc.constData());
+    qsizetype at = 5;
+    QByteArray out;
+    for (int list = 0; list < 2; ++list) {
+        if (at >= avcc.size())
+            return bad();
+        const int count = list == 0 ? (b[at] & 0x1f) : b[at];
+        ++at;
+        for (int i = 0; i < count; ++i) {
+            if (at + 2 > avcc.size())
+                return bad();
+            const int length = (b[at] << 8) | b[at + 1];
+            at += 2;
+            if (length == 0 || at + length > avcc.size())
+                return bad();
+            out += QByteArray("\x00\x00\x00\x01", 4) + avcc.mid(at, length);
+            at += length;
+        }
+        if (list == 0 && count == 0)
+            return bad(); // no SPS
+    }
+    return out;
+}
 } // namespace
 
 QCborMap VideoParams::toCbor() const
@@ -53,6 +84,12 @@ Result<VideoParams> VideoParams::fromCbor(const QCborMap &m)
     p.frameRateNum = int(num.value());
     p.frameRateDen = int(den.value());
     p.extradata = extra.value();
+    if (!p.extradata.isEmpty() && quint8(p.extradata.at(0)) == 1) { // avcC: configurationVersion 1
+        auto annexB = annexBFromAvcc(p.extradata);
+        if (!annexB)
+            return annexB.error();
+        p.extradata = annexB.value();
+    }
     return p;
 }
 

@@ -23,6 +23,8 @@ public:
     ~Mp4Finalizer() override;
 
     void enqueue(quint64 fileId, const QString &path);
+    // For files that are not finalized (repaired or failed): announced as final all the same.
+    void keepAsIs(quint64 fileId) { emit fileKeptAsIs(fileId); }
     // Queued or being finished (its file must not be deleted under it).
     bool isBusyWith(quint64 fileId) const { return m_busy.contains(fileId); }
     // Blocks until every queued file is done and catalogued (shutdown, tests).
@@ -35,6 +37,8 @@ signals:
     void finalized(quint64 fileId, qint64 sizeBytes);
     // The file is done with (finalized, or kept fragmented when that failed).
     void fileReady(quint64 fileId);
+    // A file that never comes here (repaired after a write error, or failed) is final too.
+    void fileKeptAsIs(quint64 fileId);
 
 private:
     void applyResults();

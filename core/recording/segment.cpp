@@ -74,6 +74,8 @@ void Segment::complete(const SegmentFileWriter::Report &report)
         qCWarning(lcRecording).noquote() << "segment" << m_record.id << ":" << s.error().toString();
     else if (m_finalizer && m_record.state == FileRecord::State::Complete)
         m_finalizer->enqueue(m_record.id, m_record.storagePath);
+    else if (m_finalizer)
+        m_finalizer->keepAsIs(m_record.id);
     m_threads.fileCompleted(m_record.id);
     deleteLater();
 }

@@ -20,6 +20,7 @@ RecordingService::RecordingService(Catalog &catalog, IdGenerator &ids, const Ser
     // Post-processing works on the finished (finalized) file.
     connect(&m_finalizer, &Mp4Finalizer::fileReady, &m_postProcessor, &PostProcessor::enqueue);
     connect(&m_finalizer, &Mp4Finalizer::fileReady, this, &RecordingService::fileReady);
+    connect(&m_finalizer, &Mp4Finalizer::fileKeptAsIs, this, &RecordingService::fileReady);
     connect(&m_postProcessor, &PostProcessor::processed, this, &RecordingService::fileProcessed);
     if (const int resumed = m_postProcessor.resume())
         qCInfo(lcServer) << "resumed post-processing of" << resumed << "file(s)";

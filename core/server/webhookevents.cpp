@@ -62,8 +62,9 @@ void WebhookEvents::recordingEnded(const QString &userId, const RecordingOutcome
         auto record = m_catalog.file(id);
         if (!record)
             continue;
-        // Only cleanly closed files go to the finalizer; a repaired one is final already.
-        if (record->state == FileRecord::State::Complete)
+        // Files still being written on a writer thread, or closed cleanly and on their way
+        // through the finalizer, are announced by fileReady; a repaired one is final already.
+        if (record->state == FileRecord::State::Complete || record->state == FileRecord::State::Recording)
             ending.waitingFor.insert(id);
         else if (record->state == FileRecord::State::Recovered)
             sendFileReady(record.value());

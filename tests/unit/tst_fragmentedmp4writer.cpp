@@ -5,6 +5,7 @@
 
 #include "media/h264encoder.h"
 #include "media/testpatternpainter.h"
+#include "protocol/errorcode.h"
 #include "recording/fragmentedmp4writer.h"
 
 #include <QTemporaryDir>
@@ -16,7 +17,35 @@ class TestFragmentedMp4Writer : public QObject {
     Q_OBJECT
 private slots:
     void nonKeyFloodIsFlushedAtTheSizeCap();
+    void avccExtradataRecordsAPlayableFile();
+    void malformedAvccIsRefused();
 };
+
+namespace {
+// SPS and PPS from Annex B extradata, as an avcC record (what some publishers send).
+QByteArray avccFromAnnexB(const QByteArray &annexB)
+{
+    QList<QByteArray> sps, pps;
+    for (QByteArray nal : annexB.split('\x01')) {
+        while (nal.endsWith('\x00'))
+            nal.chop(1);
+        if (nal.isEmpty())
+            continue;
+        ((nal.at(0) & 0x1f) == 7 ? sps : pps) << nal;
+    }
+    QByteArray out;
+    out += char(1);
+    out += sps.first().mid(1, 3);
+    out += char(0xff);
+    out += char(0xe0 | sps.size());
+    for (const QByteArray &n : sps)
+        out += char(n.size() >> 8) + QByteArray(1, char(n.size() & 0xff)) + n;
+    out += char(pps.size());
+    for (const QByteArray &n : pps)
+        out += char(n.size() >> 8) + QByteArray(1, char(n.size() & 0xff)) + n;
+    return out;
+}
+} // namespace
 
 void TestFragmentedMp4Writer::nonKeyFloodIsFlushedAtTheSizeCap()
 {
@@ -75,6 +104,64 @@ void TestFragmentedMp4Writer::nonKeyFloodIsFlushedAtTheSizeCap()
     const Mp4Report report = Mp4Inspector::inspect(path);
     QVERIFY2(report.opened, qPrintable(report.error));
     QCOMPARE(report.videoFramesDecoded, kFlood + 1);
+}
+
+void TestFragmentedMp4Writer::avccExtradataRecordsAPlayableFile()
+{
+    VideoEncoderSettings settings;
+    settings.size = QSize(320, 180);
+    settings.gopFrames = 10;
+    H264Encoder encoder;
+    QVERIFY(encoder.open(settings).ok());
+    VideoParams sent;
+    sent.width = 320;
+    sent.height = 180;
+    sent.frameRateNum = 30;
+    sent.frameRateDen = 1;
+    sent.extradata = avccFromAnnexB(encoder.extradata());
+    QCOMPARE(quint8(sent.extradata.at(0)), quint8(1));
+    // What the server receives is kept as Annex B, like the packets.
+    auto received = VideoParams::fromCbor(sent.toCbor());
+    QVERIFY(received.ok());
+    QCOMPARE(received->extradata.count(QByteArray("\x00\x00\x00\x01", 4)), 2);
+
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("avcc.mp4"));
+    FragmentedMp4Writer writer;
+    QVERIFY(writer.open(path, received.value(), std::nullopt).ok());
+    AvFramePtr yuv(av_frame_alloc());
+    yuv->format = AV_PIX_FMT_YUV420P;
+    yuv->width = 320;
+    yuv->height = 180;
+    QVERIFY(av_frame_get_buffer(yuv.get(), 0) >= 0);
+    constexpr int kFrames = 30;
+    for (int i = 0; i < kFrames; ++i) {
+        TestPatternPainter::paint(yuv.get(), i, i * 33, false);
+        auto out = encoder.encode(yuv.get(), i * 33'333, i == 0, Track::CameraVideo);
+        QVERIFY(out.ok());
+        for (MediaPacket p : out.value()) {
+            p.durationUs = 33'333;
+            QVERIFY(writer.write(p, p.ptsUs, p.dtsUs).ok());
+        }
+    }
+    QVERIFY(writer.finish().ok());
+    const Mp4Report report = Mp4Inspector::inspect(path);
+    QVERIFY2(report.opened, qPrintable(report.error));
+    QCOMPARE(report.videoFramesDecoded, kFrames);
+    QCOMPARE(report.decodeErrors, 0);
+}
+
+void TestFragmentedMp4Writer::malformedAvccIsRefused()
+{
+    VideoParams sent;
+    sent.width = 320;
+    sent.height = 180;
+    sent.frameRateNum = 30;
+    sent.frameRateDen = 1;
+    sent.extradata = QByteArray("\x01\x42\xc0\x1e\xff\xe1\x00\x40\x67", 9); // SPS length past the end
+    auto received = VideoParams::fromCbor(sent.toCbor());
+    QVERIFY(!received.ok());
+    QCOMPARE(received.error().code, int(ErrorCode::InvalidStreamParams));
 }
 
 QTEST_GUILESS_MAIN(TestFragmentedMp4Writer)
