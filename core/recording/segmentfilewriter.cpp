@@ -5,9 +5,33 @@
 #include "recording/mp4probe.h"
 #include "recording/mp4repair.h"
 
+#include <QFile>
+#include <QFileInfo>
 #include <QThread>
 
+#ifdef Q_OS_UNIX
+#include <fcntl.h>
+#include <unistd.h>
+#endif
+
 namespace roomrec {
+
+namespace {
+// A new file's name lives in its directory: without syncing that too, a power cut can lose
+// the whole file even though its data were synced.
+void syncDirectoryOf(const QString &path)
+{
+#ifdef Q_OS_UNIX
+    const int fd = ::open(QFile::encodeName(QFileInfo(path).absolutePath()).constData(), O_RDONLY | O_DIRECTORY);
+    if (fd >= 0) {
+        ::fsync(fd);
+        ::close(fd);
+    }
+#else
+    Q_UNUSED(path);
+#endif
+}
+} // namespace
 
 SegmentFileWriter::SegmentFileWriter(QThread *thread, QObject *owner, std::function<void(const Error &)> onFailure)
     : m_owner(owner), m_onFailure(std::move(onFailure))
@@ -19,8 +43,11 @@ void SegmentFileWriter::open(const QString &path, const VideoParams &video, cons
 {
     QMetaObject::invokeMethod(this, [this, path, video, audio] {
         m_path = path;
-        if (Status s = m_writer.open(path, video, audio); !s)
+        if (Status s = m_writer.open(path, video, audio); !s) {
             fail(s.error());
+            return;
+        }
+        syncDirectoryOf(path);
     }, Qt::QueuedConnection);
 }
 

@@ -3,6 +3,7 @@
 #include "common/logging.h"
 #include "protocol/errorcode.h"
 #include "protocol/usersignature.h"
+#include "server/filerangedevice.h"
 #include "server/roomserver.h"
 
 #include <QFile>
@@ -18,8 +19,6 @@ namespace roomrec {
 namespace {
 using Http = QHttpServerResponder::StatusCode;
 
-// At most this much is sent for one Range request; players ask again for the rest.
-constexpr qint64 kMaxRangeBytes = 16 * 1024 * 1024;
 
 Http httpStatusFor(int code)
 {
@@ -340,16 +339,18 @@ void HttpApi::serveMedia(const QString &idText, const QHttpServerRequest &reques
         responder.writeBody(QByteArray());
         return;
     }
-    last = qMin(last, first + kMaxRangeBytes - 1);
-    file->seek(first);
-    const QByteArray body = file->read(last - first + 1);
+    // Streamed from a window of the file as the client reads, never read whole first.
     delete file;
-    responder.writeStatusLine(Http::PartialContent);
-    responder.writeHeader("Content-Type", "video/mp4");
-    responder.writeHeader("Accept-Ranges", "bytes");
-    responder.writeHeader("Content-Range", QStringLiteral("bytes %1-%2/%3").arg(first).arg(last).arg(size).toLatin1());
-    responder.writeHeader("Content-Length", QByteArray::number(body.size()));
-    responder.writeBody(body);
+    auto *window = new FileRangeDevice(record->storagePath, first, last - first + 1);
+    if (!window->open(QIODevice::ReadOnly)) {
+        delete window;
+        return refuse(makeError(ErrorCode::FileNotFound, QStringLiteral("the file is gone from storage")));
+    }
+    responder.write(window,
+                    {{"Content-Type", "video/mp4"},
+                     {"Accept-Ranges", "bytes"},
+                     {"Content-Range", QStringLiteral("bytes %1-%2/%3").arg(first).arg(last).arg(size).toLatin1()}},
+                    Http::PartialContent);
 }
 
 Result<FileRecord> HttpApi::mediaRecord(const QString &idText, const QHttpServerRequest &request) const
