@@ -287,7 +287,7 @@ void TestServerLimits::publisherWithoutKeyFrames()
     video.height = 180;
     video.frameRateNum = 30;
     video.frameRateDen = 1;
-    video.extradata = QByteArray("\x01\x42\xc0\x1e\xff\xe1\x00\x00", 8);
+    video.extradata = QByteArray("\x00\x00\x00\x01\x67\x42\xc0\x1e", 8); // Annex B SPS (never decoded here)
     publisher.send(ControlMessage(QStringLiteral("publish"), 4, {{QStringLiteral("track"), 0}, {QStringLiteral("video"), video.toCbor()}}));
     publisher.send(ControlMessage(QStringLiteral("startRecording"), 5,
                                   {{QStringLiteral("relationId"), 3}, {QStringLiteral("roomId"), 3},
