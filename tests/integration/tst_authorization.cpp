@@ -3,10 +3,12 @@
 // none, token in the query} -> the documented status and code; signed play URLs; the browser
 // checks of a loopback API (Host, Origin, access token); the protocol's file requests and the
 // expiry checked on every request while a running recording goes on.
+#include "rawpeer.h"
 #include "syncclient.h"
 #include "testserver.h"
 
 #include "protocol/errorcode.h"
+#include "protocol/protocollimits.h"
 #include "protocol/usersignature.h"
 #include "server/mediaurlsigner.h"
 
@@ -81,6 +83,8 @@ private slots:
     void browserCannotDriveTheLoopbackApi_data();
     void browserCannotDriveTheLoopbackApi();
     void protocolFileRequests();
+    void protocolRequests_data();
+    void protocolRequests();
     void expiryCheckedOnEveryRequestRecordingGoesOn();
 
 private:
@@ -358,6 +362,83 @@ void TestAuthorization::browserCannotDriveTheLoopbackApi()
     QCOMPARE(reply.status, status);
     if (code)
         QCOMPARE(reply.json().value(QStringLiteral("code")).toInt(), code);
+}
+
+void TestAuthorization::protocolRequests_data()
+{
+    QTest::addColumn<Caller>("caller");
+    QTest::addColumn<QString>("type");
+    QTest::addColumn<QCborMap>("fields");
+    QTest::addColumn<int>("signInCode"); // 0: signed in
+    QTest::addColumn<int>("code");       // 0: success
+    const QCborMap room{{QStringLiteral("relationId"), 15000}, {QStringLiteral("roomId"), 9}};
+    QCborMap newRoom{{QStringLiteral("relationId"), 15000}, {QStringLiteral("roomId"), 77}};
+    QCborMap start = room;
+    start.insert(QStringLiteral("param"), SyncClient::param(QStringLiteral("matrix")).toCbor());
+    const QCborMap bobsFiles{{QStringLiteral("userId"), QStringLiteral("bob")}};
+    const int ok = 0, privilege = int(ErrorCode::PrivilegeMissing), notOwner = int(ErrorCode::NotFileOwner),
+              noRecord = int(ErrorCode::NoPermissionForRecording), notInRoom = int(ErrorCode::NotInRoom),
+              notRecording = int(ErrorCode::NotRecording);
+    struct Request {
+        const char *name;
+        QString type;
+        QCborMap fields;
+        int own, admin, joinOnly; // answers for alice (all), backend (admin,record), alice (join only)
+    };
+    const QList<Request> requests = {
+        {"createRoom", QStringLiteral("createRoom"), newRoom, ok, privilege, privilege},
+        {"joinRoom", QStringLiteral("joinRoom"), room, ok, privilege, ok},
+        {"startRecording (not in the room)", QStringLiteral("startRecording"), start, notInRoom, notInRoom, noRecord},
+        {"stopRecording (nothing running)", QStringLiteral("stopRecording"), room, notRecording, notRecording, notRecording},
+        {"fileInfo of own file", QStringLiteral("fileInfo"), QCborMap{{QStringLiteral("fileId"), QString::number(m_aliceFile)}}, ok, ok, ok},
+        {"fileInfo of bob's file", QStringLiteral("fileInfo"), QCborMap{{QStringLiteral("fileId"), QString::number(m_bobFile)}}, notOwner, ok, notOwner},
+        {"listFiles of bob", QStringLiteral("listFiles"), bobsFiles, notOwner, ok, notOwner},
+        {"listFiles", QStringLiteral("listFiles"), QCborMap(), ok, ok, ok},
+    };
+    const QList<QPair<Caller, int>> refused = {{Caller::Other, int(ErrorCode::SignatureInvalid)},
+                                               {Caller::Expired, int(ErrorCode::SignatureExpired)},
+                                               {Caller::Forged, int(ErrorCode::SignatureInvalid)},
+                                               {Caller::None, int(ErrorCode::SignatureMissing)}};
+    for (const Request &r : requests) {
+        QTest::addRow("%s, own", r.name) << Caller::Own << r.type << r.fields << 0 << r.own;
+        QTest::addRow("%s, admin", r.name) << Caller::Admin << r.type << r.fields << 0 << r.admin;
+        QTest::addRow("%s, join only", r.name) << Caller::NoRecord << r.type << r.fields << 0 << r.joinOnly;
+        for (const auto &[caller, signInCode] : refused)
+            QTest::addRow("%s, refused sign-in %d", r.name, signInCode)
+                << caller << r.type << r.fields << signInCode << int(ErrorCode::NotSignedIn);
+    }
+}
+
+void TestAuthorization::protocolRequests()
+{
+    QFETCH(Caller, caller);
+    QFETCH(QString, type);
+    QFETCH(QCborMap, fields);
+    QFETCH(int, signInCode);
+    QFETCH(int, code);
+    RawPeer peer;
+    QVERIFY(peer.connect(m_server->port()));
+    peer.send(ControlMessage(QStringLiteral("hello"), 1, {{QStringLiteral("version"), protocol::kVersion}}));
+    QVERIFY(peer.receiveType(QStringLiteral("result")));
+    // "Other": alice signing in with bob's signature.
+    QCborMap signIn{{QStringLiteral("userId"), caller == Caller::Admin ? QStringLiteral("backend") : QStringLiteral("alice")}};
+    if (caller != Caller::None)
+        signIn.insert(QStringLiteral("signature"), QString::fromLatin1(token(caller)));
+    peer.send(ControlMessage(QStringLiteral("signIn"), 2, signIn));
+    auto signedIn = peer.receiveType(QStringLiteral("result"));
+    QVERIFY(signedIn);
+    QCOMPARE(signedIn->isOk() ? 0 : signedIn->error().code, signInCode);
+    peer.send(ControlMessage(type, 3, fields));
+    auto answer = peer.receiveType(QStringLiteral("result"));
+    QVERIFY(answer);
+    QCOMPARE(answer->isOk() ? 0 : answer->error().code, code);
+    if (code == 0 && type == QLatin1String("listFiles")) {
+        // What a user lists is theirs (alice); an admin sees what it asked for.
+        for (const QCborValue &f : answer->value().toMap().value(QStringLiteral("files")).toArray()) {
+            const QString owner = f.toMap().value(QStringLiteral("userId")).toString();
+            QVERIFY2(caller == Caller::Admin || owner == QStringLiteral("alice"), qPrintable(owner));
+        }
+    }
 }
 
 void TestAuthorization::protocolFileRequests()
