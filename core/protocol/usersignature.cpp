@@ -1,5 +1,6 @@
 #include "protocol/usersignature.h"
 
+#include "common/constanttime.h"
 #include "protocol/errorcode.h"
 #include "protocol/protocollimits.h"
 
@@ -55,12 +56,7 @@ Result<UserSignature::Privileges> UserSignature::verify(const QByteArray &secret
     const auto signature = QByteArray::fromBase64Encoding(token.mid(dot + 1), kBase64);
     // Constant-time comparison: a timing side channel must not reveal the MAC.
     const QByteArray expected = mac(secret, encoded);
-    if (!signature || signature.decoded.size() != expected.size())
-        return makeError(ErrorCode::SignatureInvalid);
-    quint8 diff = 0;
-    for (qsizetype i = 0; i < expected.size(); ++i)
-        diff |= quint8(expected[i] ^ signature.decoded[i]);
-    if (diff != 0)
+    if (!signature || !constantTimeEquals(expected, signature.decoded))
         return makeError(ErrorCode::SignatureInvalid);
     const auto payloadBytes = QByteArray::fromBase64Encoding(encoded, kBase64);
     const QCborMap payload = QCborValue::fromCbor(payloadBytes.decoded).toMap();

@@ -67,14 +67,8 @@ void ClientSession::send(const ControlMessage &message)
 {
     if (m_socket->state() != QAbstractSocket::ConnectedState || m_closing)
         return;
-    // A client that never reads would make us buffer its replies and events without end.
-    if (m_socket->bytesToWrite() > m_limits.maxUnsentBytes) {
-        qCWarning(lcServer).noquote() << "dropping" << peer() << ": it left" << m_socket->bytesToWrite() << "bytes unread";
-        m_closing = true;
-        m_aliveTimer.stop();
-        m_socket->abort();
+    if (dropIfNotReading())
         return;
-    }
     m_socket->write(Frame{FrameKind::Control, message.encode()}.encode());
 }
 
@@ -121,12 +115,19 @@ void ClientSession::checkAlive()
         dropWithError(makeError(ErrorCode::SignInTimeout, QStringLiteral("%1 ms").arg(m_limits.signInTimeoutMs)));
         return;
     }
-    if (m_socket->bytesToWrite() > m_limits.maxUnsentBytes) {
-        qCWarning(lcServer).noquote() << "dropping" << peer() << ": it left" << m_socket->bytesToWrite() << "bytes unread";
-        m_closing = true;
-        m_aliveTimer.stop();
-        m_socket->abort();
-    }
+    dropIfNotReading();
+}
+
+bool ClientSession::dropIfNotReading()
+{
+    // A client that never reads would make us buffer its replies and events without end.
+    if (m_socket->bytesToWrite() <= m_limits.maxUnsentBytes)
+        return false;
+    qCWarning(lcServer).noquote() << "dropping" << peer() << ": it left" << m_socket->bytesToWrite() << "bytes unread";
+    m_closing = true;
+    m_aliveTimer.stop();
+    m_socket->abort();
+    return true;
 }
 
 void ClientSession::dropWithError(const Error &error)

@@ -59,6 +59,7 @@ private:
     void protocolError(const Error &error, bool fatal);
     void countBadMessage(const Error &error, bool fatal);
     void dropWithError(const Error &error);
+    bool dropIfNotReading(); // true if it was dropped
 
     quint64 m_id;
     QTcpSocket *m_socket;

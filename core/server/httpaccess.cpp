@@ -1,5 +1,6 @@
 #include "server/httpaccess.h"
 
+#include "common/constanttime.h"
 #include "protocol/errorcode.h"
 
 #include <QUrl>
@@ -8,16 +9,6 @@
 namespace roomrec {
 
 namespace {
-bool sameBytes(const QByteArray &a, const QByteArray &b)
-{
-    if (a.size() != b.size())
-        return false;
-    quint8 diff = 0;
-    for (qsizetype i = 0; i < a.size(); ++i)
-        diff |= quint8(a[i] ^ b[i]);
-    return diff == 0;
-}
-
 // "host", "host:port", "[v6]:port" -> host, lowercased, without brackets.
 QString hostPart(const QByteArray &hostHeader)
 {
@@ -74,7 +65,7 @@ Result<UserSignature::Grant> HttpAccess::caller(const QHttpServerRequest &reques
         token = request.query().queryItemValue(QStringLiteral("token"), QUrl::FullyDecoded).toLatin1();
     if (token.isEmpty())
         return makeError(ErrorCode::SignatureMissing);
-    if (!m_accessToken.isEmpty() && sameBytes(token, m_accessToken))
+    if (!m_accessToken.isEmpty() && constantTimeEquals(token, m_accessToken))
         return UserSignature::Grant{QString(), UserSignature::Everything, QDateTime()};
     if (m_secret.isEmpty())
         return makeError(ErrorCode::SignatureInvalid, QStringLiteral("wrong access token"));

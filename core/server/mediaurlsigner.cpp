@@ -1,5 +1,6 @@
 #include "server/mediaurlsigner.h"
 
+#include "common/constanttime.h"
 #include "protocol/errorcode.h"
 
 #include <QMessageAuthenticationCode>
@@ -8,17 +9,6 @@ namespace roomrec {
 
 namespace {
 constexpr auto kBase64 = QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals;
-
-bool sameBytes(const QByteArray &a, const QByteArray &b)
-{
-    // Constant time: the comparison must not tell how much of a forged MAC was right.
-    if (a.size() != b.size())
-        return false;
-    quint8 diff = 0;
-    for (qsizetype i = 0; i < a.size(); ++i)
-        diff |= quint8(a[i] ^ b[i]);
-    return diff == 0;
-}
 } // namespace
 
 MediaUrlSigner::MediaUrlSigner(QByteArray key, qint64 lifetimeSeconds)
@@ -52,7 +42,7 @@ Status MediaUrlSigner::verify(quint64 fileId, const QUrlQuery &query, const QDat
     const qint64 expires = query.queryItemValue(QStringLiteral("expires")).toLongLong(&ok);
     if (!ok)
         return makeError(ErrorCode::SignatureInvalid, QStringLiteral("play URL without expiry"));
-    if (!sameBytes(mac(fileId, expires), query.queryItemValue(QStringLiteral("sig")).toLatin1()))
+    if (!constantTimeEquals(mac(fileId, expires), query.queryItemValue(QStringLiteral("sig")).toLatin1()))
         return makeError(ErrorCode::SignatureInvalid, QStringLiteral("play URL signature"));
     if (expires <= now.toSecsSinceEpoch())
         return makeError(ErrorCode::SignatureExpired, QStringLiteral("play URL"));
