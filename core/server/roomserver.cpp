@@ -498,7 +498,6 @@ Status RoomServer::deleteFile(quint64 fileId)
         return s;
     const QFileInfo file(record->storagePath);
     QFile::remove(record->storagePath);
-    QFile::remove(Mp4Finalizer::temporaryPath(record->storagePath));
     // Derived outputs (cover, thumbnails, renditions) live in a folder named after the file ID.
     QDir derived(file.absoluteDir().filePath(QString::number(fileId)));
     if (derived.exists())
