@@ -11,6 +11,8 @@ ROOMREC_PACKAGES=(
   libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev libavdevice-dev
   ffmpeg xvfb xauth
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-libav
+  # independent players the tests check finished files with (gst-discoverer-1.0, mediainfo)
+  gstreamer1.0-plugins-base-apps mediainfo
 )
 
 roomrec_missing_packages() {

@@ -1,6 +1,7 @@
 #include "recording/crashrecovery.h"
 
 #include "common/logging.h"
+#include "recording/hybridmp4finisher.h"
 #include "recording/mp4probe.h"
 #include "recording/mp4repair.h"
 
@@ -11,8 +12,9 @@ namespace roomrec {
 
 Result<QList<FileRecord>> CrashRecovery::recover(Catalog &catalog, const QString &recordingsDir)
 {
-    // An interrupted finalization: the original is still there (drop the copy), or, on
-    // Windows only, the copy is complete and the original already gone (put it back).
+    // Left by versions that finished files by copying them to NAME.finalizing: the original
+    // is still there (drop the copy), or, on Windows only, the copy is complete and the
+    // original already gone (put it back). Files are finished in place now.
     QDirIterator it(recordingsDir, {QStringLiteral("*.finalizing")}, QDir::Files, QDirIterator::Subdirectories);
     while (it.hasNext()) {
         const QString tmp = it.next();
@@ -30,10 +32,20 @@ Result<QList<FileRecord>> CrashRecovery::recover(Catalog &catalog, const QString
         record.endReason = QStringLiteral("recovered");
         record.endedAt = QFileInfo(record.storagePath).lastModified().toUTC();
         auto repaired = Mp4Repair::repair(record.storagePath);
+        qint64 size = repaired ? repaired->repairedSize : 0;
+        if (repaired) {
+            // Repaired, it is a closed fragmented file like any other: finished the same way
+            // (in place, a complete moov appended). Failing that it stays fragmented.
+            if (auto finished = HybridMp4Finisher::finish(record.storagePath))
+                size = finished->sizeAfter;
+            else
+                qCWarning(lcRecording).noquote() << "recovered file" << record.id << "kept fragmented:"
+                                                 << finished.error().toString();
+        }
         auto info = repaired ? Mp4Probe::probe(record.storagePath) : Result<Mp4Info>(repaired.error());
         if (info) {
             record.state = FileRecord::State::Recovered;
-            record.sizeBytes = repaired->repairedSize;
+            record.sizeBytes = size;
             record.durationUs = info->durationUs;
             qCInfo(lcRecording) << "recovered file" << record.id << record.storagePath << record.durationUs / 1000
                                 << "ms," << repaired->fragments << "fragments";

@@ -6,11 +6,12 @@ namespace roomrec {
 
 // Run at server start: every catalogue row still in state "recording" belongs to a
 // recording the previous process never finished (killed, crashed, power cut). Its file is
-// repaired to the last complete fragment, probed, and catalogued as "recovered" under the
-// same file ID. Files that cannot be read are marked "failed" and kept for inspection.
+// repaired to the last complete fragment, finished into a regular MP4 in place
+// (HybridMp4Finisher), probed, and catalogued as "recovered" under the same file ID. Files
+// that cannot be read are marked "failed" and kept for inspection.
 class CrashRecovery {
 public:
-    // recordingsDir: where finalization may have left NAME.finalizing files behind.
+    // recordingsDir: where older versions' finalization may have left NAME.finalizing files.
     static Result<QList<FileRecord>> recover(Catalog &catalog, const QString &recordingsDir);
 };
 

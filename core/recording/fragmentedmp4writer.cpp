@@ -2,6 +2,9 @@
 
 #include "common/logging.h"
 #include "protocol/errorcode.h"
+#include "recording/hybridmp4finisher.h"
+
+#include <QtEndian>
 
 #ifdef Q_OS_UNIX
 #include <unistd.h>
@@ -53,13 +56,52 @@ FragmentedMp4Writer::~FragmentedMp4Writer()
         abandon();
 }
 
+qint64 FragmentedMp4Writer::realPosition(qint64 muxerPos) const
+{
+    return m_ftypEnd < 0 || muxerPos < m_ftypEnd ? muxerPos : muxerPos + HybridMp4Finisher::kReservedBytes;
+}
+
+bool FragmentedMp4Writer::writeAt(qint64 realPos, const char *data, qint64 size)
+{
+    if ((m_file.pos() != realPos && !m_file.seek(realPos)) || m_file.write(data, size) != size) {
+        m_ioError = m_file.errorString();
+        return false;
+    }
+    return true;
+}
+
 int FragmentedMp4Writer::onWrite(const uint8_t *data, int size)
 {
-    const qint64 written = m_file.write(reinterpret_cast<const char *>(data), size);
-    if (written != size) {
-        m_ioError = m_file.errorString();
-        return AVERROR(EIO);
+    const char *bytes = reinterpret_cast<const char *>(data);
+    qint64 left = size;
+    if (m_ftypEnd < 0) {
+        // The muxer's first write starts with the whole ftyp (it is tiny and our buffer is
+        // not): the reserved box goes right after it.
+        const qint64 ftypSize = size >= 8 ? qFromBigEndian<quint32>(data) : 0;
+        if (m_muxerPos != 0 || size < 8 || memcmp(data + 4, "ftyp", 4) != 0 || ftypSize < 8 || ftypSize > size) {
+            m_ioError = QStringLiteral("the muxer did not start with ftyp");
+            return AVERROR(EIO);
+        }
+        char reserved[HybridMp4Finisher::kReservedBytes] = {};
+        qToBigEndian(quint32(sizeof reserved), reserved);
+        memcpy(reserved + 4, "free", 4);
+        if (!writeAt(0, bytes, ftypSize) || !writeAt(ftypSize, reserved, sizeof reserved))
+            return AVERROR(EIO);
+        m_ftypEnd = m_muxerPos = ftypSize;
+        bytes += ftypSize;
+        left -= ftypSize;
     }
+    if (left > 0 && m_muxerPos < m_ftypEnd) { // the muxer rewrites (part of) ftyp
+        const qint64 n = qMin(left, m_ftypEnd - m_muxerPos);
+        if (!writeAt(m_muxerPos, bytes, n))
+            return AVERROR(EIO);
+        m_muxerPos += n;
+        bytes += n;
+        left -= n;
+    }
+    if (left > 0 && !writeAt(realPosition(m_muxerPos), bytes, left))
+        return AVERROR(EIO);
+    m_muxerPos += left;
     m_bytesWritten = qMax(m_bytesWritten, m_file.pos());
 #ifdef Q_OS_UNIX
     // Fragments reach the page cache at once (survives kill -9); fdatasync about once a
@@ -74,14 +116,19 @@ int FragmentedMp4Writer::onWrite(const uint8_t *data, int size)
 
 int64_t FragmentedMp4Writer::onSeek(int64_t offset, int whence)
 {
+    // Positions in and out are the muxer's, which do not count the reserved box.
+    const qint64 hidden = m_ftypEnd < 0 ? 0 : HybridMp4Finisher::kReservedBytes;
     switch (whence & ~AVSEEK_FORCE) {
-    case AVSEEK_SIZE: return m_file.size();
+    case AVSEEK_SIZE: return m_file.size() - hidden;
     case SEEK_SET: break;
-    case SEEK_CUR: offset += m_file.pos(); break;
-    case SEEK_END: offset += m_file.size(); break;
+    case SEEK_CUR: offset += m_muxerPos; break;
+    case SEEK_END: offset += m_file.size() - hidden; break;
     default: return AVERROR(EINVAL);
     }
-    return m_file.seek(offset) ? offset : AVERROR(EIO);
+    if (offset < 0 || !m_file.seek(realPosition(offset)))
+        return AVERROR(EIO);
+    m_muxerPos = offset;
+    return offset;
 }
 
 Status FragmentedMp4Writer::fail(const QString &what, int averror)
@@ -94,6 +141,8 @@ Status FragmentedMp4Writer::fail(const QString &what, int averror)
 Status FragmentedMp4Writer::open(const QString &path, const VideoParams &video, const std::optional<AudioParams> &audio)
 {
     m_path = path;
+    m_muxerPos = 0;
+    m_ftypEnd = -1;
     m_file.setFileName(path);
     if (!m_file.open(QIODevice::WriteOnly | QIODevice::Unbuffered | QIODevice::NewOnly))
         return makeError(ErrorCode::StorageWriteFailed, QStringLiteral("%1: %2").arg(path, m_file.errorString()));
@@ -136,7 +185,9 @@ Status FragmentedMp4Writer::open(const QString &path, const VideoParams &video, 
     }
 
     AVDictionary *options = nullptr;
-    av_dict_set(&options, "movflags", "empty_moov+default_base_moof+frag_keyframe", 0);
+    // No mfra trailer: its offsets would be the muxer's (off by the reserved box), and the
+    // finished file's moov indexes every sample anyway.
+    av_dict_set(&options, "movflags", "empty_moov+default_base_moof+frag_keyframe+skip_trailer", 0);
     av_dict_set_int(&options, "frag_duration", kFragmentUs, 0);
     // Bytes as well as time: a publisher whose timestamps barely move (or that never sends a
     // key frame) cannot make the muxer hold an ever larger fragment in memory.

@@ -16,7 +16,10 @@ namespace roomrec {
 // then a moof+mdat at every key frame, at least every second and at most every 8 MiB, each handed to the OS as
 // soon as it is complete and synced to disk about once a second. A killed process
 // therefore leaves a file that plays up to its last complete fragment (see Mp4Repair).
-// Our own AVIO callbacks do the I/O so a full disk surfaces as a clear error.
+// Our own AVIO callbacks do the I/O so a full disk surfaces as a clear error, and they keep
+// a 16-byte `free` box right after ftyp that the muxer never sees (its positions are
+// shifted past it): HybridMp4Finisher later turns it into the header of one mdat spanning
+// the fragments, so the finished file is a regular MP4 without its media being rewritten.
 class FragmentedMp4Writer {
 public:
     FragmentedMp4Writer();
@@ -44,6 +47,8 @@ private:
     friend struct Mp4WriterIo;
     int onWrite(const uint8_t *data, int size);
     int64_t onSeek(int64_t offset, int whence);
+    bool writeAt(qint64 realPos, const char *data, qint64 size);
+    qint64 realPosition(qint64 muxerPos) const;
     Status fail(const QString &what, int averror);
 
     QString m_path;
@@ -54,6 +59,8 @@ private:
     AVStream *m_audioStream = nullptr;
     AvPacketPtr m_packet;
     qint64 m_bytesWritten = 0;
+    qint64 m_muxerPos = 0; // where the muxer thinks it is: the reserved box is not counted
+    qint64 m_ftypEnd = -1; // known from the muxer's first write
     qint64 m_bytesIn = 0; // payload bytes handed to the muxer
     qint64 m_videoEndUs = 0;
     qint64 m_videoFrames = 0;

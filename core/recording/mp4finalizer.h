@@ -1,6 +1,7 @@
 #pragma once
 
 #include "common/result.h"
+#include "recording/hybridmp4finisher.h"
 
 #include <QMutex>
 #include <QSet>
@@ -11,11 +12,11 @@ namespace roomrec {
 
 class Catalog;
 
-// Turns a finished fragmented MP4 into a regular one (one moov with the complete index at
-// the front, "faststart"), so every player knows its duration and can seek at once. The
-// stream copy goes to NAME.finalizing, is synced, then atomically renamed over the
-// original: a crash at any point leaves a playable file. Runs on a worker thread; the
-// catalogue (which belongs to the caller's thread) is updated there afterwards.
+// Finishes closed fragmented MP4s into regular ones in place (HybridMp4Finisher: a
+// complete moov appended, the reserved header flipped into one mdat), so every player
+// knows the duration and can seek at once, without the media being written again. Runs on
+// one worker thread; the catalogue (which belongs to the caller's thread) gets the new
+// size there afterwards.
 class Mp4Finalizer : public QObject {
     Q_OBJECT
 public:
@@ -30,12 +31,9 @@ public:
     // Blocks until every queued file is done and catalogued (shutdown, tests).
     void waitForAll();
 
-    static Result<qint64> finalize(const QString &path); // the new size
-    static QString temporaryPath(const QString &path) { return path + QStringLiteral(".finalizing"); }
-
 signals:
     void finalized(quint64 fileId, qint64 sizeBytes);
-    // The file is done with (finalized, or kept fragmented when that failed).
+    // The file is done with (finished, or kept fragmented when that failed).
     void fileReady(quint64 fileId);
     // A file that never comes here (repaired after a write error, or failed) is final too.
     void fileKeptAsIs(quint64 fileId);
@@ -43,14 +41,14 @@ signals:
 private:
     void applyResults();
 
-    struct Done {
+    struct Finished {
         quint64 fileId;
-        Result<qint64> size;
+        Result<HybridMp4Finisher::Outcome> outcome;
     };
     Catalog &m_catalog;
     QThreadPool m_pool;
     QMutex m_mutex;
-    QList<Done> m_done;
+    QList<Finished> m_done;
     QSet<quint64> m_busy; // owner thread only
 };
 

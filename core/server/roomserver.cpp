@@ -519,7 +519,6 @@ Status RoomServer::deleteFile(quint64 fileId)
     QDir derived(file.absoluteDir().filePath(QString::number(fileId)));
     if (derived.exists() && !derived.removeRecursively())
         return makeError(ErrorCode::StorageWriteFailed, QStringLiteral("cannot remove %1").arg(derived.path()));
-    QFile::remove(Mp4Finalizer::temporaryPath(record->storagePath));
     if (QFile::exists(record->storagePath) && !QFile::remove(record->storagePath))
         return makeError(ErrorCode::StorageWriteFailed, QStringLiteral("cannot remove %1").arg(record->storagePath));
     return m_catalog.remove(fileId);
