@@ -1,6 +1,7 @@
 #include "serverscript.h"
 
 #include "protocol/controlmessage.h"
+#include "protocol/errorcode.h"
 #include "protocol/frame.h"
 #include "protocol/framedecoder.h"
 #include "protocol/mediapacket.h"
@@ -242,6 +243,13 @@ ServerScriptReport ServerScript::run(RoomServer &server, const QByteArray &scrip
         };
         for (const auto &[type, fields] : steps) {
             auto reply = peer.result(peer.request(type, fields));
+            if (reply && !reply->isOk() && type == QLatin1String("publish")
+                && reply->error().code == int(ErrorCode::InvalidStreamParams)) {
+                // The script's SPS/PPS were refused, rightly: record with the built-in ones.
+                VideoParams valid = video;
+                valid.extradata = kSpsPps;
+                reply = peer.result(peer.request(type, publishFields(track, valid, audio)));
+            }
             if (!reply || !reply->isOk())
                 return type + QLatin1String(": ") + (reply ? reply->error().toString() : QStringLiteral("no reply"));
         }
