@@ -42,9 +42,22 @@ public:
     explicit Reader(const QByteArray &data) : m_data(data) {}
     bool atEnd() const { return m_pos >= m_data.size(); }
     quint8 u8() { return atEnd() ? 0 : quint8(m_data[m_pos++]); }
-    quint16 u16() { return quint16(u8() << 8 | u8()); }
-    quint32 u32() { return quint32(u16()) << 16 | u16(); }
-    quint64 u64() { return quint64(u32()) << 32 | u32(); }
+    // Big endian; each read sequenced (the operands of | are evaluated in no set order).
+    quint16 u16()
+    {
+        const quint16 high = u8();
+        return quint16(high << 8 | u8());
+    }
+    quint32 u32()
+    {
+        const quint32 high = u16();
+        return high << 16 | u16();
+    }
+    quint64 u64()
+    {
+        const quint64 high = u32();
+        return high << 32 | u32();
+    }
     QByteArray bytes(qsizetype n)
     {
         const QByteArray out = m_data.mid(m_pos, n);
@@ -136,6 +149,7 @@ public:
             pumpUntil([this] { poll(); return m_socket.bytesToWrite() < 1024 * 1024 || dropped(); }, kWaitMs);
     }
     bool dropped() const { return m_failed || m_socket.state() != QAbstractSocket::ConnectedState; }
+    bool serverSentGarbage() const { return m_failed; }
     void close()
     {
         m_socket.abort();
@@ -326,6 +340,8 @@ ServerScriptReport ServerScript::run(RoomServer &server, const QByteArray &scrip
         if (!peer.dropped())
             (void)peer.result(peer.request(QStringLiteral("stopRecording"), roomFields()));
         report.dropped = peer.dropped();
+        if (peer.serverSentGarbage())
+            report.failure = QStringLiteral("the server sent a frame that does not decode");
     }
     // Whatever the connection did, the user's recording ends here (a dropped connection
     // leaves it waiting for the idle timeout).
