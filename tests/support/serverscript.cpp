@@ -158,7 +158,7 @@ public:
 private:
     void poll()
     {
-        if (m_failed)
+        if (m_failed || !m_socket.isOpen())
             return;
         m_decoder.feed(m_socket.readAll());
         for (;;) {
