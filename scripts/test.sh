@@ -5,6 +5,10 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 scripts/build.sh
+# Opt-in: the libFuzzer targets for a bounded time (needs clang, which fuzz.sh installs).
+if [ -n "${ROOMREC_FUZZ_SECONDS:-}" ] && [ "${ROOMREC_FUZZ_SECONDS}" != 0 ]; then
+  FUZZ_SECONDS="$ROOMREC_FUZZ_SECONDS" scripts/fuzz.sh
+fi
 build_dir="build/${ROOMREC_PRESET:-release}"
 ctest_cmd=(ctest --test-dir "$build_dir" --output-on-failure --timeout 600 "$@")
 if [ "$(uname)" = "Linux" ] && [ -z "${DISPLAY:-}" ] && command -v xvfb-run >/dev/null 2>&1; then

@@ -14,6 +14,51 @@ Result<qint64> intIn(const QCborMap &m, const char *key, qint64 min, qint64 max)
     return v.toInteger();
 }
 
+// H.264 extradata a muxer can use and a player can read back: Annex B with an SPS and a PPS,
+// or an avcC record whose SPS and PPS lists lie within its bytes. Anything else used to be
+// muxed as it came and gave files no demuxer opens.
+bool isH264Extradata(const QByteArray &e)
+{
+    const auto *b = reinterpret_cast<const quint8 *>(e.constData());
+    const qsizetype n = e.size();
+    if (n >= 7 && b[0] == 1) { // avcC
+        qsizetype at = 5;
+        for (int list = 0; list < 2; ++list) {
+            if (at >= n)
+                return false;
+            const int count = list == 0 ? (b[at] & 0x1F) : b[at];
+            ++at;
+            if (count == 0)
+                return false;
+            for (int i = 0; i < count; ++i) {
+                if (at + 2 > n)
+                    return false;
+                const qsizetype length = b[at] << 8 | b[at + 1];
+                at += 2;
+                if (length == 0 || at + length > n)
+                    return false;
+                at += length;
+            }
+        }
+        return true;
+    }
+    if (!(e.startsWith(QByteArray("\0\0\1", 3)) || e.startsWith(QByteArray("\0\0\0\1", 4))))
+        return false;
+    bool sps = false;
+    bool pps = false;
+    for (qsizetype at = e.indexOf(QByteArray("\0\0\1", 3)); at >= 0; at = e.indexOf(QByteArray("\0\0\1", 3), at + 3)) {
+        const qsizetype nal = at + 3;
+        if (nal >= n)
+            break;
+        const int type = b[nal] & 0x1F;
+        const qsizetype next = e.indexOf(QByteArray("\0\0\1", 3), nal);
+        const qsizetype length = (next < 0 ? n : next) - nal;
+        sps = sps || (type == 7 && length >= 4);
+        pps = pps || (type == 8 && length >= 2);
+    }
+    return sps && pps;
+}
+
 Result<QByteArray> extradataOf(const QCborMap &m)
 {
     const QCborValue v = m.value(QStringLiteral("extradata"));
@@ -74,6 +119,8 @@ Result<VideoParams> VideoParams::fromCbor(const QCborMap &m)
     auto num = intIn(m, "fpsNum", 1, 240000);
     auto den = intIn(m, "fpsDen", 1, 100000);
     auto extra = extradataOf(m);
+    if (extra && !isH264Extradata(extra.value()))
+        extra = makeError(ErrorCode::InvalidStreamParams, QStringLiteral("extradata (an SPS and a PPS, Annex B or avcC)"));
     for (const Error *e : {w ? nullptr : &w.error(), h ? nullptr : &h.error(), num ? nullptr : &num.error(),
                            den ? nullptr : &den.error(), extra ? nullptr : &extra.error()}) {
         if (e)

@@ -6,6 +6,7 @@
 #include "recording/mp4repair.h"
 
 #include <QDirIterator>
+#include <QFile>
 #include <QFileInfo>
 
 namespace roomrec {
@@ -32,6 +33,18 @@ Result<QList<FileRecord>> CrashRecovery::recover(Catalog &catalog, const QString
         record.endReason = QStringLiteral("recovered");
         record.endedAt = QFileInfo(record.storagePath).lastModified().toUTC();
         auto repaired = Mp4Repair::repair(record.storagePath);
+        const bool empty = QFileInfo(record.storagePath).exists() && QFileInfo(record.storagePath).size() == 0;
+        if ((repaired && repaired->fragments == 0) || empty) {
+            // Killed right after the segment was opened (a cut, a start): no media reached the
+            // file, so there is nothing to recover. A catalogued file with no frames would only
+            // mislead; the file goes, then the row (the reconciler drops a row without a file).
+            qCInfo(lcRecording) << "file" << record.id << record.storagePath << "had no media yet: removed";
+            if (QFile::remove(record.storagePath)) {
+                if (Status s = catalog.remove(record.id); !s)
+                    return s.error();
+                continue;
+            }
+        }
         qint64 size = repaired ? repaired->repairedSize : 0;
         if (repaired) {
             // Repaired, it is a closed fragmented file like any other: finished the same way

@@ -512,16 +512,21 @@ Status RoomServer::deleteFile(quint64 fileId)
         return makeError(ErrorCode::RecordingAlreadyRunning, QStringLiteral("the file is still being recorded"));
     if (m_recording && m_recording->isFileBusy(record.value()))
         return makeError(ErrorCode::FileBusy, record->processingState.isEmpty() ? QStringLiteral("finishing") : record->processingState);
-    // Files first, the row last: a crash in between leaves a row without a file, which the
-    // next start drops (LibraryReconciler); the other order would resurrect a deleted file as
-    // an orphan. A download in progress keeps its open file until it ends (POSIX unlink).
+    // The MP4 first, then the row, then the derived outputs, so a crash at any point leaves
+    // what the next start repairs (LibraryReconciler): a row without its file (dropped, with
+    // its derived outputs), or derived outputs of no file (removed). Never a catalogued file
+    // whose derived outputs are half gone, nor a file without its row (it would come back as
+    // an orphan). A download in progress keeps its open file until it ends (POSIX unlink).
     const QFileInfo file(record->storagePath);
-    QDir derived(file.absoluteDir().filePath(QString::number(fileId)));
-    if (derived.exists() && !derived.removeRecursively())
-        return makeError(ErrorCode::StorageWriteFailed, QStringLiteral("cannot remove %1").arg(derived.path()));
     if (QFile::exists(record->storagePath) && !QFile::remove(record->storagePath))
         return makeError(ErrorCode::StorageWriteFailed, QStringLiteral("cannot remove %1").arg(record->storagePath));
-    return m_catalog.remove(fileId);
+    if (Status s = m_catalog.remove(fileId); !s)
+        return s;
+    QDir derived(file.absoluteDir().filePath(QString::number(fileId)));
+    if (derived.exists() && !derived.removeRecursively())
+        qCWarning(lcServer).noquote() << "file" << fileId << "deleted, but not all of" << derived.path()
+                                      << "(removed at the next start)";
+    return success();
 }
 
 void RoomServer::handleStopRecording(ClientSession *s, const ControlMessage &m)

@@ -287,7 +287,8 @@ void TestServerLimits::publisherWithoutKeyFrames()
     video.height = 180;
     video.frameRateNum = 30;
     video.frameRateDen = 1;
-    video.extradata = QByteArray("\x00\x00\x00\x01\x67\x42\xc0\x1e", 8); // Annex B SPS (never decoded here)
+    // avcC: one (made-up) SPS and one PPS.
+    video.extradata = QByteArray("\x01\x42\xc0\x1e\xff\xe1\x00\x04\x67\x42\xc0\x1e\x01\x00\x02\x68\xce", 17);
     publisher.send(ControlMessage(QStringLiteral("publish"), 4, {{QStringLiteral("track"), 0}, {QStringLiteral("video"), video.toCbor()}}));
     publisher.send(ControlMessage(QStringLiteral("startRecording"), 5,
                                   {{QStringLiteral("relationId"), 3}, {QStringLiteral("roomId"), 3},

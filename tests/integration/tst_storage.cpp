@@ -6,6 +6,7 @@
 #include "testserver.h"
 
 #include "protocol/errorcode.h"
+#include "recording/fragmentedmp4writer.h"
 
 #include <QStorageInfo>
 #include <QTemporaryDir>
@@ -21,6 +22,7 @@ private slots:
     void freeSpaceFloorRefusesStart();
     void freeSpaceFloorEndsTheRecordingCleanly();
     void startUpReconcilesCatalogueAndDisk();
+    void recoveryDropsASegmentWithNoMedia();
     void deleteWaitsForJobsOnTheFile();
 };
 
@@ -163,6 +165,40 @@ void TestStorage::startUpReconcilesCatalogueAndDisk()
     auto after = alice.stopRecording(room);
     QVERIFY(after.ok());
     QVERIFY(after->first().toULongLong() > ids[1].toULongLong() + 1000);
+}
+
+void TestStorage::recoveryDropsASegmentWithNoMedia()
+{
+    // kill -9 right after a segment cut: the new file has its header and no fragment yet.
+    QTemporaryDir dir;
+    const QString day = QDir(dir.path()).filePath(QStringLiteral("recordings/2026-01-01"));
+    QVERIFY(QDir().mkpath(day));
+    const QString path = QDir(day).filePath(QStringLiteral("cut-77.mp4"));
+    {
+        VideoParams video;
+        video.width = 320;
+        video.height = 180;
+        video.extradata = QByteArray::fromHex("000000016742c00cda05067e7c04400000030040000007a3c50aa80000000168ce0fc8");
+        FragmentedMp4Writer writer;
+        QVERIFY(writer.open(path, video, std::nullopt).ok());
+    } // abandoned, as by a kill: ftyp + moov only
+    QVERIFY(QFileInfo(path).size() > 0);
+    {
+        Catalog catalog;
+        QVERIFY(catalog.open(QDir(dir.path()).filePath(QStringLiteral("catalog.sqlite"))).ok());
+        FileRecord record;
+        record.id = 77;
+        record.name = QStringLiteral("cut");
+        record.userId = QStringLiteral("alice");
+        record.state = FileRecord::State::Recording;
+        record.startedAt = QDateTime::currentDateTimeUtc();
+        record.storagePath = path;
+        QVERIFY(catalog.insert(record).ok());
+    }
+    auto server = startTestServer(dir.path());
+    QVERIFY(server);
+    QCOMPARE(server->catalog().file(77).error().code, int(ErrorCode::FileNotFound));
+    QVERIFY(!QFileInfo::exists(path));
 }
 
 void TestStorage::deleteWaitsForJobsOnTheFile()

@@ -1,5 +1,6 @@
 #include "protocol/controlmessage.h"
 #include "protocol/errorcode.h"
+#include "protocol/streamparams.h"
 
 #include <QCborArray>
 #include <QtTest>
@@ -15,6 +16,8 @@ private slots:
     void malformed();
     void typedAccessors_data();
     void typedAccessors();
+    void videoExtradata_data();
+    void videoExtradata();
 };
 
 void TestControlMessage::roundTrip()
@@ -79,6 +82,35 @@ void TestControlMessage::typedAccessors()
         m.set(QStringLiteral("n"), value);
     auto n = m.integer(QStringLiteral("n"), 0, 100);
     QCOMPARE(n.ok() ? 0 : n.error().code, expectedCode);
+}
+
+void TestControlMessage::videoExtradata_data()
+{
+    QTest::addColumn<QByteArray>("extradata");
+    QTest::addColumn<bool>("accepted");
+    const QByteArray sps = QByteArray::fromHex("6742c00cda05067e7c04400000030040000007a3c50aa8");
+    const QByteArray pps = QByteArray::fromHex("68ce0fc8");
+    QTest::newRow("annex b") << QByteArray("\0\0\0\1", 4) + sps + QByteArray("\0\0\1", 3) + pps << true;
+    QTest::newRow("avcC") << QByteArray::fromHex("0142c00cffe10017") + sps + QByteArray::fromHex("010004") + pps << true;
+    QTest::newRow("annex b without pps") << QByteArray("\0\0\0\1", 4) + sps << false;
+    QTest::newRow("avcC cut short") << QByteArray::fromHex("0142c00cffe10017") + sps.left(5) << false;
+    QTest::newRow("avcC without pps") << QByteArray::fromHex("0142c00cffe10017") + sps + QByteArray::fromHex("00") << false;
+    QTest::newRow("three bytes") << QByteArray("\x01\x02\x03", 3) << false;
+    QTest::newRow("no start code") << sps + pps << false;
+}
+
+void TestControlMessage::videoExtradata()
+{
+    QFETCH(QByteArray, extradata);
+    QFETCH(bool, accepted);
+    VideoParams video;
+    video.width = 320;
+    video.height = 180;
+    video.extradata = extradata;
+    auto parsed = VideoParams::fromCbor(video.toCbor());
+    QCOMPARE(parsed.ok(), accepted);
+    if (!accepted)
+        QCOMPARE(parsed.error().code, int(ErrorCode::InvalidStreamParams));
 }
 
 QTEST_GUILESS_MAIN(TestControlMessage)
