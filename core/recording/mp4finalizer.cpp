@@ -17,12 +17,24 @@ Mp4Finalizer::~Mp4Finalizer()
 
 void Mp4Finalizer::enqueue(quint64 fileId, const QString &path)
 {
+    start(fileId, path, false);
+}
+
+void Mp4Finalizer::resumeUnfinished(const QList<FileRecord> &complete)
+{
+    // Checking a finished file reads a few header bytes on the worker thread.
+    for (const FileRecord &record : complete)
+        start(record.id, record.storagePath, true);
+}
+
+void Mp4Finalizer::start(quint64 fileId, const QString &path, bool resumed)
+{
     m_busy.insert(fileId);
-    m_pool.start([this, fileId, path] {
+    m_pool.start([this, fileId, path, resumed] {
         auto outcome = HybridMp4Finisher::finish(path);
         {
             QMutexLocker lock(&m_mutex);
-            m_done << Finished{fileId, std::move(outcome)};
+            m_done << Finished{fileId, std::move(outcome), resumed};
         }
         QMetaObject::invokeMethod(this, &Mp4Finalizer::applyResults, Qt::QueuedConnection);
     });
@@ -43,6 +55,9 @@ void Mp4Finalizer::applyResults()
     }
     for (const Finished &d : done) {
         m_busy.remove(d.fileId);
+        // Resumed at start: finished long ago, or a file from before hybrid finishing.
+        if (d.resumed && (!d.outcome || d.outcome->alreadyFinished))
+            continue;
         if (!d.outcome) {
             // The fragmented file stays as it was: it plays, only without a global index.
             qCWarning(lcRecording).noquote() << "file" << d.fileId << "kept fragmented:" << d.outcome.error().toString();

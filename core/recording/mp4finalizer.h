@@ -3,6 +3,8 @@
 #include "common/result.h"
 #include "recording/hybridmp4finisher.h"
 
+#include "library/filerecord.h"
+
 #include <QMutex>
 #include <QSet>
 #include <QObject>
@@ -24,6 +26,9 @@ public:
     ~Mp4Finalizer() override;
 
     void enqueue(quint64 fileId, const QString &path);
+    // At start: files catalogued as complete whose finishing a crash may have cut short.
+    // Those already finished are passed over silently; the others are finished and announced.
+    void resumeUnfinished(const QList<FileRecord> &complete);
     // For files that are not finalized (repaired or failed): announced as final all the same.
     void keepAsIs(quint64 fileId) { emit fileKeptAsIs(fileId); }
     // Queued or being finished (its file must not be deleted under it).
@@ -44,7 +49,9 @@ private:
     struct Finished {
         quint64 fileId;
         Result<HybridMp4Finisher::Outcome> outcome;
+        bool resumed = false;
     };
+    void start(quint64 fileId, const QString &path, bool resumed);
     Catalog &m_catalog;
     QThreadPool m_pool;
     QMutex m_mutex;

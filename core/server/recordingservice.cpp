@@ -22,6 +22,17 @@ RecordingService::RecordingService(Catalog &catalog, IdGenerator &ids, const Ser
     connect(&m_finalizer, &Mp4Finalizer::fileReady, this, &RecordingService::fileReady);
     connect(&m_finalizer, &Mp4Finalizer::fileKeptAsIs, this, &RecordingService::fileReady);
     connect(&m_postProcessor, &PostProcessor::processed, this, &RecordingService::fileProcessed);
+    // A crash while a file was being finished left it fragmented (still playable): finish it
+    // now. Files from the last week are enough; finishing takes well under a second.
+    if (auto complete = m_catalog.inState(FileRecord::State::Complete)) {
+        const QDateTime weekAgo = QDateTime::currentDateTimeUtc().addDays(-7);
+        QList<FileRecord> recent;
+        for (const FileRecord &r : complete.value()) {
+            if (!r.endedAt.isValid() || r.endedAt >= weekAgo)
+                recent << r;
+        }
+        m_finalizer.resumeUnfinished(recent);
+    }
     if (const int resumed = m_postProcessor.resume())
         qCInfo(lcServer) << "resumed post-processing of" << resumed << "file(s)";
 }

@@ -8,7 +8,13 @@
 #include "protocol/errorcode.h"
 #include "recording/fragmentedmp4writer.h"
 
+#include "media/h264encoder.h"
+#include "media/testpatternpainter.h"
+#include "recording/fragmentedmp4writer.h"
+#include "recording/hybridmp4finisher.h"
+
 #include <QStorageInfo>
+#include <QtEndian>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -24,6 +30,7 @@ private slots:
     void startUpReconcilesCatalogueAndDisk();
     void recoveryDropsASegmentWithNoMedia();
     void deleteWaitsForJobsOnTheFile();
+    void finishingCutShortByACrashIsResumed();
 };
 
 void TestStorage::fileNameLengthIsCheckedInBytesAtStart_data()
@@ -228,6 +235,73 @@ void TestStorage::deleteWaitsForJobsOnTheFile()
     QVERIFY(server->deleteFile(99).ok());
     QVERIFY(!QFile::exists(busy.storagePath));
     QCOMPARE(server->catalog().file(99).error().code, int(ErrorCode::FileNotFound));
+}
+
+void TestStorage::finishingCutShortByACrashIsResumed()
+{
+    QTemporaryDir dir;
+    const QString day = QDir(dir.path()).filePath(QStringLiteral("recordings/2026-11-26"));
+    QVERIFY(QDir().mkpath(day));
+    // A closed recording, catalogued complete, whose finishing was cut short by a crash
+    // after the new index was staged (the file is still its fragmented self).
+    VideoEncoderSettings settings;
+    settings.size = QSize(320, 180);
+    settings.gopFrames = 15;
+    H264Encoder encoder;
+    QVERIFY(encoder.open(settings).ok());
+    VideoParams video;
+    video.width = 320;
+    video.height = 180;
+    video.frameRateNum = 15;
+    video.frameRateDen = 1;
+    video.extradata = encoder.extradata();
+    FileRecord record;
+    record.id = 4242;
+    record.name = QStringLiteral("cut-short");
+    record.userId = QStringLiteral("alice");
+    record.state = FileRecord::State::Complete;
+    record.startedAt = record.endedAt = QDateTime::currentDateTimeUtc();
+    record.storagePath = QDir(day).filePath(QStringLiteral("cut-short-4242.mp4"));
+    {
+        FragmentedMp4Writer writer;
+        QVERIFY(writer.open(record.storagePath, video, std::nullopt).ok());
+        AvFramePtr yuv(av_frame_alloc());
+        yuv->format = AV_PIX_FMT_YUV420P;
+        yuv->width = 320;
+        yuv->height = 180;
+        QVERIFY(av_frame_get_buffer(yuv.get(), 0) >= 0);
+        for (int i = 0; i < 30; ++i) {
+            TestPatternPainter::paint(yuv.get(), i, i * 66, false);
+            auto packets = encoder.encode(yuv.get(), i * 66'666, i == 0, Track::CameraVideo);
+            QVERIFY(packets.ok());
+            for (MediaPacket p : packets.value()) {
+                p.durationUs = 66'666;
+                QVERIFY(writer.write(p, p.ptsUs, p.dtsUs).ok());
+            }
+        }
+        QVERIFY(writer.finish().ok());
+    }
+    QVERIFY(HybridMp4Finisher::finish(record.storagePath, HybridMp4Finisher::Step::Staged).ok());
+    record.sizeBytes = QFileInfo(record.storagePath).size();
+    {
+        Catalog catalog;
+        QVERIFY(catalog.open(QDir(dir.path()).filePath(QStringLiteral("catalog.sqlite"))).ok());
+        QVERIFY(catalog.insert(record).ok());
+    }
+    auto server = startTestServer(dir.path());
+    QVERIFY(server);
+    server->waitForFinalizedFiles();
+    // Finished now: ftyp, then one mdat over the fragments, then the complete index.
+    QFile file(record.storagePath);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QByteArray head = file.read(64);
+    const quint32 ftypSize = qFromBigEndian<quint32>(head.constData());
+    QCOMPARE(head.mid(int(ftypSize) + 4, 4), QByteArray("mdat"));
+    QCOMPARE(server->catalog().file(record.id)->sizeBytes, file.size());
+    const Mp4Report report = Mp4Inspector::inspect(record.storagePath);
+    QVERIFY2(report.opened, qPrintable(report.error));
+    QCOMPARE(report.videoFramesDecoded, 30);
+    QCOMPARE(report.decodeErrors, 0);
 }
 
 QTEST_GUILESS_MAIN(TestStorage)
