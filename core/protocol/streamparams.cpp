@@ -14,45 +14,22 @@ Result<qint64> intIn(const QCborMap &m, const char *key, qint64 min, qint64 max)
     return v.toInteger();
 }
 
-// H.264 extradata a muxer can use and a player can read back: Annex B with an SPS and a PPS,
-// or an avcC record whose SPS and PPS lists lie within its bytes. Anything else used to be
-// muxed as it came and gave files no demuxer opens.
-bool isH264Extradata(const QByteArray &e)
+// Annex B extradata holding an SPS and a PPS (anything less used to be muxed as it came and
+// gave files no demuxer opens).
+bool hasSpsAndPps(const QByteArray &e)
 {
-    const auto *b = reinterpret_cast<const quint8 *>(e.constData());
-    const qsizetype n = e.size();
-    if (n >= 7 && b[0] == 1) { // avcC
-        qsizetype at = 5;
-        for (int list = 0; list < 2; ++list) {
-            if (at >= n)
-                return false;
-            const int count = list == 0 ? (b[at] & 0x1F) : b[at];
-            ++at;
-            if (count == 0)
-                return false;
-            for (int i = 0; i < count; ++i) {
-                if (at + 2 > n)
-                    return false;
-                const qsizetype length = b[at] << 8 | b[at + 1];
-                at += 2;
-                if (length == 0 || at + length > n)
-                    return false;
-                at += length;
-            }
-        }
-        return true;
-    }
     if (!(e.startsWith(QByteArray("\0\0\1", 3)) || e.startsWith(QByteArray("\0\0\0\1", 4))))
         return false;
+    const auto *b = reinterpret_cast<const quint8 *>(e.constData());
     bool sps = false;
     bool pps = false;
     for (qsizetype at = e.indexOf(QByteArray("\0\0\1", 3)); at >= 0; at = e.indexOf(QByteArray("\0\0\1", 3), at + 3)) {
         const qsizetype nal = at + 3;
-        if (nal >= n)
+        if (nal >= e.size())
             break;
         const int type = b[nal] & 0x1F;
         const qsizetype next = e.indexOf(QByteArray("\0\0\1", 3), nal);
-        const qsizetype length = (next < 0 ? n : next) - nal;
+        const qsizetype length = (next < 0 ? e.size() : next) - nal;
         sps = sps || (type == 7 && length >= 4);
         pps = pps || (type == 8 && length >= 2);
     }
@@ -66,9 +43,9 @@ Result<QByteArray> extradataOf(const QCborMap &m)
         return makeError(ErrorCode::InvalidStreamParams, QStringLiteral("extradata"));
     return v.toByteArray();
 }
+
 // avcC (ISO 14496-15: version, profile, compatibility, level, length size, SPS list, PPS
-// list) to Annex B start codes. Media packets are Annex B, and the MP4 muxer converts them
-// only when the SPS/PPS are Annex B too; with avcC it would store them as they are, broken.
+// list) to Annex B start codes.
 Result<QByteArray> annexBFromAvcc(const QByteArray &avcc)
 {
     const auto bad = [] { return makeError(ErrorCode::InvalidStreamParams, QStringLiteral("extradata (malformed avcC)")); };
@@ -97,6 +74,22 @@ Result<QByteArray> annexBFromAvcc(const QByteArray &avcc)
     }
     return out;
 }
+
+// The SPS/PPS as the server keeps them: Annex B, like the packets (the MP4 muxer converts
+// the packets only when the extradata is Annex B too), with an SPS and a PPS.
+Result<QByteArray> annexBExtradata(const QByteArray &extradata)
+{
+    QByteArray annexB = extradata;
+    if (quint8(extradata.at(0)) == 1) { // avcC: configurationVersion 1
+        auto converted = annexBFromAvcc(extradata);
+        if (!converted)
+            return converted.error();
+        annexB = converted.value();
+    }
+    if (!hasSpsAndPps(annexB))
+        return makeError(ErrorCode::InvalidStreamParams, QStringLiteral("extradata (an SPS and a PPS, Annex B or avcC)"));
+    return annexB;
+}
 } // namespace
 
 QCborMap VideoParams::toCbor() const
@@ -119,8 +112,8 @@ Result<VideoParams> VideoParams::fromCbor(const QCborMap &m)
     auto num = intIn(m, "fpsNum", 1, 240000);
     auto den = intIn(m, "fpsDen", 1, 100000);
     auto extra = extradataOf(m);
-    if (extra && !isH264Extradata(extra.value()))
-        extra = makeError(ErrorCode::InvalidStreamParams, QStringLiteral("extradata (an SPS and a PPS, Annex B or avcC)"));
+    if (extra)
+        extra = annexBExtradata(extra.value());
     for (const Error *e : {w ? nullptr : &w.error(), h ? nullptr : &h.error(), num ? nullptr : &num.error(),
                            den ? nullptr : &den.error(), extra ? nullptr : &extra.error()}) {
         if (e)
@@ -131,12 +124,6 @@ Result<VideoParams> VideoParams::fromCbor(const QCborMap &m)
     p.frameRateNum = int(num.value());
     p.frameRateDen = int(den.value());
     p.extradata = extra.value();
-    if (!p.extradata.isEmpty() && quint8(p.extradata.at(0)) == 1) { // avcC: configurationVersion 1
-        auto annexB = annexBFromAvcc(p.extradata);
-        if (!annexB)
-            return annexB.error();
-        p.extradata = annexB.value();
-    }
     return p;
 }
 
