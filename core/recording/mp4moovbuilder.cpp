@@ -78,27 +78,28 @@ bool writeWithDuration(Writer &w, const Mp4BoxReader::Box &box, int middle, quin
     return true;
 }
 
-quint32 movieTimescale(QByteArrayView moovPayload)
+// mvhd and tkhd put the field after their creation and modification times (32 or 64 bits
+// each, by version): mvhd's timescale, tkhd's track ID. 0 when the box is missing or short.
+quint32 fieldAfterTimes(QByteArrayView parentPayload, quint32 boxType)
 {
-    const auto mvhd = Mp4BoxReader::find(moovPayload, fourcc("mvhd"));
-    if (!mvhd)
+    const auto box = Mp4BoxReader::find(parentPayload, boxType);
+    if (!box)
         return 0;
-    Mp4BoxReader r(mvhd->payload);
+    Mp4BoxReader r(box->payload);
     const quint8 version = r.u8();
     r.skip(3 + (version == 1 ? 16 : 8));
-    const quint32 timescale = r.u32();
-    return r.ok() ? timescale : 0;
+    const quint32 value = r.u32();
+    return r.ok() ? value : 0;
+}
+
+quint32 movieTimescale(QByteArrayView moovPayload)
+{
+    return fieldAfterTimes(moovPayload, fourcc("mvhd"));
 }
 
 quint32 trackIdOf(QByteArrayView trakPayload)
 {
-    const auto tkhd = Mp4BoxReader::find(trakPayload, fourcc("tkhd"));
-    if (!tkhd)
-        return 0;
-    Mp4BoxReader r(tkhd->payload);
-    const quint8 version = r.u8();
-    r.skip(3 + (version == 1 ? 16 : 8));
-    return r.ok() ? r.u32() : 0;
+    return fieldAfterTimes(trakPayload, fourcc("tkhd"));
 }
 
 // Run-length tables: (count, value) pairs.

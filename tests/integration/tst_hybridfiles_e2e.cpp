@@ -3,6 +3,7 @@
 // flipped into one mdat): the same file (inode) keeps every byte it had while recording,
 // every player knows its duration, and a killed server still loses at most about a second,
 // its recovered file finished the same way at the next start.
+#include "fileinode.h"
 #include "mp4inspector.h"
 #include "playercheck.h"
 #include "serverprocess.h"
@@ -16,10 +17,6 @@
 #include <QtEndian>
 #include <QtTest>
 
-#ifdef Q_OS_UNIX
-#include <sys/stat.h>
-#endif
-
 using namespace roomrec;
 
 namespace {
@@ -28,17 +25,6 @@ struct Seen {
     quint64 inode = 0;
     QByteArray head; // what was on disk while recording
 };
-
-quint64 inode(const QString &path)
-{
-#ifdef Q_OS_UNIX
-    struct stat st {};
-    return ::stat(QFile::encodeName(path).constData(), &st) == 0 ? quint64(st.st_ino) : 0;
-#else
-    Q_UNUSED(path);
-    return 0;
-#endif
-}
 
 QByteArray read(const QString &path, qint64 length = -1)
 {
@@ -55,7 +41,7 @@ QHash<QString, Seen> recordingFiles(const QString &dataDir)
                     QDirIterator::Subdirectories);
     while (it.hasNext()) {
         const QString path = it.next();
-        seen.insert(path, Seen{inode(path), read(path, 256 * 1024)});
+        seen.insert(path, Seen{fileInode(path), read(path, 256 * 1024)});
     }
     return seen;
 }
@@ -157,7 +143,7 @@ void TestHybridFilesE2E::recordedFilesAreFinishedInPlace()
         if (!whileRecording.contains(record->storagePath))
             continue; // a later segment
         const Seen &seen = whileRecording[record->storagePath];
-        QCOMPARE(inode(record->storagePath), seen.inode);
+        QCOMPARE(fileInode(record->storagePath), seen.inode);
         const qsizetype ftyp = qFromBigEndian<quint32>(seen.head.constData());
         if (seen.head.mid(ftyp + 4, 4) != "free")
             continue; // an earlier segment, finished already when we looked
@@ -220,7 +206,7 @@ void TestHybridFilesE2E::killedServerLosesAtMostASecondAndFinishesTheFile()
     const FileRecord &r = files->first();
     QCOMPARE(r.state, FileRecord::State::Recovered);
     QCOMPARE(r.storagePath, path);
-    QCOMPARE(inode(path), left.begin()->inode);
+    QCOMPARE(fileInode(path), left.begin()->inode);
     verifyFinished(r, -1);
     // Fragments are at most 1 s: what was sent up to the kill is there but the fragment in
     // progress (and what was still in the sockets).

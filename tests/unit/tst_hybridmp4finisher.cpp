@@ -3,6 +3,7 @@
 // through AAC, written by the server's writer), checked before and after with our own
 // decoder and with independent players (ffprobe/ffmpeg, GStreamer, mediainfo), and
 // compared byte for byte to show that no media was rewritten.
+#include "fileinode.h"
 #include "mp4inspector.h"
 #include "playercheck.h"
 
@@ -24,7 +25,6 @@
 #ifdef Q_OS_UNIX
 #include <csignal>
 #include <sys/resource.h>
-#include <sys/stat.h>
 #endif
 
 using namespace roomrec;
@@ -160,17 +160,6 @@ bool overwrite(const QString &path, const QByteArray &bytes)
     return f.open(QIODevice::WriteOnly | QIODevice::Truncate) && f.write(bytes) == bytes.size();
 }
 
-quint64 inode(const QString &path)
-{
-#ifdef Q_OS_UNIX
-    struct stat st {};
-    return ::stat(QFile::encodeName(path).constData(), &st) == 0 ? quint64(st.st_ino) : 0;
-#else
-    Q_UNUSED(path);
-    return 0;
-#endif
-}
-
 // Offset of the last top-level box of `type`, or -1.
 qint64 lastTopLevel(const QByteArray &bytes, const char *type)
 {
@@ -260,7 +249,7 @@ void TestHybridMp4Finisher::finishesInPlaceWithoutRewritingMedia()
     QCOMPARE(PlayerCheck::topLevelBoxes(path).mid(0, 4),
              (QStringList{QStringLiteral("ftyp"), QStringLiteral("free"), QStringLiteral("moov"), QStringLiteral("moof")}));
     const PlayerReport fragmented = PlayerCheck::check(path);
-    const quint64 node = inode(path);
+    const quint64 node = fileInode(path);
 
     auto outcome = HybridMp4Finisher::finish(path);
     QVERIFY2(outcome.ok(), why(outcome).constData());
@@ -277,7 +266,7 @@ void TestHybridMp4Finisher::finishesInPlaceWithoutRewritingMedia()
 
     // Not rewritten: the same file, every byte as recorded but the 16-byte header, and only
     // the index (a small fraction of the file) written.
-    QCOMPARE(inode(path), node);
+    QCOMPARE(fileInode(path), node);
     const QByteArray after = contents(path);
     const qsizetype header = qFromBigEndian<quint32>(before.constData()); // ftyp's size
     QCOMPARE(after.first(header), before.first(header));
