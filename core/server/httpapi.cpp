@@ -227,6 +227,7 @@ Result<quint16> HttpApi::listen(const QHostAddress &address, quint16 port)
                          QStringLiteral("HTTP API: cannot listen on %1:%2: %3").arg(address.toString()).arg(port).arg(listener->errorString()));
     m_port = listener->serverPort();
     m_tls = listener->isTls();
+    m_listener = listener.get();
     m_http.bind(listener.release()); // the HTTP server parents it
     return m_port;
 }

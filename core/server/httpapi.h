@@ -29,6 +29,7 @@ public:
     Result<quint16> listen(const QHostAddress &address, quint16 port);
     quint16 port() const { return m_port; }
     bool isTls() const { return m_tls; }
+    int openConnections() const { return m_listener ? m_listener->openConnections() : 0; }
 
 private:
     // A recording request's body: {"userId" (default: the caller), "relationId", "roomId", ...}.
@@ -54,6 +55,7 @@ private:
     QHttpServer m_http;
     quint16 m_port = 0;
     bool m_tls = false;
+    HttpListener *m_listener = nullptr; // owned by m_http
 };
 
 } // namespace roomrec

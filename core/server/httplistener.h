@@ -4,6 +4,8 @@
 #include "server/tlstcpserver.h"
 
 #include <QPointer>
+
+#include <algorithm>
 #include <QTimer>
 
 namespace roomrec {
@@ -17,7 +19,10 @@ class HttpListener : public TlsTcpServer {
     Q_OBJECT
 public:
     explicit HttpListener(HttpLimits limits, QObject *parent = nullptr);
-    int openConnections() const { return int(m_guards.size()); }
+    int openConnections() const
+    {
+        return int(std::count_if(m_guards.begin(), m_guards.end(), [](const auto &g) { return !g.isNull(); }));
+    }
 
 protected:
     void incomingConnection(qintptr handle) override;

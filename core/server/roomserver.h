@@ -42,6 +42,7 @@ public:
     int sessionCount() const { return int(m_sessions.size()); } // open protocol connections
     quint16 httpPort() const;
     bool httpIsTls() const { return m_http && m_http->isTls(); }
+    int httpConnectionCount() const { return m_http ? m_http->openConnections() : 0; }
     // The webhook's outbox (null without --webhook-url).
     WebhookOutbox *webhooks() { return m_webhooks.get(); }
 

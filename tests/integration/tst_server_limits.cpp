@@ -49,7 +49,7 @@ void aNormalUserStillRecords(RoomServer &server, const RoomInfo &room)
     SyncClient user;
     QVERIFY(user.enterAndPublish(server.port(), QStringLiteral("normal"), room, QSize(320, 180), 15, 15).ok());
     QVERIFY(user.startRecording(room, SyncClient::param(QStringLiteral("normal"))).ok());
-    QTest::qWait(1500);
+    QVERIFY(user.recordFrames(20));
     auto ids = user.stopRecording(room);
     QVERIFY(ids.ok());
     QCOMPARE(ids.value().size(), 1);
@@ -384,7 +384,7 @@ void TestServerLimits::httpConnectionCap()
         held.push_back(std::make_unique<RawHttp>());
         QVERIFY(held.back()->open(server->httpPort()));
     }
-    QTest::qWait(100); // let the server accept all three before the fourth knocks
+    QTRY_COMPARE(server->httpConnectionCount(), 3); // all three held before the fourth knocks
     RawHttp refused;
     QVERIFY(refused.open(server->httpPort()));
     QCOMPARE(refused.statusWhenClosed(5000), 503);

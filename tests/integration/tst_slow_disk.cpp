@@ -60,7 +60,7 @@ void TestSlowDisk::stalledWritesDoNotStallOthers()
     const RoomInfo room{1, 1};
     QVERIFY(alice.enterAndPublish(server->port(), QStringLiteral("alice"), room, QSize(320, 180), 15, 15).ok());
     QVERIFY(alice.startRecording(room, SyncClient::param(QStringLiteral("stalled"))).ok());
-    QTest::qWait(300);
+    QVERIFY(alice.recordFrames(5));
     WriterStall stall(server->recordingService()->writers());
     // alice stops: her answer waits for her file, which waits for the disk...
     std::optional<QStringList> stopped;
@@ -90,23 +90,25 @@ void TestSlowDisk::backlogHoldsThePublisherBackAndLosesNothing()
     QTemporaryDir dir;
     ServerConfig config;
     config.recordingBacklogBytes = 64 * 1024; // a few frames
+    config.deadPeerMs = 1000; // held back longer than this, it must still not count as silent
     auto server = startTestServer(dir.path(), config);
     QVERIFY(server);
     SyncClient alice;
     const RoomInfo room{1, 1};
     QVERIFY(alice.enterAndPublish(server->port(), QStringLiteral("alice"), room, QSize(640, 360), 30, 30).ok());
     QVERIFY(alice.startRecording(room, SyncClient::param(QStringLiteral("held-back"))).ok());
-    QTest::qWait(500);
+    QVERIFY(alice.recordFrames(15));
     {
         WriterStall stall(server->recordingService()->writers());
         // The backlog passes the cap: the publisher's connection is held back...
         QTRY_VERIFY_WITH_TIMEOUT(server->recordingService()->isBacklogged(QStringLiteral("alice")), 10'000);
-        QTest::qWait(1500);
-        QCOMPARE(server->sessionCount(), 1); // ...and not dropped as silent
+        // ...for 1.5 s of capture, past the dead-peer time, and not dropped as silent.
+        QVERIFY(alice.recordFrames(45));
+        QCOMPARE(server->sessionCount(), 1);
     }
     // Released: it catches up; the recording goes on and ends normally.
     QTRY_VERIFY_WITH_TIMEOUT(!server->recordingService()->isBacklogged(QStringLiteral("alice")), 20'000);
-    QTest::qWait(500);
+    QVERIFY(alice.recordFrames(15));
     auto ids = alice.stopRecording(room);
     QVERIFY2(ids.ok(), ids ? "" : qPrintable(ids.error().toString()));
     server->waitForFinalizedFiles();

@@ -55,7 +55,7 @@ void TestStorage::fileNameLengthIsCheckedInBytesAtStart()
     const Status started = alice.startRecording(room, SyncClient::param(name));
     if (code == 0) {
         QVERIFY2(started.ok(), qPrintable(started.ok() ? QString() : started.error().toString()));
-        QTest::qWait(700);
+        QVERIFY(alice.recordFrames(10));
         auto ids = alice.stopRecording(room);
         QVERIFY(ids.ok());
         QCOMPARE(ids->size(), 1);
@@ -124,7 +124,7 @@ void TestStorage::startUpReconcilesCatalogueAndDisk()
         QVERIFY(alice.enterAndPublish(server->port(), QStringLiteral("alice"), room, QSize(320, 180), 15, 15).ok());
         for (const QString name : {QStringLiteral("kept"), QStringLiteral("lost")}) {
             QVERIFY(alice.startRecording(room, SyncClient::param(name)).ok());
-            QTest::qWait(800);
+            QVERIFY(alice.recordFrames(10));
             auto stopped = alice.stopRecording(room);
             QVERIFY(stopped.ok());
             ids << stopped.value();
@@ -168,7 +168,7 @@ void TestStorage::startUpReconcilesCatalogueAndDisk()
     const RoomInfo room{1, 1};
     QVERIFY(alice.enterAndPublish(server->port(), QStringLiteral("alice"), room, QSize(320, 180), 15, 15).ok());
     QVERIFY(alice.startRecording(room, SyncClient::param(QStringLiteral("after"))).ok());
-    QTest::qWait(500);
+    QVERIFY(alice.recordFrames(5));
     auto after = alice.stopRecording(room);
     QVERIFY(after.ok());
     QVERIFY(after->first().toULongLong() > ids[1].toULongLong() + 1000);

@@ -10,11 +10,7 @@ using namespace roomrec;
 bool RawPeer::connect(quint16 port)
 {
     m_socket.connectToHost(QStringLiteral("127.0.0.1"), port);
-    QElapsedTimer t;
-    t.start();
-    while (m_socket.state() != QAbstractSocket::ConnectedState && t.elapsed() < 3000)
-        QTest::qWait(10);
-    return m_socket.state() == QAbstractSocket::ConnectedState;
+    return QTest::qWaitFor([this] { return m_socket.state() == QAbstractSocket::ConnectedState; }, 3000);
 }
 
 void RawPeer::send(const ControlMessage &m)
@@ -30,24 +26,25 @@ void RawPeer::sendRaw(const QByteArray &bytes)
 
 std::optional<ControlMessage> RawPeer::receive(int timeoutMs)
 {
-    QElapsedTimer t;
-    t.start();
-    while (t.elapsed() < timeoutMs) {
+    std::optional<ControlMessage> message;
+    bool ended = false;
+    // Frames that do not decode as control messages are skipped; a framing error or a closed
+    // connection ends the wait.
+    QTest::qWaitFor([&] {
         m_decoder.feed(m_socket.readAll());
-        auto next = m_decoder.next();
-        if (!next.ok())
-            return std::nullopt;
-        if (next.value()) {
-            auto m = ControlMessage::decode(next.value()->payload);
-            if (m.ok())
-                return m.value();
-            continue;
+        while (true) {
+            auto next = m_decoder.next();
+            if (!next.ok() || !next.value()) {
+                ended = !next.ok() || m_socket.state() != QAbstractSocket::ConnectedState;
+                return ended;
+            }
+            if (auto m = ControlMessage::decode(next.value()->payload); m.ok()) {
+                message = m.value();
+                return true;
+            }
         }
-        if (m_socket.state() != QAbstractSocket::ConnectedState)
-            return std::nullopt;
-        QTest::qWait(10);
-    }
-    return std::nullopt;
+    }, timeoutMs);
+    return message;
 }
 
 std::optional<ControlMessage> RawPeer::receiveType(const QString &type, int timeoutMs)
@@ -66,9 +63,5 @@ std::optional<ControlMessage> RawPeer::receiveType(const QString &type, int time
 
 bool RawPeer::waitForDisconnect(int timeoutMs)
 {
-    QElapsedTimer t;
-    t.start();
-    while (m_socket.state() != QAbstractSocket::UnconnectedState && t.elapsed() < timeoutMs)
-        QTest::qWait(10);
-    return m_socket.state() == QAbstractSocket::UnconnectedState;
+    return QTest::qWaitFor([this] { return m_socket.state() == QAbstractSocket::UnconnectedState; }, timeoutMs);
 }

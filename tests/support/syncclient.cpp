@@ -4,6 +4,7 @@
 #include "protocol/errorcode.h"
 
 #include <QEventLoop>
+#include <QTest>
 #include <QTimer>
 
 using namespace roomrec;
@@ -105,6 +106,12 @@ Status SyncClient::startRecording(const RoomInfo &room, const RecordParam &param
 Result<QStringList> SyncClient::stopRecording(const RoomInfo &room)
 {
     return wait<QStringList>([&](auto ok, auto err) { m_client.stopRecording(room, ok, err); });
+}
+
+bool SyncClient::recordFrames(qint64 frames, int timeoutMs)
+{
+    const qint64 target = m_client.recordedFramesSent() + frames;
+    return QTest::qWaitFor([&] { return m_client.recordedFramesSent() >= target; }, timeoutMs);
 }
 
 Result<RecordingResult> SyncClient::recordingResult(const RoomInfo &room)

@@ -28,6 +28,9 @@ public:
     void stopPublishing(); // stops capture; the connection stays
     roomrec::Status startRecording(const roomrec::RoomInfo &room, const roomrec::RecordParam &param);
     roomrec::Result<QStringList> stopRecording(const roomrec::RoomInfo &room);
+    // Lets the recording run until `frames` more of its frames have been sent: a condition
+    // to wait for, not a clock, so a busy machine only makes it slower.
+    bool recordFrames(qint64 frames, int timeoutMs = 30'000);
     roomrec::Result<roomrec::RecordingResult> recordingResult(const roomrec::RoomInfo &room);
     roomrec::Result<roomrec::FileRecord> fileInfo(quint64 id);
     roomrec::Result<QList<roomrec::FileRecord>> listFiles(const roomrec::FileFilter &filter);
