@@ -108,11 +108,15 @@ bool RecordingService::roomHasRecording(const RoomInfo &room) const
                        [&room](const Recorder *r) { return r->request().room == room; });
 }
 
-void RecordingService::push(const QString &userId, quint64 sourceId, const MediaPacket &packet)
+bool RecordingService::push(const QString &userId, quint64 sourceId, const MediaPacket &packet)
 {
     Recorder *recorder = m_recorders.value(userId);
-    if (recorder && m_sources.value(userId) == sourceId)
-        recorder->push(packet);
+    if (!recorder || m_sources.value(userId) != sourceId)
+        return false;
+    recorder->push(packet);
+    // The recorder may have ended inside push (quota, error): it is then deleted later, and
+    // its files no longer hold anyone back.
+    return !recorder->isFinished() && recorder->isBacklogged();
 }
 
 void RecordingService::sourceGone(const QString &userId, quint64 sourceId)

@@ -36,7 +36,8 @@ public:
     Result<quint64> start(const QString &userId, quint64 sourceId, const RoomInfo &room, const RecordParam &param,
                           const VideoParams &video, const std::optional<AudioParams> &audio);
     Result<QStringList> stop(const QString &userId, const RoomInfo &room);
-    void push(const QString &userId, quint64 sourceId, const MediaPacket &packet);
+    // Returns whether the recording now waits on the disk for more than its backlog allows.
+    bool push(const QString &userId, quint64 sourceId, const MediaPacket &packet);
     // The source connection went away: the recording waits (idle timeout) for the user.
     void sourceGone(const QString &userId, quint64 sourceId);
     void streamPublished(const QString &userId, quint64 sourceId, Track track, const VideoParams &video,

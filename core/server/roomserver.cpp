@@ -627,8 +627,7 @@ void RoomServer::onMedia(ClientSession *s, const MediaPacket &packet)
                                                {QStringLiteral("message"), errorMessage(int(ErrorCode::UnknownStream))}});
         return;
     }
-    m_recording->push(s->userId, s->id(), packet);
-    if (m_recording->isBacklogged(s->userId)) {
+    if (m_recording->push(s->userId, s->id(), packet)) {
         // The disk is behind: hold this publisher back rather than queue without end or drop.
         qCInfo(lcServer).noquote() << "holding back" << s->peer() << ": its recording waits for the disk";
         s->setReadingPaused(true);
