@@ -56,14 +56,32 @@ void SegmentFileWriter::write(const MediaPacket &packet, qint64 ptsUs, qint64 dt
     const qint64 bytes = packet.data.size();
     m_accepted += bytes;
     m_queued.fetch_add(bytes, std::memory_order_relaxed);
-    // The payload is implicitly shared: posting it copies no media bytes.
-    QMetaObject::invokeMethod(this, [this, packet, ptsUs, dtsUs, bytes] {
-        if (m_error.code == 0 && m_writer.isOpen()) {
-            if (Status s = m_writer.write(packet, ptsUs, dtsUs); !s)
+    // A key frame starts a fragment: hand over what came before it so the muxer can write
+    // the finished fragment out now rather than a batch later.
+    if (packet.key && packet.isVideo())
+        handOver();
+    m_batch.push_back({packet, ptsUs, dtsUs}); // the payload is implicitly shared: no copy
+    m_batchBytes += bytes;
+    if (m_batchBytes >= kBatchBytes || dtsUs - m_batch.front().dtsUs >= kBatchSpanUs)
+        handOver();
+}
+
+void SegmentFileWriter::handOver()
+{
+    if (m_batch.empty())
+        return;
+    const qint64 bytes = m_batchBytes;
+    QMetaObject::invokeMethod(this, [this, batch = std::move(m_batch), bytes] {
+        for (const QueuedPacket &queued : batch) {
+            if (m_error.code != 0 || !m_writer.isOpen())
+                break;
+            if (Status s = m_writer.write(queued.packet, queued.ptsUs, queued.dtsUs); !s)
                 fail(s.error());
         }
         m_queued.fetch_sub(bytes, std::memory_order_relaxed);
     }, Qt::QueuedConnection);
+    m_batch = {};
+    m_batchBytes = 0;
 }
 
 void SegmentFileWriter::fail(const Error &error)
@@ -109,6 +127,7 @@ SegmentFileWriter::Report SegmentFileWriter::finishNow()
 
 void SegmentFileWriter::finish(std::function<void(const Report &)> done)
 {
+    handOver();
     QPointer<QObject> owner = m_owner;
     QMetaObject::invokeMethod(this, [this, owner, done = std::move(done)] {
         const Report report = finishNow();
