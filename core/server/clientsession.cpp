@@ -29,7 +29,7 @@ bool isMalformedRequest(int code)
 } // namespace
 
 ClientSession::ClientSession(quint64 id, QTcpSocket *socket, const SessionLimits &limits, QObject *parent)
-    : QObject(parent), m_id(id), m_socket(socket), m_limits(limits)
+    : QObject(parent), m_id(id), m_socket(socket), m_coalescer(socket->socketDescriptor()), m_limits(limits)
 {
     m_socket->setParent(this);
     m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
@@ -39,6 +39,12 @@ ClientSession::ClientSession(quint64 id, QTcpSocket *socket, const SessionLimits
     connect(m_socket, &QTcpSocket::readyRead, this, &ClientSession::onReadyRead);
     connect(m_socket, &QTcpSocket::disconnected, this, [this] { emit disconnected(this); });
     connect(&m_aliveTimer, &QTimer::timeout, this, &ClientSession::checkAlive);
+    m_coalesceTimer.setInterval(ReadCoalescer::kTickMs);
+    connect(&m_coalesceTimer, &QTimer::timeout, this, [this] {
+        m_coalescer.tick();
+        if (m_coalescer.mark() <= 1)
+            m_coalesceTimer.stop();
+    });
     m_sinceData.start();
     m_sinceConnected.start();
     m_aliveTimer.start(qBound(100, qMin(m_limits.deadPeerMs, m_limits.signInTimeoutMs) / 5, 1000));
@@ -164,7 +170,11 @@ void ClientSession::onReadyRead()
     if (m_closing || m_readingPaused)
         return;
     m_sinceData.restart();
-    m_decoder.feed(m_socket->readAll());
+    const QByteArray bytes = m_socket->readAll();
+    m_coalescer.onRead(bytes.size());
+    if (m_coalescer.mark() > 1 && !m_coalesceTimer.isActive())
+        m_coalesceTimer.start();
+    m_decoder.feed(bytes);
     while (!m_closing) {
         auto next = m_decoder.next();
         if (!next) {

@@ -6,6 +6,7 @@
 #include "protocol/roominfo.h"
 #include "protocol/streamparams.h"
 #include "protocol/usersignature.h"
+#include "server/readcoalescer.h"
 #include "server/sessionlimits.h"
 
 #include <QElapsedTimer>
@@ -65,6 +66,8 @@ private:
     QTcpSocket *m_socket;
     FrameDecoder m_decoder;
     QTimer m_aliveTimer{this};
+    ReadCoalescer m_coalescer;
+    QTimer m_coalesceTimer{this}; // runs while the coalescer holds reads back
     QElapsedTimer m_sinceData;
     SessionLimits m_limits;
     QElapsedTimer m_sinceConnected;

@@ -1,0 +1,46 @@
+#include "server/readcoalescer.h"
+
+#ifdef Q_OS_LINUX
+#include <sys/socket.h>
+#endif
+
+namespace roomrec {
+
+qint64 ReadCoalescer::markFor(qint64 bytes, qint64 elapsedMs)
+{
+    if (elapsedMs <= 0)
+        return 1;
+    const qint64 perCoalesce = bytes * kCoalesceMs / elapsedMs;
+    return perCoalesce < kMinMarkBytes ? 1 : qMin(perCoalesce, kMaxMarkBytes);
+}
+
+void ReadCoalescer::onRead(qint64 bytes)
+{
+    m_sinceRead.restart();
+    m_windowBytes += bytes;
+    if (const qint64 elapsed = m_window.elapsed(); elapsed >= kRateWindowMs) {
+        m_target = markFor(m_windowBytes, elapsed);
+        m_windowBytes = 0;
+        m_window.restart();
+    }
+    // Only a change of more than a quarter is worth a system call.
+    if (m_target == 1 ? m_mark != 1 : (m_mark == 1 || qAbs(m_target - m_mark) * 4 > m_mark))
+        setMark(m_target);
+}
+
+void ReadCoalescer::tick()
+{
+    if (m_mark > 1 && m_sinceRead.elapsed() >= kTickMs)
+        setMark(1); // let the remainder through; the next read raises the mark again
+}
+
+void ReadCoalescer::setMark(qint64 bytes)
+{
+    m_mark = bytes;
+#ifdef Q_OS_LINUX
+    const int value = int(bytes);
+    ::setsockopt(int(m_socket), SOL_SOCKET, SO_RCVLOWAT, &value, sizeof value);
+#endif
+}
+
+} // namespace roomrec

@@ -1,0 +1,47 @@
+#pragma once
+
+#include <QElapsedTimer>
+#include <QtGlobal>
+
+namespace roomrec {
+
+// Makes a publishing connection wake the server about every kCoalesceMs instead of for every
+// packet. A 2.5 Mbit/s publisher's packets arrive one by one, ~80 a second with its audio,
+// and each arrival used to cost a poll wake-up, an ioctl and a read. Here the socket's receive
+// low-water mark (SO_RCVLOWAT) is raised to what the connection brings in kCoalesceMs, so the
+// kernel reports it readable only once that much is queued. What stays below the mark (the
+// tail of a stream, a request sent between packets) is picked up by tick(), which drops the
+// mark back to one byte when a connection has not been read for kTickMs: nothing waits longer
+// than that. Slow connections (audio only, control only) are never coalesced.
+// Linux only; elsewhere every call does nothing.
+class ReadCoalescer {
+public:
+    static constexpr int kCoalesceMs = 40;
+    static constexpr int kTickMs = 100;
+    static constexpr qint64 kMinMarkBytes = 4 * 1024;   // below: not worth it
+    static constexpr qint64 kMaxMarkBytes = 256 * 1024; // well under the socket's receive buffer
+
+    explicit ReadCoalescer(qintptr socket) : m_socket(socket) { m_window.start(); m_sinceRead.start(); }
+
+    // After every read of `bytes` from the socket.
+    void onRead(qint64 bytes);
+    // Every kTickMs.
+    void tick();
+
+    qint64 mark() const { return m_mark; } // bytes; 1 = off
+    // The mark for a connection that brought `bytes` in `elapsedMs`.
+    static qint64 markFor(qint64 bytes, qint64 elapsedMs);
+    static constexpr qint64 kRateWindowMs = 500;
+
+private:
+    void setMark(qint64 bytes);
+
+    qintptr m_socket;
+    QElapsedTimer m_window; // rate measurement
+    qint64 m_windowBytes = 0;
+    qint64 m_target = 1;    // the mark the measured rate asks for
+    qint64 m_mark = 1;      // the mark set on the socket
+    QElapsedTimer m_sinceRead;
+};
+
+} // namespace roomrec
