@@ -3,10 +3,14 @@
 #include "common/logging.h"
 #include "protocol/errorcode.h"
 #include "recording/hybridmp4finisher.h"
+#include "recording/mp4boxreader.h"
+#include "recording/mp4fragmentindex.h"
 
 #include <QtEndian>
 
 #ifdef Q_OS_UNIX
+#include <climits>
+#include <sys/uio.h>
 #include <unistd.h>
 #endif
 
@@ -52,8 +56,7 @@ FragmentedMp4Writer::FragmentedMp4Writer() = default;
 
 FragmentedMp4Writer::~FragmentedMp4Writer()
 {
-    if (m_format)
-        abandon();
+    abandon();
 }
 
 qint64 FragmentedMp4Writer::realPosition(qint64 muxerPos) const
@@ -141,10 +144,12 @@ Status FragmentedMp4Writer::fail(const QString &what, int averror)
 Status FragmentedMp4Writer::open(const QString &path, const VideoParams &video, const std::optional<AudioParams> &audio)
 {
     m_path = path;
+    m_hasAudio = audio.has_value();
     m_muxerPos = 0;
     m_ftypEnd = -1;
     m_file.setFileName(path);
-    if (!m_file.open(QIODevice::WriteOnly | QIODevice::Unbuffered | QIODevice::NewOnly))
+    // ReadWrite: the init moov is read back for its track IDs and timescales.
+    if (!m_file.open(QIODevice::ReadWrite | QIODevice::Unbuffered | QIODevice::NewOnly))
         return makeError(ErrorCode::StorageWriteFailed, QStringLiteral("%1: %2").arg(path, m_file.errorString()));
 
     AVFormatContext *format = nullptr;
@@ -188,10 +193,6 @@ Status FragmentedMp4Writer::open(const QString &path, const VideoParams &video, 
     // No mfra trailer: its offsets would be the muxer's (off by the reserved box), and the
     // finished file's moov indexes every sample anyway.
     av_dict_set(&options, "movflags", "empty_moov+default_base_moof+frag_keyframe+skip_trailer", 0);
-    av_dict_set_int(&options, "frag_duration", kFragmentUs, 0);
-    // Bytes as well as time: a publisher whose timestamps barely move (or that never sends a
-    // key frame) cannot make the muxer hold an ever larger fragment in memory.
-    av_dict_set_int(&options, "frag_size", kMaxFragmentBytes, 0);
     const int err = avformat_write_header(m_format.get(), &options);
     av_dict_free(&options);
     if (err < 0) {
@@ -199,41 +200,57 @@ Status FragmentedMp4Writer::open(const QString &path, const VideoParams &video, 
         abandon();
         return failure;
     }
-    m_packet.reset(av_packet_alloc());
+    // The muxer wrote ftyp and the init moov (sample descriptions: the part worth its care);
+    // the fragments are ours (Mp4FragmentBuilder), so it is done.
+    avio_flush(m_io);
+    closeMuxer();
+    if (!m_ioError.isEmpty())
+        return makeError(ErrorCode::StorageWriteFailed, QStringLiteral("header: %1").arg(m_ioError));
+    auto tracks = initTracks();
+    if (!tracks) {
+        m_file.close();
+        return tracks.error();
+    }
+    m_fragments.emplace(tracks.value().first, tracks.value().second);
+    m_writePos = m_file.size();
+    m_bytesWritten = m_writePos;
     m_sinceSync.start();
     qCDebug(lcRecording) << "opened" << path;
     return success();
 }
 
+Result<std::pair<Mp4FragmentBuilder::Track, std::optional<Mp4FragmentBuilder::Track>>> FragmentedMp4Writer::initTracks()
+{
+    // Track IDs and timescales are the muxer's choice: read them from the moov it wrote.
+    if (!m_file.seek(0))
+        return makeError(ErrorCode::StorageWriteFailed, QStringLiteral("%1: %2").arg(m_path, m_file.errorString()));
+    const QByteArray head = m_file.read(m_file.size());
+    const auto moov = Mp4BoxReader::find(head, fourcc("moov"));
+    Mp4FragmentIndex index;
+    if (!moov)
+        return makeError(ErrorCode::MuxerFailed, QStringLiteral("the muxer wrote no moov"));
+    if (Status s = index.readInit(moov->payload); !s)
+        return s.error();
+    const auto &tracks = index.tracks();
+    if (tracks.size() != (m_hasAudio ? 2u : 1u))
+        return makeError(ErrorCode::MuxerFailed, QStringLiteral("the init moov has %1 tracks").arg(tracks.size()));
+    // Tracks are in stream order: video first.
+    std::optional<Mp4FragmentBuilder::Track> audio;
+    if (m_hasAudio)
+        audio = Mp4FragmentBuilder::Track{tracks[1].trackId, tracks[1].timescale};
+    return std::make_pair(Mp4FragmentBuilder::Track{tracks[0].trackId, tracks[0].timescale}, audio);
+}
+
 Status FragmentedMp4Writer::write(const MediaPacket &packet, qint64 ptsUs, qint64 dtsUs)
 {
-    if (!m_format)
+    if (!m_fragments)
         return makeError(ErrorCode::MuxerFailed, QStringLiteral("file not open"));
-    AVStream *stream = packet.isVideo() ? m_videoStream : m_audioStream;
-    if (!stream)
-        return success(); // audio for a file without an audio track
-    AVPacket *pkt = m_packet.get();
-    // The muxer copies the payload when it is not reference-counted.
-    pkt->data = reinterpret_cast<uint8_t *>(const_cast<char *>(packet.data.constData()));
-    pkt->size = int(packet.data.size());
-    pkt->stream_index = stream->index;
-    pkt->pts = av_rescale_q(ptsUs, kMicroseconds, stream->time_base);
-    pkt->dts = av_rescale_q(dtsUs, kMicroseconds, stream->time_base);
-    pkt->duration = av_rescale_q(packet.durationUs, kMicroseconds, stream->time_base);
-    pkt->flags = packet.key ? AV_PKT_FLAG_KEY : 0;
-    int err = av_interleaved_write_frame(m_format.get(), pkt);
-    av_packet_unref(pkt);
-    if (err < 0)
-        return fail(QStringLiteral("write"), err);
-    // The interleaving queue waits for the other track (up to 10 s of media time, any number
-    // of bytes): a publisher that declares audio but sends only video with barely moving
-    // timestamps would grow it without end. Past the cap, flush it (allowed at any time);
-    // frag_size then puts it on disk.
-    m_bytesIn += packet.data.size();
-    if (m_bytesIn - m_bytesWritten > 2 * kMaxFragmentBytes) {
-        err = av_interleaved_write_frame(m_format.get(), nullptr);
-        if (err < 0)
-            return fail(QStringLiteral("write"), err);
+    auto fragment = m_fragments->add(packet, ptsUs, dtsUs);
+    if (!fragment)
+        return fragment.error();
+    if (fragment.value()) {
+        if (Status s = writeFragment(*fragment.value()); !s)
+            return s;
     }
     if (packet.isVideo()) {
         ++m_videoFrames;
@@ -242,13 +259,63 @@ Status FragmentedMp4Writer::write(const MediaPacket &packet, qint64 ptsUs, qint6
     return success();
 }
 
+Status FragmentedMp4Writer::writeFragment(const Mp4FragmentBuilder::Fragment &fragment)
+{
+    // One gather write per fragment: the media goes from the packets to the kernel as is.
+    qint64 written = 0;
+#ifdef Q_OS_UNIX
+    std::vector<iovec> iov;
+    iov.reserve(fragment.pieces.size());
+    for (const auto &piece : fragment.pieces)
+        iov.push_back({const_cast<char *>(piece.data), size_t(piece.size)});
+    size_t first = 0;
+    while (first < iov.size()) {
+        const int count = int(qMin<size_t>(iov.size() - first, IOV_MAX));
+        const ssize_t n = ::pwritev(m_file.handle(), iov.data() + first, count, m_writePos + written);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return makeError(ErrorCode::StorageWriteFailed, QStringLiteral("%1: %2").arg(m_path, QString::fromLocal8Bit(strerror(errno))));
+        }
+        written += n;
+        // A short write: skip what went out, go on from the middle of a piece if need be.
+        size_t left = size_t(n);
+        while (first < iov.size() && left >= iov[first].iov_len)
+            left -= iov[first++].iov_len;
+        if (first < iov.size()) {
+            iov[first].iov_base = static_cast<char *>(iov[first].iov_base) + left;
+            iov[first].iov_len -= left;
+        }
+    }
+#else
+    if (!m_file.seek(m_writePos))
+        return makeError(ErrorCode::StorageWriteFailed, QStringLiteral("%1: %2").arg(m_path, m_file.errorString()));
+    for (const auto &piece : fragment.pieces) {
+        if (m_file.write(piece.data, piece.size) != piece.size)
+            return makeError(ErrorCode::StorageWriteFailed, QStringLiteral("%1: %2").arg(m_path, m_file.errorString()));
+        written += piece.size;
+    }
+#endif
+    m_writePos += written;
+    m_bytesWritten = m_writePos;
+#ifdef Q_OS_UNIX
+    // Fragments reach the page cache at once (survives kill -9); fdatasync about once a
+    // second bounds what a power cut can take.
+    if (m_sinceSync.elapsed() >= 1000) {
+        ::fdatasync(m_file.handle());
+        m_sinceSync.restart();
+    }
+#endif
+    return success();
+}
+
 Status FragmentedMp4Writer::finish()
 {
-    if (!m_format)
+    if (!m_fragments)
         return success();
-    const int err = av_write_trailer(m_format.get());
-    avio_flush(m_io);
-    Status result = err < 0 ? fail(QStringLiteral("trailer"), err) : success();
+    Status result = success();
+    if (auto last = m_fragments->finish())
+        result = writeFragment(*last);
 #ifdef Q_OS_UNIX
     if (::fdatasync(m_file.handle()) != 0 && result)
         result = makeError(ErrorCode::StorageWriteFailed, QStringLiteral("fdatasync"));
@@ -258,10 +325,10 @@ Status FragmentedMp4Writer::finish()
     return result;
 }
 
-void FragmentedMp4Writer::abandon()
+void FragmentedMp4Writer::closeMuxer()
 {
     if (m_io) {
-        avio_flush(m_io); // whatever the muxer handed over still reaches the file
+        avio_flush(m_io);
         av_freep(&m_io->buffer);
         avio_context_free(&m_io);
     }
@@ -269,6 +336,13 @@ void FragmentedMp4Writer::abandon()
         m_format->pb = nullptr;
     m_format.reset();
     m_videoStream = m_audioStream = nullptr;
+}
+
+void FragmentedMp4Writer::abandon()
+{
+    // What was written stays; the samples still held (a fragment in the making) are dropped.
+    closeMuxer();
+    m_fragments.reset();
     m_file.close();
 }
 

@@ -4,6 +4,7 @@
 #include "common/result.h"
 #include "protocol/mediapacket.h"
 #include "protocol/streamparams.h"
+#include "recording/mp4fragmentbuilder.h"
 
 #include <QElapsedTimer>
 #include <QFile>
@@ -13,13 +14,14 @@
 namespace roomrec {
 
 // Writes H.264 (+ AAC) packets, stream copy, to a fragmented MP4: an empty moov up front,
-// then a moof+mdat at every key frame, at least every second and at most every 8 MiB, each handed to the OS as
-// soon as it is complete and synced to disk about once a second. A killed process
-// therefore leaves a file that plays up to its last complete fragment (see Mp4Repair).
-// Our own AVIO callbacks do the I/O so a full disk surfaces as a clear error, and they keep
-// a 16-byte `free` box right after ftyp that the muxer never sees (its positions are
-// shifted past it): HybridMp4Finisher later turns it into the header of one mdat spanning
-// the fragments, so the finished file is a regular MP4 without its media being rewritten.
+// then a moof+mdat at every key frame, at least every second and at most every 8 MiB, each
+// handed to the OS as soon as it is complete and synced to disk about once a second. A
+// killed process therefore leaves a file that plays up to its last complete fragment (see
+// Mp4Repair). libavformat's mp4 muxer writes ftyp and the init moov through our AVIO
+// callbacks, which keep a 16-byte `free` box right after ftyp that the muxer never sees:
+// HybridMp4Finisher later turns it into the header of one mdat spanning the fragments, so
+// the finished file is a regular MP4 without its media being rewritten. The fragments are
+// built by Mp4FragmentBuilder and written with one gather write each, without copying.
 class FragmentedMp4Writer {
 public:
     FragmentedMp4Writer();
@@ -34,14 +36,14 @@ public:
     // Closes without the trailer (used when the disk failed): what was written stays.
     void abandon();
 
-    bool isOpen() const { return bool(m_format); }
+    bool isOpen() const { return m_fragments.has_value(); }
     qint64 bytesWritten() const { return m_bytesWritten; }
     qint64 durationUs() const { return m_videoEndUs; }
     qint64 videoFrames() const { return m_videoFrames; }
     const QString &path() const { return m_path; }
 
-    static constexpr int kFragmentUs = 1'000'000;
-    static constexpr int kMaxFragmentBytes = 8 * 1024 * 1024; // a fragment is flushed at this size
+    static constexpr int kFragmentUs = int(Mp4FragmentBuilder::kFragmentUs);
+    static constexpr int kMaxFragmentBytes = int(Mp4FragmentBuilder::kMaxFragmentBytes); // a fragment is flushed at this size
 
 private:
     friend struct Mp4WriterIo;
@@ -50,6 +52,9 @@ private:
     bool writeAt(qint64 realPos, const char *data, qint64 size);
     qint64 realPosition(qint64 muxerPos) const;
     Status fail(const QString &what, int averror);
+    void closeMuxer();
+    Result<std::pair<Mp4FragmentBuilder::Track, std::optional<Mp4FragmentBuilder::Track>>> initTracks();
+    Status writeFragment(const Mp4FragmentBuilder::Fragment &fragment);
 
     QString m_path;
     QFile m_file;
@@ -57,11 +62,12 @@ private:
     AVIOContext *m_io = nullptr;
     AVStream *m_videoStream = nullptr;
     AVStream *m_audioStream = nullptr;
-    AvPacketPtr m_packet;
+    std::optional<Mp4FragmentBuilder> m_fragments; // set once the header is written
+    bool m_hasAudio = false;
+    qint64 m_writePos = 0; // where the next fragment goes
     qint64 m_bytesWritten = 0;
     qint64 m_muxerPos = 0; // where the muxer thinks it is: the reserved box is not counted
     qint64 m_ftypEnd = -1; // known from the muxer's first write
-    qint64 m_bytesIn = 0; // payload bytes handed to the muxer
     qint64 m_videoEndUs = 0;
     qint64 m_videoFrames = 0;
     QElapsedTimer m_sinceSync;

@@ -2,6 +2,7 @@
 
 #include "protocol/errorcode.h"
 #include "recording/mp4boxreader.h"
+#include "recording/mp4boxwriter.h"
 #include "recording/mp4fragmentindex.h"
 
 #include <QtEndian>
@@ -11,36 +12,6 @@
 namespace roomrec {
 
 namespace {
-
-// Appends big-endian fields; begin()/end() bracket a box and fill in its size.
-class Writer {
-public:
-    explicit Writer(QByteArray &out) : m_out(out) {}
-    void u8(quint8 v) { m_out.append(char(v)); }
-    void u16(quint16 v) { put(qToBigEndian(v)); }
-    void u32(quint32 v) { put(qToBigEndian(v)); }
-    void u64(quint64 v) { put(qToBigEndian(v)); }
-    void bytes(QByteArrayView b) { m_out.append(b.data(), b.size()); }
-    qsizetype begin(quint32 type)
-    {
-        const qsizetype start = m_out.size();
-        u32(0);
-        u32(type);
-        return start;
-    }
-    qsizetype beginFull(quint32 type, quint8 version, quint32 flags)
-    {
-        const qsizetype start = begin(type);
-        u32(quint32(version) << 24 | (flags & 0xffffff));
-        return start;
-    }
-    void end(qsizetype start) { qToBigEndian(quint32(m_out.size() - start), m_out.data() + start); }
-
-private:
-    template <typename T>
-    void put(T bigEndian) { m_out.append(reinterpret_cast<const char *>(&bigEndian), sizeof bigEndian); }
-    QByteArray &m_out;
-};
 
 Error damaged(const QString &what)
 {
@@ -56,7 +27,7 @@ quint64 rescale(quint64 value, quint32 from, quint32 to)
 // mvhd, tkhd and mdhd: creation and modification times, then `middle` bytes (timescale, or
 // track ID + reserved), then the duration; 32-bit fields in version 0, 64-bit in version 1.
 // Rewritten as version 1 with the new duration; everything after it is kept as it was.
-bool writeWithDuration(Writer &w, const Mp4BoxReader::Box &box, int middle, quint64 duration)
+bool writeWithDuration(Mp4BoxWriter &w, const Mp4BoxReader::Box &box, int middle, quint64 duration)
 {
     Mp4BoxReader r(box.payload);
     const quint32 versionFlags = r.u32();
@@ -116,7 +87,7 @@ std::vector<std::pair<quint32, T>> runs(const std::vector<T> &values)
     return out;
 }
 
-void writeSampleTable(Writer &w, const Mp4BoxReader::Box &stsd, const Mp4TrackSamples &t)
+void writeSampleTable(Mp4BoxWriter &w, const Mp4BoxReader::Box &stsd, const Mp4TrackSamples &t)
 {
     const qsizetype stbl = w.begin(fourcc("stbl"));
     w.bytes(stsd.whole);
@@ -198,7 +169,7 @@ void writeSampleTable(Writer &w, const Mp4BoxReader::Box &stsd, const Mp4TrackSa
 // A track whose first sample is decoded after the movie's start (audio that began a little
 // after the key frame the file starts with): an empty edit keeps it where the fragments'
 // tfdt had put it, since sample tables alone always start at 0.
-void writeEditList(Writer &w, quint64 emptyMovieTime, quint64 mediaMovieTime)
+void writeEditList(Mp4BoxWriter &w, quint64 emptyMovieTime, quint64 mediaMovieTime)
 {
     const qsizetype edts = w.begin(fourcc("edts"));
     const qsizetype elst = w.beginFull(fourcc("elst"), 1, 0);
@@ -226,7 +197,7 @@ TrackTimes timesOf(const Mp4TrackSamples &t, quint32 movieScale)
     return times;
 }
 
-Status writeTrack(Writer &w, const Mp4BoxReader::Box &trak, const Mp4TrackSamples &t, quint32 movieScale)
+Status writeTrack(Mp4BoxWriter &w, const Mp4BoxReader::Box &trak, const Mp4TrackSamples &t, quint32 movieScale)
 {
     const TrackTimes times = timesOf(t, movieScale);
     const bool hasEditList = Mp4BoxReader::find(trak.payload, fourcc("edts")).has_value();
@@ -295,7 +266,7 @@ Result<QByteArray> Mp4MoovBuilder::build(QByteArrayView initMoov, const Mp4Fragm
 
     QByteArray out;
     out.reserve(qsizetype(4096 + index.samples() * 12));
-    Writer w(out);
+    Mp4BoxWriter w(out);
     const qsizetype moovStart = w.begin(fourcc("moov"));
     Mp4BoxReader children(moov->payload);
     while (auto child = children.nextBox()) {

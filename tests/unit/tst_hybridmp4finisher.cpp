@@ -126,12 +126,18 @@ int record(const QString &path, const Take &take)
         ap->extradata = audio.extradata();
     }
     FragmentedMp4Writer writer;
-    if (!writer.open(path, vp, ap).ok())
+    if (auto s = writer.open(path, vp, ap); !s.ok()) {
+        qWarning() << "open failed:" << s.error().message;
         return 0;
+    }
     int written = 0;
     for (const MediaPacket &p : std::as_const(packets)) {
-        if (!writer.write(p, p.ptsUs, p.dtsUs).ok())
+        if (p.dtsUs < 0)
+            continue; // the AAC encoder's priming: the Recorder never hands the writer times before 0
+        if (auto s = writer.write(p, p.ptsUs, p.dtsUs); !s.ok()) {
+            qWarning() << "write failed:" << s.error().message;
             return 0;
+        }
         written += p.isVideo() ? 1 : 0;
     }
     if (!writer.finish().ok())
@@ -290,7 +296,7 @@ void TestHybridMp4Finisher::finishesInPlaceWithoutRewritingMedia()
     const double seconds = finished.ffprobeSeconds;
     QVERIFY2(qAbs(seconds - take.seconds - take.audioTfdtShiftMs / 1000.0) < 0.15, qPrintable(QString::number(seconds)));
     // (ffprobe counts a late start twice in a fragmented file's duration: nothing to compare.)
-    if (take.audioTfdtShiftMs == 0)
+    if (take.audioTfdtShiftMs == 0 && take.audioDelayMs == 0)
         QVERIFY2(qAbs(seconds - fragmented.ffprobeSeconds) < 0.002,
                  qPrintable(QStringLiteral("%1 s, fragmented %2 s").arg(seconds).arg(fragmented.ffprobeSeconds)));
     verifyPlaysEverywhere(path, seconds, frames, QStringLiteral("mp4"));
@@ -362,7 +368,7 @@ void TestHybridMp4Finisher::everyStateACrashCanLeavePlays()
 void TestHybridMp4Finisher::damagedFileIsLeftUntouched_data()
 {
     QTest::addColumn<QString>("damage");
-    QTest::newRow("last moof's trun claims 1000 more samples") << QStringLiteral("count");
+    QTest::newRow("last trun claims 1000 more samples") << QStringLiteral("count");
     QTest::newRow("a trun's samples lie outside its mdat") << QStringLiteral("offset");
     QTest::newRow("cut off in the last mdat (not repaired)") << QStringLiteral("cut");
     QTest::newRow("no reserved header (recorded by an older version)") << QStringLiteral("unreserved");
@@ -375,7 +381,9 @@ void TestHybridMp4Finisher::damagedFileIsLeftUntouched()
     QByteArray bytes = contents(m_reference);
     const qint64 lastMoof = lastTopLevel(bytes, "moof");
     QVERIFY(lastMoof > 0);
-    const qint64 trun = bytes.indexOf("trun", lastMoof);
+    // The last track's run in the last fragment (the audio's: FFmpeg gives up on the whole
+    // file when a video run is damaged, whichever fragment it is in).
+    const qint64 trun = bytes.lastIndexOf("trun");
     QVERIFY(trun > lastMoof);
     if (damage == QLatin1String("count")) {
         qToBigEndian(qFromBigEndian<quint32>(bytes.constData() + trun + 8) + 1000, bytes.data() + trun + 8);
