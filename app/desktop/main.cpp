@@ -15,6 +15,10 @@ int main(int argc, char *argv[])
     QApplication::setOrganizationName(QStringLiteral("RoomRec"));
     QApplication::setApplicationName(QStringLiteral("roomrec"));
     QApplication::setApplicationVersion(QStringLiteral(ROOMREC_VERSION));
+    // The domain is the app ID's reverse (macOS keeps settings under it); the desktop file
+    // name lets Wayland and docks match the window to org.roomrec.RoomRec.desktop and its icon.
+    QApplication::setOrganizationDomain(QStringLiteral("roomrec.org"));
+    QGuiApplication::setDesktopFileName(QStringLiteral(ROOMREC_APP_ID));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("RoomRec: host and record live rooms."));
