@@ -12,6 +12,12 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh" "$@"
 [ "$(uname)" = Linux ] || skip "Debian packages are built on Linux"
 { command -v apt-get && command -v dpkg; } >/dev/null 2>&1 || skip "no apt-get/dpkg here"
 [ "$(id -u)" -eq 0 ] || skip "installs packages: run as root"
+# One run at a time on a machine (several work trees may run their tests as root). The lock
+# is taken on dpkg's folder, which always exists, so no lock file is left behind; dpkg's own
+# locks are fcntl locks on files inside it and are waited for separately (Lock::Timeout).
+exec 9</var/lib/dpkg
+flock -w 900 9 || skip "another packaging test is running on this machine"
+apt_get() { DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 "$@"; }
 packages=(roomrec roomrec-server)
 for p in "${packages[@]}"; do
   if dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null | grep -qv '^not-installed$'; then
@@ -31,7 +37,7 @@ cleanup() {
   for p in "${packages[@]}"; do
     if dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null | grep -qv '^not-installed$'; then
       echo "cleanup: purging $p" >&2
-      DEBIAN_FRONTEND=noninteractive apt-get purge -y -q "$p" >/dev/null 2>&1 || true
+      apt_get purge -y -q "$p" >/dev/null 2>&1 || true
     fi
   done
   rm -rf "$work"
@@ -64,7 +70,7 @@ lintian --fail-on error,warning --tag-display-limit 0 "$app_deb" "$server_deb" |
 echo "ok: lintian (no errors, no warnings that are not overridden)"
 
 echo "== apt-get install"
-DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$app_deb" "$server_deb" >"$work/install.log" 2>&1 \
+apt_get install -y -q --no-install-recommends "$app_deb" "$server_deb" >"$work/install.log" 2>&1 \
   || { cat "$work/install.log"; fail "apt-get install"; }
 dpkg -L "${packages[@]}" | sort -u >"$work/files"
 echo "installed $(wc -l <"$work/files") paths"
@@ -138,7 +144,7 @@ echo "== apt-get purge"
 if command -v systemctl >/dev/null 2>&1; then
   systemctl enable roomrec-server.service >/dev/null 2>&1 || true
 fi
-DEBIAN_FRONTEND=noninteractive apt-get purge -y -q "${packages[@]}" >"$work/purge.log" 2>&1 || { cat "$work/purge.log"; fail "apt-get purge"; }
+apt_get purge -y -q "${packages[@]}" >"$work/purge.log" 2>&1 || { cat "$work/purge.log"; fail "apt-get purge"; }
 left=()
 while read -r path; do
   [ -e "$path" ] || [ -L "$path" ] || continue
