@@ -21,7 +21,7 @@ trap 'rm -rf "$work"' EXIT
 if ! cpack --config "$build/CPackConfig.cmake" -G NSIS -D CPACK_COMPONENTS_ALL=app -B "$work/nsis" >"$work/nsis.log" 2>&1; then
   cat "$work/nsis.log"
   find "$work/nsis" -name NSISOutput.log -exec tail -n 30 {} \;
-  fail "cpack -G NSIS: makensis rejected the generated installer script"
+  fail "cpack -G NSIS failed (makensis output above)"
 fi
 installer=$(find "$work/nsis" -maxdepth 1 -name 'RoomRec-*-win64.exe')
 [ -n "$installer" ] || fail "no RoomRec-*-win64.exe from cpack -G NSIS"
