@@ -30,9 +30,13 @@ set(DEB_SOURCE roomrec)
 set(DEB_RELEASE 1)
 set(DEB_MAINTAINER "${CPACK_PACKAGE_CONTACT}")
 configure_file("${linux_dir}/debian/changelog.in" "${gen_dir}/changelog.Debian" @ONLY)
+# The man pages carry the version and date in their header.
+foreach(page roomrec.1 roomrec-cli.1 roomrec-server.1)
+  configure_file("${CMAKE_CURRENT_SOURCE_DIR}/man/${page}" "${gen_dir}/man/${page}" @ONLY)
+endforeach()
 set(gz_files)
-foreach(source IN ITEMS "${gen_dir}/changelog.Debian" "${CMAKE_CURRENT_SOURCE_DIR}/man/roomrec.1"
-                        "${CMAKE_CURRENT_SOURCE_DIR}/man/roomrec-cli.1" "${CMAKE_CURRENT_SOURCE_DIR}/man/roomrec-server.1")
+foreach(source IN ITEMS "${gen_dir}/changelog.Debian" "${gen_dir}/man/roomrec.1" "${gen_dir}/man/roomrec-cli.1"
+                        "${gen_dir}/man/roomrec-server.1")
   get_filename_component(name "${source}" NAME)
   add_custom_command(OUTPUT "${gen_dir}/gz/${name}.gz"
     COMMAND "${CMAKE_COMMAND}" -E make_directory "${gen_dir}/gz"

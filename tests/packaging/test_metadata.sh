@@ -37,7 +37,8 @@ check "systemd-analyze security: exposure at most 2.5" systemd-analyze security 
 
 # Man pages: no groff warnings, and every option of --help is documented.
 for prog in roomrec roomrec-cli roomrec-server; do
-  page="$src/packaging/man/$prog.1"
+  page="$gen/man/$prog.1"
+  check "man $prog: header names version $(cpack_version)" grep -q "^\.TH .* \"RoomRec $(cpack_version)\"" "$page"
   check "man $prog: renders without warnings" bash -c "LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -l '$page' 2>&1 >/dev/null | { ! grep .; }"
 done
 help_options() { # program subcommand... -> long options of --help
