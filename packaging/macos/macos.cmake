@@ -21,6 +21,8 @@ install(TARGETS roomrec BUNDLE DESTINATION . COMPONENT app)
 install(TARGETS roomrec-cli roomrec-server RUNTIME DESTINATION RoomRec.app/Contents/MacOS COMPONENT app)
 install(FILES "${PROJECT_SOURCE_DIR}/LICENSE" "${PROJECT_SOURCE_DIR}/THIRD-PARTY-NOTICES.md"
         DESTINATION RoomRec.app/Contents/Resources COMPONENT app)
+install(DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}/licenses" DESTINATION RoomRec.app/Contents/Resources
+        COMPONENT app) # of the bundled Qt and FFmpeg
 
 # macdeployqt for the app and the two helpers: Qt frameworks and plugins, and every
 # non-system dylib they link (FFmpeg and x264 from Homebrew) into Contents/Frameworks.

@@ -24,6 +24,7 @@ install(RUNTIME_DEPENDENCY_SET roomrec_runtime
   DIRECTORIES "${ROOMREC_FFMPEG_BIN_DIR}"
   RUNTIME DESTINATION bin COMPONENT app)
 install(FILES "${PROJECT_SOURCE_DIR}/LICENSE" "${PROJECT_SOURCE_DIR}/THIRD-PARTY-NOTICES.md" DESTINATION . COMPONENT app)
+install(DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}/licenses" DESTINATION . COMPONENT app) # of the bundled Qt and FFmpeg
 
 # Qt: windeployqt for the three programs (Qt 6.4 deploy API; run by cmake --install).
 set(deploy_script "${CMAKE_CURRENT_BINARY_DIR}/deploy_roomrec.cmake")
