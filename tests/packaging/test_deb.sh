@@ -75,7 +75,8 @@ apt_get install -y -q --no-install-recommends "$app_deb" "$server_deb" >"$work/i
 dpkg -L "${packages[@]}" | sort -u >"$work/files"
 echo "installed $(wc -l <"$work/files") paths"
 for prog in roomrec-server roomrec-cli roomrec; do
-  v=$(QT_QPA_PLATFORM=offscreen "/usr/bin/$prog" --version 2>/dev/null)
+  # No display: --version must work in a plain terminal, the desktop app's too.
+  v=$(env -u DISPLAY -u WAYLAND_DISPLAY -u QT_QPA_PLATFORM "/usr/bin/$prog" --version 2>/dev/null)
   [ "$v" = "$prog $version" ] || fail "/usr/bin/$prog --version says '$v', not '$prog $version'"
 done
 echo "ok: --version on the three programs"

@@ -54,7 +54,7 @@ documented() { # page options...
   done
   [ ${#missing[@]} -eq 0 ] || { echo "not in $(basename "$page"): ${missing[*]}"; return 1; }
 }
-check "man roomrec documents --help" documented "$src/packaging/man/roomrec.1" $(QT_QPA_PLATFORM=offscreen help_options "$bin/desktop/roomrec")
+check "man roomrec documents --help" documented "$src/packaging/man/roomrec.1" $(env -u DISPLAY -u QT_QPA_PLATFORM help_options "$bin/desktop/roomrec")
 check "man roomrec-server documents --help" documented "$src/packaging/man/roomrec-server.1" $(help_options "$bin/server/roomrec-server")
 check "man roomrec-cli documents --help" documented "$src/packaging/man/roomrec-cli.1" \
   $( (help_options "$bin/cli/roomrec-cli" record; help_options "$bin/cli/roomrec-cli" files; help_options "$bin/cli/roomrec-cli" sign) | sort -u)
