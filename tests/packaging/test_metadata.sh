@@ -48,13 +48,14 @@ bin="$build/app"
 documented() { # page options...
   local page=$1 o missing=()
   shift
+  [ $# -gt 0 ] || { echo "no options read from --help"; return 1; }
   for o in "$@"; do
     # man pages spell "-" as "\-"
     grep -qF -- "$(echo "$o" | sed 's/-/\\-/g')" "$page" || missing+=("$o")
   done
   [ ${#missing[@]} -eq 0 ] || { echo "not in $(basename "$page"): ${missing[*]}"; return 1; }
 }
-check "man roomrec documents --help" documented "$src/packaging/man/roomrec.1" $(env -u DISPLAY -u QT_QPA_PLATFORM help_options "$bin/desktop/roomrec")
+check "man roomrec documents --help" documented "$src/packaging/man/roomrec.1" $(unset DISPLAY QT_QPA_PLATFORM; help_options "$bin/desktop/roomrec")
 check "man roomrec-server documents --help" documented "$src/packaging/man/roomrec-server.1" $(help_options "$bin/server/roomrec-server")
 check "man roomrec-cli documents --help" documented "$src/packaging/man/roomrec-cli.1" \
   $( (help_options "$bin/cli/roomrec-cli" record; help_options "$bin/cli/roomrec-cli" files; help_options "$bin/cli/roomrec-cli" sign) | sort -u)
