@@ -15,22 +15,25 @@ ROOMREC_PACKAGES=(
   gstreamer1.0-plugins-base-apps mediainfo
 )
 
-roomrec_missing_packages() {
-  local missing=()
-  for p in "${ROOMREC_PACKAGES[@]}"; do
+roomrec_missing_packages() { # [PACKAGE...] (default: ROOMREC_PACKAGES)
+  local missing=() wanted=("$@")
+  [ $# -eq 0 ] && wanted=("${ROOMREC_PACKAGES[@]}")
+  for p in "${wanted[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
   echo "${missing[@]:-}"
 }
 
-roomrec_install_deps() {
+# With arguments, installs those packages instead (when missing): the packaging tests
+# (tests/packaging) bring their validators this way.
+roomrec_install_deps() { # [PACKAGE...] (default: ROOMREC_PACKAGES)
   if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
     echo "deps: not a Debian/Ubuntu system; install Qt >= 6.4 (with Multimedia, HttpServer, Sql, Svg," \
          "LinguistTools), FFmpeg >= 5.1 development files, CMake >= 3.25 and Ninja yourself (see README.md)." >&2
     return 0
   fi
   local missing
-  missing=$(roomrec_missing_packages)
+  missing=$(roomrec_missing_packages "$@")
   [ -z "$missing" ] && return 0
   echo "deps: installing:$missing"
   local sudo=""

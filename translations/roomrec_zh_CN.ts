@@ -115,6 +115,33 @@
     </message>
 </context>
 <context>
+    <name>roomrec::AboutDialog</name>
+    <message>
+        <source>FFmpeg licence: %1</source>
+        <translation>FFmpeg 许可证：%1</translation>
+    </message>
+    <message>
+        <source>About RoomRec</source>
+        <translation>关于 RoomRec</translation>
+    </message>
+    <message>
+        <source>Hosts live audio/video rooms and records them to MP4.</source>
+        <translation>主持实时音视频房间并将其录制为 MP4。</translation>
+    </message>
+    <message>
+        <source>RoomRec is free software: you can redistribute it and/or modify it under the terms of the GNU General Public License, version 3 or (at your option) any later version.</source>
+        <translation>RoomRec 是自由软件：您可以依据 GNU 通用公共许可证第 3 版或（由您选择）任何更高版本的条款重新发布和/或修改它。</translation>
+    </message>
+    <message>
+        <source>About Qt</source>
+        <translation>关于 Qt</translation>
+    </message>
+    <message>
+        <source>Third-party software:</source>
+        <translation>第三方软件：</translation>
+    </message>
+</context>
+<context>
     <name>roomrec::CameraSource</name>
     <message>
         <source>camera disconnected</source>
@@ -438,6 +465,14 @@
     <message>
         <source>libx264 speed/quality trade-off: faster presets use less CPU</source>
         <translation>libx264 速度与画质的取舍：越快的预设占用 CPU 越少</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>&amp;About RoomRec</source>
+        <translation>关于 RoomRec(&amp;A)</translation>
     </message>
 </context>
 <context>

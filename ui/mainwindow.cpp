@@ -1,5 +1,6 @@
 #include "mainwindow.h"
 
+#include "aboutdialog.h"
 #include "connectionpanel.h"
 #include "errorhint.h"
 #include "filelistwidget.h"
@@ -201,6 +202,12 @@ void MainWindow::buildUi()
         const QString name = QLocale(language).nativeLanguageName();
         m_languageMenu->addAction(name.isEmpty() ? language : name, this, [this, language] { setLanguage(language); });
     }
+    m_helpMenu = menuBar()->addMenu(QString());
+    m_aboutAction = m_helpMenu->addAction(QString(), this, [this] {
+        AboutDialog about(this);
+        about.exec();
+    });
+    m_aboutAction->setMenuRole(QAction::AboutRole); // macOS: the application menu's About item
     resize(1500, 820);
 
     connect(m_connection, &ConnectionPanel::connectRequested, this, &MainWindow::connectOrHost);
@@ -243,6 +250,8 @@ void MainWindow::retranslate()
     setWindowTitle(tr("RoomRec"));
     m_languageMenu->setTitle(tr("&Language"));
     m_qualityMenu->setTitle(tr("&Encoder preset"));
+    m_helpMenu->setTitle(tr("&Help"));
+    m_aboutAction->setText(tr("&About RoomRec"));
     m_qualityMenu->setToolTip(tr("libx264 speed/quality trade-off: faster presets use less CPU"));
     m_tabs->setTabText(0, tr("Room"));
     m_tabs->setTabText(1, tr("Library"));

@@ -10,6 +10,7 @@
 
 #include <QMainWindow>
 
+class QAction;
 class QLabel;
 class QPushButton;
 class QTabWidget;
@@ -105,6 +106,8 @@ private:
     QLabel *m_stateBadge = nullptr;
     QMenu *m_languageMenu = nullptr;
     QMenu *m_qualityMenu = nullptr;
+    QMenu *m_helpMenu = nullptr;
+    QAction *m_aboutAction = nullptr;
 };
 
 } // namespace roomrec

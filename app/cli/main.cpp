@@ -15,6 +15,11 @@ int main(int argc, char *argv[])
 
     const QStringList args = app.arguments();
     const QString command = args.value(1);
+    // Same form as QCommandLineParser's --version in roomrec and roomrec-server.
+    if (command == QLatin1String("--version") || command == QLatin1String("-v")) {
+        std::printf("roomrec-cli %s\n", ROOMREC_VERSION);
+        return 0;
+    }
     if (command == QLatin1String("record"))
         return RecordCommand::run(args);
     if (command == QLatin1String("files") || command == QLatin1String("result"))
@@ -22,7 +27,7 @@ int main(int argc, char *argv[])
     if (command == QLatin1String("sign"))
         return SignCommand::run(args);
     std::fprintf(command == QLatin1String("--help") || command == QLatin1String("-h") ? stdout : stderr,
-                 "usage: roomrec-cli COMMAND [options]   (COMMAND --help for its options)\n"
+                 "usage: roomrec-cli COMMAND [options]   (COMMAND --help for its options; --version)\n"
                  "  record   join a room, publish a test-pattern stream, record it, print the file IDs\n"
                  "  files    files show FILE_ID | files list [--name N] [--tag T] [--class-id N]\n"
                  "  result   the last recording's file IDs in a room (e.g. after it ended by itself)\n"

@@ -6,15 +6,36 @@
 #include <QDir>
 #include <QStandardPaths>
 #include <cstdio>
+#include <memory>
+#include <string_view>
 
 using namespace roomrec;
 
+namespace {
+// --help and --version only print, so they must work without a display (a terminal over
+// SSH): QApplication would abort without one.
+bool onlyPrints(int argc, char *argv[])
+{
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view arg(argv[i]);
+        if (arg == "--help" || arg == "-h" || arg == "-?" || arg == "--version" || arg == "-v")
+            return true;
+    }
+    return false;
+}
+} // namespace
+
 int main(int argc, char *argv[])
 {
-    QApplication app(argc, argv);
+    const std::unique_ptr<QCoreApplication> app = onlyPrints(argc, argv) ? std::make_unique<QCoreApplication>(argc, argv)
+                                                                          : std::make_unique<QApplication>(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("RoomRec"));
     QApplication::setApplicationName(QStringLiteral("roomrec"));
     QApplication::setApplicationVersion(QStringLiteral(ROOMREC_VERSION));
+    // The domain is the app ID's reverse (macOS keeps settings under it); the desktop file
+    // name lets Wayland and docks match the window to org.roomrec.RoomRec.desktop and its icon.
+    QApplication::setOrganizationDomain(QStringLiteral("roomrec.org"));
+    QGuiApplication::setDesktopFileName(QStringLiteral(ROOMREC_APP_ID));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("RoomRec: host and record live rooms."));
@@ -31,7 +52,7 @@ int main(int argc, char *argv[])
     const QCommandLineOption settings(QStringLiteral("settings"), QStringLiteral("Settings file to use (default: the usual place)."), QStringLiteral("FILE"));
     const QCommandLineOption caFile(QStringLiteral("ca-file"), QStringLiteral("PEM certificate(s) to trust for a TLS server besides the system's."), QStringLiteral("FILE"));
     parser.addOptions({server, user, signature, data, language, settings, caFile, screenshot, screenshotDelay, screenshotState});
-    parser.process(app);
+    parser.process(*app);
 
     MainWindowOptions options;
     options.serverAddress = parser.value(server);
@@ -55,5 +76,5 @@ int main(int argc, char *argv[])
                                                 parser.value(screenshotDelay).toInt());
         tour->start();
     }
-    return app.exec();
+    return app->exec();
 }

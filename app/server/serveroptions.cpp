@@ -1,4 +1,5 @@
 #include "serveroptions.h"
+#include "configfile.h"
 
 #include "common/hostport.h"
 #include "common/idgenerator.h"
@@ -33,9 +34,24 @@ Result<ServerConfig> ServerOptions::parse(const QStringList &arguments)
     const QCommandLineOption httpMaxConnections(QStringLiteral("http-max-connections"), QStringLiteral("Open HTTP connections at most (default 256)."), QStringLiteral("N"), QStringLiteral("256"));
     const QCommandLineOption minFree(QStringLiteral("min-free-mb"), QStringLiteral("Free-space floor of the data disk in MiB: recordings are refused below it and end cleanly when it is reached (default 128)."), QStringLiteral("N"), QStringLiteral("128"));
     const QCommandLineOption keyFrameTimeout(QStringLiteral("key-frame-timeout-seconds"), QStringLiteral("End a recording whose publisher sends no key frame this long (default 15)."), QStringLiteral("N"), QStringLiteral("15"));
-    parser.addOptions({listen, data, node, segment, idle, quota, secret, http, webhook, webhookSecret, tlsCert, tlsKey, plainHttp, playUrl,
-                       maxConnections, httpMaxConnections, keyFrameTimeout, minFree});
-    parser.process(arguments);
+    const QCommandLineOption configFile(QStringLiteral("config"), QStringLiteral("Read settings from FILE, one 'name = value' per line named like these options; the command line wins."), QStringLiteral("FILE"));
+    const QList<QCommandLineOption> settings{listen, data, node, segment, idle, quota, secret, http, webhook, webhookSecret, tlsCert, tlsKey,
+                                             plainHttp, playUrl, maxConnections, httpMaxConnections, keyFrameTimeout, minFree};
+    parser.addOptions(settings);
+    parser.addOption(configFile);
+    // The file's settings go before the command line's: an option given twice takes its
+    // last value, so the command line overrides the file.
+    QStringList merged = arguments;
+    if (parser.parse(arguments) && parser.isSet(configFile)) {
+        QHash<QString, bool> known;
+        for (const QCommandLineOption &option : settings)
+            known.insert(option.names().constFirst(), !option.valueName().isEmpty());
+        auto fromFile = ConfigFile::arguments(parser.value(configFile), known);
+        if (!fromFile)
+            return fromFile.error();
+        merged = arguments.mid(0, 1) + fromFile.value() + arguments.mid(1);
+    }
+    parser.process(merged);
 
     ServerConfig config;
     auto address = HostPort::parse(parser.value(listen), 7707);
