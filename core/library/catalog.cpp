@@ -186,9 +186,13 @@ Result<QSqlQuery *> Catalog::prepared(const QString &sql, const QVariantList &bi
 
 Status Catalog::inTransaction(const std::function<Status()> &work)
 {
+    if (m_inTransaction)
+        return work(); // part of the caller's transaction (insertAll)
     if (Status s = exec(m_dialect.beginWrite()); !s)
         return s;
+    m_inTransaction = true;
     Status result = work();
+    m_inTransaction = false;
     if (result) {
         if (Status s = exec(QStringLiteral("COMMIT")); s)
             return s;
@@ -218,30 +222,44 @@ Status Catalog::writeTags(quint64 id, const QStringList &tags)
 
 Status Catalog::insert(const FileRecord &record)
 {
+    return inTransaction([&] { return insertRow(record); });
+}
+
+Status Catalog::insertAll(const QList<FileRecord> &records)
+{
     return inTransaction([&]() -> Status {
-        QVariantList values = bindingsOf(record);
-        values << qint64(m_nodeId);
-        auto q = prepared(QStringLiteral("INSERT INTO files (%1, node_id, revision) VALUES (%2?, 1)")
-                              .arg(QLatin1String(kColumns), QStringLiteral("?,").repeated(kColumnCount)),
-                          values);
-        if (!q)
-            return q.error();
-        if (!q.value()->exec())
-            return sqlError(q.value()->lastError());
-        if (Status s = writeTags(record.id, record.tags); !s)
-            return s;
-        // Remember the highest ID even if the row is later deleted, so IDs are never reused.
-        // One row per node: servers sharing the library never wait on each other here.
-        auto floor = prepared(QStringLiteral("INSERT INTO id_floors (node_id, id) VALUES (?, ?) "
-                                             "ON CONFLICT (node_id) DO UPDATE SET id = %1")
-                                  .arg(m_dialect.greatest(QStringLiteral("id_floors.id"), QStringLiteral("excluded.id"))),
-                              {qint64(m_nodeId), qint64(record.id)});
-        if (!floor)
-            return floor.error();
-        if (!floor.value()->exec())
-            return sqlError(floor.value()->lastError());
+        for (const FileRecord &r : records) {
+            if (Status s = insertRow(r); !s)
+                return s;
+        }
         return success();
     });
+}
+
+Status Catalog::insertRow(const FileRecord &record)
+{
+    QVariantList values = bindingsOf(record);
+    values << qint64(m_nodeId);
+    auto q = prepared(QStringLiteral("INSERT INTO files (%1, node_id, revision) VALUES (%2?, 1)")
+                          .arg(QLatin1String(kColumns), QStringLiteral("?,").repeated(kColumnCount)),
+                      values);
+    if (!q)
+        return q.error();
+    if (!q.value()->exec())
+        return sqlError(q.value()->lastError());
+    if (Status s = writeTags(record.id, record.tags); !s)
+        return s;
+    // Remember the highest ID even if the row is later deleted, so IDs are never reused.
+    // One row per node: servers sharing the library never wait on each other here.
+    auto floor = prepared(QStringLiteral("INSERT INTO id_floors (node_id, id) VALUES (?, ?) "
+                                         "ON CONFLICT (node_id) DO UPDATE SET id = %1")
+                              .arg(m_dialect.greatest(QStringLiteral("id_floors.id"), QStringLiteral("excluded.id"))),
+                          {qint64(m_nodeId), qint64(record.id)});
+    if (!floor)
+        return floor.error();
+    if (!floor.value()->exec())
+        return sqlError(floor.value()->lastError());
+    return success();
 }
 
 Result<Catalog::UpdateOutcome> Catalog::tryUpdate(const FileRecord &record)

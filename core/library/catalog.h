@@ -46,6 +46,8 @@ public:
     void close();
 
     Status insert(const FileRecord &record);
+    // Many rows in one transaction (imports, benchmarks): all or none.
+    Status insertAll(const QList<FileRecord> &records);
     Status update(const FileRecord &record); // all fields of the row with record.id
     // Reads the row, lets `change` edit it, writes it back; if another writer changed the
     // row in between, does it again on the fresh row. `change` may run more than once.
@@ -70,6 +72,7 @@ public:
 private:
     enum class UpdateOutcome { Done, Conflict };
     Result<UpdateOutcome> tryUpdate(const FileRecord &record);
+    Status insertRow(const FileRecord &record);
     Status writeTags(quint64 id, const QStringList &tags);
     Result<QList<FileRecord>> query(const QString &where, const QVariantList &bindings, int limit) const;
     // A prepared statement, kept for the connection's lifetime: with PostgreSQL, preparing
@@ -84,6 +87,7 @@ private:
     quint32 m_nodeId = 0;
     std::optional<quint32> m_localNode;
     mutable QHash<QString, QSqlQuery> m_prepared;
+    bool m_inTransaction = false;
 };
 
 } // namespace roomrec
