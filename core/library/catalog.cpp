@@ -203,6 +203,36 @@ Status Catalog::inTransaction(const std::function<Status()> &work)
     return result;
 }
 
+bool Catalog::reconnectIfLost() const
+{
+    if (m_dialect.kind() != SqlDialect::Kind::Postgres || m_inTransaction)
+        return false;
+    QSqlDatabase db = database();
+    if (QSqlQuery(db).exec(QStringLiteral("SELECT 1")))
+        return false; // the connection works: the error was the statement's own
+    m_prepared.clear(); // prepared statements die with their connection
+    db.close();
+    if (!db.open()) {
+        qCWarning(lcLibrary).noquote() << "catalogue connection lost and not reopened:" << db.lastError().text();
+        return false;
+    }
+    QSqlQuery(db).exec(QStringLiteral("SET client_min_messages = warning"));
+    qCWarning(lcLibrary) << "catalogue connection was lost; reconnected";
+    return true;
+}
+
+template <typename T>
+Result<T> Catalog::retried(const std::function<Result<T>()> &call) const
+{
+    Result<T> result = call();
+    // Only database failures: FileNotFound and the like are answers, not a lost connection.
+    // A write whose COMMIT was lost in transit may have landed; its retry then fails on the
+    // primary key and the caller sees that error, never a duplicate.
+    if (!result && result.error().code == int(ErrorCode::CatalogueFailed) && reconnectIfLost())
+        result = call();
+    return result;
+}
+
 Status Catalog::writeTags(quint64 id, const QStringList &tags)
 {
     QStringList unique;
@@ -222,17 +252,19 @@ Status Catalog::writeTags(quint64 id, const QStringList &tags)
 
 Status Catalog::insert(const FileRecord &record)
 {
-    return inTransaction([&] { return insertRow(record); });
+    return retried<Done>([&] { return inTransaction([&] { return insertRow(record); }); });
 }
 
 Status Catalog::insertAll(const QList<FileRecord> &records)
 {
-    return inTransaction([&]() -> Status {
-        for (const FileRecord &r : records) {
-            if (Status s = insertRow(r); !s)
-                return s;
-        }
-        return success();
+    return retried<Done>([&] {
+            return inTransaction([&]() -> Status {
+                for (const FileRecord &r : records) {
+                    if (Status s = insertRow(r); !s)
+                        return s;
+                }
+                return success();
+            });
     });
 }
 
@@ -265,7 +297,7 @@ Status Catalog::insertRow(const FileRecord &record)
 Result<Catalog::UpdateOutcome> Catalog::tryUpdate(const FileRecord &record)
 {
     UpdateOutcome outcome = UpdateOutcome::Done;
-    Status s = inTransaction([&]() -> Status {
+    Status s = retried<Done>([&] { return inTransaction([&]() -> Status {
         QStringList assignments;
         const QStringList columns = QString::fromLatin1(kColumns).split(QStringLiteral(", "));
         for (const QString &column : columns.mid(1))
@@ -298,7 +330,7 @@ Result<Catalog::UpdateOutcome> Catalog::tryUpdate(const FileRecord &record)
         if (!clear.value()->exec())
             return sqlError(clear.value()->lastError());
         return writeTags(record.id, record.tags);
-    });
+    }); });
     if (!s)
         return s.error();
     return outcome;
@@ -338,7 +370,7 @@ Status Catalog::modify(quint64 id, const std::function<Status(FileRecord &)> &ch
 
 Status Catalog::remove(quint64 id)
 {
-    return inTransaction([&]() -> Status {
+    return retried<Done>([&] { return inTransaction([&]() -> Status {
         auto q = prepared(QStringLiteral("DELETE FROM files WHERE id=?"), {qint64(id)});
         if (!q)
             return q.error();
@@ -352,24 +384,26 @@ Status Catalog::remove(quint64 id)
         if (!tags.value()->exec())
             return sqlError(tags.value()->lastError());
         return success();
-    });
+    }); });
 }
 
 Result<QList<FileRecord>> Catalog::query(const QString &where, const QVariantList &bindings, int limit) const
 {
-    auto q = prepared(QStringLiteral("SELECT %1, revision FROM files %2 ORDER BY id LIMIT %3")
-                          .arg(QLatin1String(kColumns), where.isEmpty() ? QString() : QStringLiteral("WHERE ") + where)
-                          .arg(qBound(1, limit, 100000)),
-                      bindings);
-    if (!q)
-        return q.error();
-    if (!q.value()->exec())
-        return sqlError(q.value()->lastError());
-    QList<FileRecord> out;
-    while (q.value()->next())
-        out << recordFrom(*q.value());
-    q.value()->finish(); // a kept SQLite statement would otherwise hold its read snapshot
-    return out;
+    return retried<QList<FileRecord>>([&]() -> Result<QList<FileRecord>> {
+        auto q = prepared(QStringLiteral("SELECT %1, revision FROM files %2 ORDER BY id LIMIT %3")
+                              .arg(QLatin1String(kColumns), where.isEmpty() ? QString() : QStringLiteral("WHERE ") + where)
+                              .arg(qBound(1, limit, 100000)),
+                          bindings);
+        if (!q)
+            return q.error();
+        if (!q.value()->exec())
+            return sqlError(q.value()->lastError());
+        QList<FileRecord> out;
+        while (q.value()->next())
+            out << recordFrom(*q.value());
+        q.value()->finish(); // a kept SQLite statement would otherwise hold its read snapshot
+        return out;
+    });
 }
 
 Result<FileRecord> Catalog::file(quint64 id) const
@@ -418,6 +452,14 @@ Result<QList<FileRecord>> Catalog::inState(FileRecord::State state) const
     return query(QStringLiteral("state=?"), {FileRecord::stateName(state)}, 100000);
 }
 
+Result<QList<FileRecord>> Catalog::processingUnfinished() const
+{
+    const QString unfinished = QStringLiteral("(processing_state='pending' OR processing_state LIKE 'running%')");
+    if (m_localNode)
+        return query(QStringLiteral("node_id=? AND ") + unfinished, {qint64(*m_localNode)}, 100000);
+    return query(unfinished, {}, 100000);
+}
+
 Result<QList<FileRecord>> Catalog::recording(quint64 recordingId) const
 {
     return query(QStringLiteral("recording_id=?"), {qint64(recordingId)}, 100000);
@@ -425,42 +467,48 @@ Result<QList<FileRecord>> Catalog::recording(quint64 recordingId) const
 
 Result<qint64> Catalog::bytesUsedBy(const QString &userId) const
 {
-    // The sum is cast: PostgreSQL sums BIGINTs into NUMERIC, which Qt would hand back as a double.
-    auto q = prepared(QStringLiteral("SELECT CAST(COALESCE(SUM(size_bytes), 0) AS BIGINT) FROM files WHERE user_id=?"), {userId});
-    if (!q)
-        return q.error();
-    if (!q.value()->exec() || !q.value()->next())
-        return sqlError(q.value()->lastError());
-    const qint64 bytes = q.value()->value(0).toLongLong();
-    q.value()->finish();
-    return bytes;
+    return retried<qint64>([&]() -> Result<qint64> {
+        // The sum is cast: PostgreSQL sums BIGINTs into NUMERIC, which Qt would hand back as a double.
+        auto q = prepared(QStringLiteral("SELECT CAST(COALESCE(SUM(size_bytes), 0) AS BIGINT) FROM files WHERE user_id=?"), {userId});
+        if (!q)
+            return q.error();
+        if (!q.value()->exec() || !q.value()->next())
+            return sqlError(q.value()->lastError());
+        const qint64 bytes = q.value()->value(0).toLongLong();
+        q.value()->finish();
+        return bytes;
+    });
 }
 
 Result<QHash<quint64, QString>> Catalog::storagePaths() const
 {
-    QSqlQuery q(database());
-    q.setForwardOnly(true);
-    if (m_localNode) {
-        q.prepare(QStringLiteral("SELECT id, storage_path FROM files WHERE node_id=?"));
-        q.addBindValue(qint64(*m_localNode));
-    } else {
-        q.prepare(QStringLiteral("SELECT id, storage_path FROM files"));
-    }
-    if (!q.exec())
-        return sqlError(q.lastError());
-    QHash<quint64, QString> paths;
-    while (q.next())
-        paths.insert(quint64(q.value(0).toLongLong()), q.value(1).toString());
-    return paths;
+    return retried<QHash<quint64, QString>>([&]() -> Result<QHash<quint64, QString>> {
+        QSqlQuery q(database());
+        q.setForwardOnly(true);
+        if (m_localNode) {
+            q.prepare(QStringLiteral("SELECT id, storage_path FROM files WHERE node_id=?"));
+            q.addBindValue(qint64(*m_localNode));
+        } else {
+            q.prepare(QStringLiteral("SELECT id, storage_path FROM files"));
+        }
+        if (!q.exec())
+            return sqlError(q.lastError());
+        QHash<quint64, QString> paths;
+        while (q.next())
+            paths.insert(quint64(q.value(0).toLongLong()), q.value(1).toString());
+        return paths;
+    });
 }
 
 Result<quint64> Catalog::highestId() const
 {
-    QSqlQuery q(database());
-    if (!q.exec(QStringLiteral("SELECT MAX(m) FROM (SELECT MAX(id) AS m FROM files UNION ALL SELECT MAX(id) FROM id_floors) AS ids"))
-        || !q.next())
-        return sqlError(q.lastError());
-    return quint64(q.value(0).toLongLong());
+    return retried<quint64>([&]() -> Result<quint64> {
+        QSqlQuery q(database());
+        if (!q.exec(QStringLiteral("SELECT MAX(m) FROM (SELECT MAX(id) AS m FROM files UNION ALL SELECT MAX(id) FROM id_floors) AS ids"))
+            || !q.next())
+            return sqlError(q.lastError());
+        return quint64(q.value(0).toLongLong());
+    });
 }
 
 } // namespace roomrec

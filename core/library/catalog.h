@@ -40,8 +40,9 @@ public:
 
     Status open(const QString &databasePath); // a SQLite file
     // nodeId: the server's --node-id. Rows this server inserts are marked with it; in a
-    // shared library, inState() and storagePaths() see only those rows (files on this
-    // server's disk), so start-up recovery never touches another server's files.
+    // shared library, inState(), processingUnfinished() and storagePaths() see only those
+    // rows (files on this server's disk), so start-up recovery never touches another
+    // server's files.
     Status open(const CatalogUrl &url, quint32 nodeId = 0);
     void close();
 
@@ -57,6 +58,8 @@ public:
     Result<QList<FileRecord>> files(const FileFilter &filter) const;
     Result<QList<FileRecord>> inState(FileRecord::State state) const;
     Result<QList<FileRecord>> recording(quint64 recordingId) const;
+    // Files whose post-processing was pending or running (local, like inState()).
+    Result<QList<FileRecord>> processingUnfinished() const;
     Result<qint64> bytesUsedBy(const QString &userId) const;
     // Every row's file ID and storage path (start-up reconciliation with the disk).
     Result<QHash<quint64, QString>> storagePaths() const;
@@ -79,6 +82,11 @@ private:
     // costs a round trip of its own.
     Result<QSqlQuery *> prepared(const QString &sql, const QVariantList &bindings) const;
     Status inTransaction(const std::function<Status()> &work);
+    // PostgreSQL: a connection the database server dropped (restart, failover, idle
+    // timeout) is opened again and the call made once more; true if it was reconnected.
+    bool reconnectIfLost() const;
+    template <typename T>
+    Result<T> retried(const std::function<Result<T>()> &call) const;
     Status exec(const QString &sql) const;
     QSqlDatabase database() const;
 

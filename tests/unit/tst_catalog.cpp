@@ -35,6 +35,8 @@ private slots:
     void staleUpdateIsRefused();
     void localQueriesInASharedLibrary_data() { backendRows(); }
     void localQueriesInASharedLibrary();
+    void survivesALostConnection_data() { backendRows(); }
+    void survivesALostConnection();
     void concurrentWriters_data() { backendRows(); }
     void concurrentWriters();
     void concurrentFirstOpen_data() { backendRows(); }
@@ -286,18 +288,47 @@ void TestCatalog::localQueriesInASharedLibrary()
     OPEN_FRESH(node1, url, 1);
     Catalog node2;
     QVERIFY(node2.open(CatalogUrl::parse(url).value(), 2).ok());
-    QVERIFY(node1.insert(record(IdGenerator(1).next(), QStringLiteral("on node 1"), {}, 0)).ok());
-    QVERIFY(node2.insert(record(IdGenerator(2).next(), QStringLiteral("on node 2"), {}, 0)).ok());
+    FileRecord one = record(IdGenerator(1).next(), QStringLiteral("on node 1"), {}, 0);
+    FileRecord two = record(IdGenerator(2).next(), QStringLiteral("on node 2"), {}, 0);
+    one.processingState = QStringLiteral("running 40%");
+    two.processingState = QStringLiteral("pending");
+    QVERIFY(node1.insert(one).ok());
+    QVERIFY(node2.insert(two).ok());
+    QVERIFY(node2.insert(record(IdGenerator(2).next() + 1, QStringLiteral("processed"), {}, 0)).ok());
     // Everybody sees the whole library...
-    QCOMPARE(node1.files({}).value().size(), 2);
-    QCOMPARE(node2.files({}).value().size(), 2);
+    QCOMPARE(node1.files({}).value().size(), 3);
+    QCOMPARE(node2.files({}).value().size(), 3);
     // ...but start-up recovery (files being recorded, files on disk) concerns a server's own
     // files only when the library is shared; a SQLite file has one server, whatever its node.
-    const int expectedLocal = backend == QLatin1String("postgresql") ? 1 : 2;
-    QCOMPARE(node1.inState(FileRecord::State::Recording).value().size(), expectedLocal);
-    QCOMPARE(node2.storagePaths().value().size(), expectedLocal);
-    if (expectedLocal == 1)
+    const bool shared = backend == QLatin1String("postgresql");
+    QCOMPARE(node1.inState(FileRecord::State::Recording).value().size(), shared ? 1 : 3);
+    QCOMPARE(node2.storagePaths().value().size(), shared ? 2 : 3);
+    QCOMPARE(node1.processingUnfinished().value().size(), shared ? 1 : 2);
+    QCOMPARE(node2.processingUnfinished().value().size(), shared ? 1 : 2);
+    if (shared) {
+        QCOMPARE(node1.processingUnfinished().value().first().name, QStringLiteral("on node 1"));
         QCOMPARE(node2.inState(FileRecord::State::Recording).value().first().name, QStringLiteral("on node 2"));
+    }
+}
+
+void TestCatalog::survivesALostConnection()
+{
+    // The database server drops the connection (restart, failover, an admin): the next call
+    // reconnects by itself. SQLite has no connection to lose; the row checks nothing breaks.
+    QFETCH(QString, backend);
+    OPEN_FRESH(catalog, url, 0);
+    QVERIFY(catalog.insert(record(1, QStringLiteral("before"), {QStringLiteral("x")}, 0)).ok());
+    if (backend == QLatin1String("postgresql")) {
+        QVERIFY2(m_backends.postgres().psql(CatalogUrl::parse(url)->databaseName(),
+                                            QStringLiteral("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                                                           "WHERE pid <> pg_backend_pid() AND datname = current_database()")),
+                 qPrintable(m_backends.postgres().errorString()));
+    }
+    auto read = catalog.file(1);
+    QVERIFY2(read.ok(), qPrintable(read.ok() ? QString() : read.error().toString()));
+    QCOMPARE(read->name, QStringLiteral("before"));
+    QVERIFY(catalog.insert(record(2, QStringLiteral("after"), {QStringLiteral("x")}, 0)).ok());
+    QCOMPARE(catalog.files(FileFilter{{}, QStringLiteral("x")}).value().size(), 2);
 }
 
 void TestCatalog::concurrentWriters()
