@@ -220,12 +220,12 @@ bool growToAMillion(Catalog &catalog, qint64 from, qint64 to)
         " g %% 20, 15000, g %% 100, 'user' || (g %% 997), 0, 1700000000000 + g * 1000, 1700000000000 + g * 1000 + 3600000, 0,"
         " 3600000000, 1100000000, 'h264', 'aac', 1280, 720, 'complete',"
         " '/var/lib/roomrec/recordings/2026-11-27/lesson-' || (%1 + g * %2) || '.mp4', 'segment', '', '', '[]', 0, 1 "
-        "FROM generate_series(%3, %4) AS g")
+        "FROM generate_series(CAST(%3 AS BIGINT), CAST(%4 AS BIGINT)) AS g")
                               .replace(QLatin1String("%%"), QLatin1String("%"));
     const QString tags = QStringLiteral(
         "INSERT INTO file_tags (tag, file_id) "
-        "SELECT 'tag' || (g % 53), %1 + g * %2 FROM generate_series(%3, %4) AS g "
-        "UNION ALL SELECT 'week' || (g % 49), %1 + g * %2 FROM generate_series(%3, %4) AS g");
+        "SELECT 'tag' || (g % 53), %1 + g * %2 FROM generate_series(CAST(%3 AS BIGINT), CAST(%4 AS BIGINT)) AS g "
+        "UNION ALL SELECT 'week' || (g % 49), %1 + g * %2 FROM generate_series(CAST(%3 AS BIGINT), CAST(%4 AS BIGINT)) AS g");
     for (const QString &sql : {files, tags}) {
         if (!q.exec(QString(sql).arg(kIdBase).arg(kIdStep).arg(from + 1).arg(to))) {
             std::fprintf(stderr, "bench_catalog: growing to a million: %s\n", qPrintable(q.lastError().text()));
