@@ -7,12 +7,16 @@ ROOMREC_PACKAGES=(
   cmake ninja-build g++ pkg-config
   qt6-base-dev qt6-base-dev-tools qt6-multimedia-dev qt6-httpserver-dev qt6-websockets-dev
   qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-svg-dev libqt6svg6 libqt6sql6-sqlite
+  # the catalogue on PostgreSQL (roomrec-server --catalog postgresql://...): Qt's QPSQL driver
+  libqt6sql6-psql
   qt6-qpa-plugins libgl-dev
   libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev libavdevice-dev
   ffmpeg xvfb xauth
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-libav
   # independent players the tests check finished files with (gst-discoverer-1.0, mediainfo)
   gstreamer1.0-plugins-base-apps mediainfo
+  # a real PostgreSQL server the catalogue tests and bench_catalog start themselves (initdb, pg_ctl)
+  postgresql
 )
 
 roomrec_missing_packages() { # [PACKAGE...] (default: ROOMREC_PACKAGES)

@@ -3,6 +3,7 @@
 
 #include "common/hostport.h"
 #include "common/idgenerator.h"
+#include "library/catalogurl.h"
 
 #include <QCommandLineParser>
 #include <QFile>
@@ -19,6 +20,7 @@ Result<ServerConfig> ServerOptions::parse(const QStringList &arguments)
     const QCommandLineOption listen(QStringLiteral("listen"), QStringLiteral("Address to listen on (default 127.0.0.1:7707)."), QStringLiteral("HOST:PORT"), QStringLiteral("127.0.0.1:7707"));
     const QCommandLineOption data(QStringLiteral("data"), QStringLiteral("Data folder: recordings and catalogue (default: the app-data folder)."), QStringLiteral("DIR"));
     const QCommandLineOption node(QStringLiteral("node-id"), QStringLiteral("Node ID 0-1023, distinct per server sharing a library (default 0)."), QStringLiteral("N"), QStringLiteral("0"));
+    const QCommandLineOption catalog(QStringLiteral("catalog"), QStringLiteral("The library's catalogue: sqlite:PATH (default: catalog.sqlite in the data folder) or postgresql://user@host:port/database, shared by servers with distinct --node-id (password: PGPASSWORD or ~/.pgpass, not the URL)."), QStringLiteral("URL"));
     const QCommandLineOption segment(QStringLiteral("segment-seconds"), QStringLiteral("Start a new file after this many seconds (default 3600)."), QStringLiteral("N"), QStringLiteral("3600"));
     const QCommandLineOption idle(QStringLiteral("idle-timeout-seconds"), QStringLiteral("End a recording after this long without media (default 60)."), QStringLiteral("N"), QStringLiteral("60"));
     const QCommandLineOption quota(QStringLiteral("quota-bytes"), QStringLiteral("Storage quota per user in bytes (default 0: unlimited)."), QStringLiteral("N"), QStringLiteral("0"));
@@ -35,7 +37,7 @@ Result<ServerConfig> ServerOptions::parse(const QStringList &arguments)
     const QCommandLineOption minFree(QStringLiteral("min-free-mb"), QStringLiteral("Free-space floor of the data disk in MiB: recordings are refused below it and end cleanly when it is reached (default 128)."), QStringLiteral("N"), QStringLiteral("128"));
     const QCommandLineOption keyFrameTimeout(QStringLiteral("key-frame-timeout-seconds"), QStringLiteral("End a recording whose publisher sends no key frame this long (default 15)."), QStringLiteral("N"), QStringLiteral("15"));
     const QCommandLineOption configFile(QStringLiteral("config"), QStringLiteral("Read settings from FILE, one 'name = value' per line named like these options; the command line wins."), QStringLiteral("FILE"));
-    const QList<QCommandLineOption> settings{listen, data, node, segment, idle, quota, secret, http, webhook, webhookSecret, tlsCert, tlsKey,
+    const QList<QCommandLineOption> settings{listen, data, node, catalog, segment, idle, quota, secret, http, webhook, webhookSecret, tlsCert, tlsKey,
                                              plainHttp, playUrl, maxConnections, httpMaxConnections, keyFrameTimeout, minFree};
     parser.addOptions(settings);
     parser.addOption(configFile);
@@ -99,6 +101,12 @@ Result<ServerConfig> ServerOptions::parse(const QStringList &arguments)
     config.nodeId = parser.value(node).toUInt(&ok);
     if (!ok || config.nodeId > IdGenerator::kMaxNode)
         return Error{1, QStringLiteral("--node-id must be 0-%1").arg(IdGenerator::kMaxNode)};
+    if (parser.isSet(catalog)) {
+        auto url = CatalogUrl::parse(parser.value(catalog));
+        if (!url)
+            return Error{1, QStringLiteral("--catalog: ") + url.error().message};
+        config.catalog = parser.value(catalog);
+    }
     config.segmentSeconds = parser.value(segment).toLongLong(&ok);
     if (!ok || config.segmentSeconds < 1)
         return Error{1, QStringLiteral("--segment-seconds must be at least 1")};

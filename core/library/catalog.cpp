@@ -1,14 +1,13 @@
 #include "library/catalog.h"
 
 #include "common/logging.h"
+#include "library/catalogschema.h"
 #include "protocol/errorcode.h"
 
-#include <QAtomicInteger>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSqlDatabase>
 #include <QSqlError>
-#include <QSqlQuery>
 #include <QUuid>
 
 namespace roomrec {
@@ -17,6 +16,9 @@ namespace {
 const char *kColumns = "id, recording_id, segment_index, name, tags, class_id, relation_id, room_id, user_id, "
                        "stream_kind, started_at, ended_at, media_start_us, duration_us, size_bytes, video_codec, "
                        "audio_codec, width, height, state, storage_path, end_reason, processing, processing_state, derived";
+constexpr int kColumnCount = 25;
+// Another writer changed the row between this server's read and its update.
+constexpr int kModifyAttempts = 50;
 
 Error sqlError(const QSqlError &error)
 {
@@ -70,6 +72,7 @@ FileRecord recordFrom(const QSqlQuery &q)
     r.processing = q.value(22).toString().split(QLatin1Char(','), Qt::SkipEmptyParts);
     r.processingState = q.value(23).toString();
     r.derived = QJsonDocument::fromJson(q.value(24).toString().toUtf8()).array();
+    r.revision = q.value(kColumnCount).toLongLong();
     return r;
 }
 } // namespace
@@ -83,57 +86,73 @@ Catalog::~Catalog()
     close();
 }
 
+QSqlDatabase Catalog::database() const
+{
+    return QSqlDatabase::database(m_connectionName, false);
+}
+
 Status Catalog::open(const QString &databasePath)
 {
+    return open(CatalogUrl::sqlite(databasePath));
+}
+
+Status Catalog::open(const CatalogUrl &url, quint32 nodeId)
+{
+    close();
+    m_nodeId = nodeId;
+    m_localNode = url.isShared() ? std::optional<quint32>(nodeId) : std::nullopt;
+    const bool sqlite = url.backend() == CatalogUrl::Backend::Sqlite;
+    m_dialect = SqlDialect(sqlite ? SqlDialect::Kind::Sqlite : SqlDialect::Kind::Postgres);
+    const QString driver = sqlite ? QStringLiteral("QSQLITE") : QStringLiteral("QPSQL");
+    if (!QSqlDatabase::isDriverAvailable(driver))
+        return makeError(ErrorCode::CatalogueFailed,
+                         QStringLiteral("Qt SQL driver %1 is not installed (Debian: %2)")
+                             .arg(driver, sqlite ? QStringLiteral("libqt6sql6-sqlite") : QStringLiteral("libqt6sql6-psql")));
     {
-        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connectionName);
-        db.setDatabaseName(databasePath);
-        db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
-        if (!db.open())
-            return sqlError(db.lastError());
+        QSqlDatabase db = QSqlDatabase::addDatabase(driver, m_connectionName);
+        if (sqlite) {
+            db.setDatabaseName(url.path());
+            db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
+        } else {
+            db.setHostName(url.host());
+            db.setPort(url.port());
+            db.setUserName(url.userName());
+            db.setPassword(url.password());
+            db.setDatabaseName(url.databaseName());
+            db.setConnectOptions(QStringLiteral("connect_timeout=10;application_name=roomrec-node-%1").arg(nodeId));
+        }
+        if (!db.open()) {
+            const Error e = makeError(ErrorCode::CatalogueFailed,
+                                      QStringLiteral("%1: %2").arg(url.toDisplayString(), db.lastError().text()));
+            db = QSqlDatabase();
+            close();
+            return e;
+        }
     }
-    for (const char *sql : {
-             "PRAGMA journal_mode=WAL",
-             // NORMAL is durable across process crashes in WAL mode; only power loss can
-             // lose the last transaction, and the recovery scan rebuilds from the files.
-             "PRAGMA synchronous=NORMAL",
-             "CREATE TABLE IF NOT EXISTS files ("
-             " id INTEGER PRIMARY KEY, recording_id INTEGER NOT NULL, segment_index INTEGER NOT NULL,"
-             " name TEXT NOT NULL, tags TEXT NOT NULL, class_id INTEGER NOT NULL, relation_id INTEGER NOT NULL,"
-             " room_id INTEGER NOT NULL, user_id TEXT NOT NULL, stream_kind INTEGER NOT NULL,"
-             " started_at INTEGER NOT NULL, ended_at INTEGER, media_start_us INTEGER NOT NULL,"
-             " duration_us INTEGER NOT NULL, size_bytes INTEGER NOT NULL, video_codec TEXT, audio_codec TEXT,"
-             " width INTEGER, height INTEGER, state TEXT NOT NULL, storage_path TEXT NOT NULL, end_reason TEXT,"
-             " processing TEXT NOT NULL DEFAULT '', processing_state TEXT NOT NULL DEFAULT '', derived TEXT NOT NULL DEFAULT '[]')",
-             "CREATE INDEX IF NOT EXISTS files_name ON files(name)",
-             "CREATE INDEX IF NOT EXISTS files_class ON files(class_id)",
-             "CREATE INDEX IF NOT EXISTS files_recording ON files(recording_id, segment_index)",
-             "CREATE INDEX IF NOT EXISTS files_state ON files(state)",
-             "CREATE TABLE IF NOT EXISTS id_floor (k INTEGER PRIMARY KEY CHECK (k = 0), id INTEGER NOT NULL)",
-         }) {
-        if (Status s = exec(QLatin1String(sql)); !s)
+    if (!sqlite) {
+        // "relation already exists, skipping" and the like would go to stderr at every start.
+        if (Status s = exec(QStringLiteral("SET client_min_messages = warning")); !s)
             return s;
     }
-    // Catalogues from before post-processing get its columns.
-    QSqlQuery columns(QSqlDatabase::database(m_connectionName, false));
-    columns.exec(QStringLiteral("PRAGMA table_info(files)"));
-    QStringList existing;
-    while (columns.next())
-        existing << columns.value(1).toString();
-    for (const auto &[name, type] : {std::pair{"processing", "TEXT NOT NULL DEFAULT ''"},
-                                     std::pair{"processing_state", "TEXT NOT NULL DEFAULT ''"},
-                                     std::pair{"derived", "TEXT NOT NULL DEFAULT '[]'"}}) {
-        if (!existing.contains(QLatin1String(name))) {
-            if (Status s = exec(QStringLiteral("ALTER TABLE files ADD COLUMN %1 %2").arg(QLatin1String(name), QLatin1String(type))); !s)
+    if (sqlite) {
+        // Outside any transaction (SQLite refuses to change the journal mode inside one).
+        for (const char *sql : {"PRAGMA journal_mode=WAL",
+                                // NORMAL is durable across process crashes in WAL mode; only power loss can
+                                // lose the last transaction, and the recovery scan rebuilds from the files.
+                                "PRAGMA synchronous=NORMAL"}) {
+            if (Status s = exec(QLatin1String(sql)); !s)
                 return s;
         }
     }
-    qCInfo(lcLibrary) << "catalogue open at" << databasePath;
+    if (Status s = SchemaMigrator::apply(database(), m_dialect, QStringLiteral("catalog"), CatalogSchema::migrations()); !s)
+        return s;
+    qCInfo(lcLibrary).noquote() << "catalogue open at" << url.toDisplayString() << "as node" << nodeId;
     return success();
 }
 
 void Catalog::close()
 {
+    m_prepared.clear(); // statements first: a connection still in use cannot be removed cleanly
     if (!QSqlDatabase::contains(m_connectionName))
         return;
     QSqlDatabase::database(m_connectionName, false).close();
@@ -142,77 +161,249 @@ void Catalog::close()
 
 Status Catalog::exec(const QString &sql) const
 {
-    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery q(database());
     if (!q.exec(sql))
         return sqlError(q.lastError());
     return success();
 }
 
+Result<QSqlQuery *> Catalog::prepared(const QString &sql, const QVariantList &bindings) const
+{
+    auto it = m_prepared.find(sql);
+    if (it == m_prepared.end()) {
+        if (m_prepared.size() > 64)
+            m_prepared.clear(); // list queries differ by their limit; keep the cache small
+        QSqlQuery q(database());
+        if (!q.prepare(sql))
+            return sqlError(q.lastError());
+        it = m_prepared.insert(sql, q);
+    }
+    QSqlQuery *q = &it.value();
+    for (int i = 0; i < bindings.size(); ++i)
+        q->bindValue(i, bindings.at(i));
+    return q;
+}
+
+Status Catalog::inTransaction(const std::function<Status()> &work)
+{
+    if (m_inTransaction)
+        return work(); // part of the caller's transaction (insertAll)
+    if (Status s = exec(m_dialect.beginWrite()); !s)
+        return s;
+    m_inTransaction = true;
+    Status result = work();
+    m_inTransaction = false;
+    if (result) {
+        if (Status s = exec(QStringLiteral("COMMIT")); s)
+            return s;
+        else
+            result = s;
+    }
+    (void)exec(QStringLiteral("ROLLBACK"));
+    return result;
+}
+
+bool Catalog::reconnectIfLost() const
+{
+    if (m_dialect.kind() != SqlDialect::Kind::Postgres || m_inTransaction)
+        return false;
+    QSqlDatabase db = database();
+    if (QSqlQuery(db).exec(QStringLiteral("SELECT 1")))
+        return false; // the connection works: the error was the statement's own
+    m_prepared.clear(); // prepared statements die with their connection
+    db.close();
+    if (!db.open()) {
+        qCWarning(lcLibrary).noquote() << "catalogue connection lost and not reopened:" << db.lastError().text();
+        return false;
+    }
+    QSqlQuery(db).exec(QStringLiteral("SET client_min_messages = warning"));
+    qCWarning(lcLibrary) << "catalogue connection was lost; reconnected";
+    return true;
+}
+
+template <typename T>
+Result<T> Catalog::retried(const std::function<Result<T>()> &call) const
+{
+    Result<T> result = call();
+    // Only database failures: FileNotFound and the like are answers, not a lost connection.
+    // A write whose COMMIT was lost in transit may have landed; its retry then fails on the
+    // primary key and the caller sees that error, never a duplicate.
+    if (!result && result.error().code == int(ErrorCode::CatalogueFailed) && reconnectIfLost())
+        result = call();
+    return result;
+}
+
+Status Catalog::writeTags(quint64 id, const QStringList &tags)
+{
+    QStringList unique;
+    for (const QString &t : tags) {
+        if (!unique.contains(t))
+            unique << t;
+    }
+    for (const QString &tag : unique) {
+        auto q = prepared(QStringLiteral("INSERT INTO file_tags (tag, file_id) VALUES (?, ?)"), {tag, qint64(id)});
+        if (!q)
+            return q.error();
+        if (!q.value()->exec())
+            return sqlError(q.value()->lastError());
+    }
+    return success();
+}
+
 Status Catalog::insert(const FileRecord &record)
 {
-    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
-    QSqlQuery q(db);
-    q.prepare(QStringLiteral("INSERT INTO files (%1) VALUES (%2)")
-                  .arg(QLatin1String(kColumns), QStringLiteral("?,").repeated(24) + QLatin1Char('?')));
-    for (const QVariant &v : bindingsOf(record))
-        q.addBindValue(v);
-    if (!q.exec())
-        return sqlError(q.lastError());
+    return retried<Done>([&] { return inTransaction([&] { return insertRow(record); }); });
+}
+
+Status Catalog::insertAll(const QList<FileRecord> &records)
+{
+    return retried<Done>([&] {
+            return inTransaction([&]() -> Status {
+                for (const FileRecord &r : records) {
+                    if (Status s = insertRow(r); !s)
+                        return s;
+                }
+                return success();
+            });
+    });
+}
+
+Status Catalog::insertRow(const FileRecord &record)
+{
+    QVariantList values = bindingsOf(record);
+    values << qint64(m_nodeId);
+    auto q = prepared(QStringLiteral("INSERT INTO files (%1, node_id, revision) VALUES (%2?, 1)")
+                          .arg(QLatin1String(kColumns), QStringLiteral("?,").repeated(kColumnCount)),
+                      values);
+    if (!q)
+        return q.error();
+    if (!q.value()->exec())
+        return sqlError(q.value()->lastError());
+    if (Status s = writeTags(record.id, record.tags); !s)
+        return s;
     // Remember the highest ID even if the row is later deleted, so IDs are never reused.
-    QSqlQuery floor(db);
-    floor.prepare(QStringLiteral("INSERT INTO id_floor (k, id) VALUES (0, ?) "
-                                 "ON CONFLICT(k) DO UPDATE SET id = max(id, excluded.id)"));
-    floor.addBindValue(qint64(record.id));
-    if (!floor.exec())
-        return sqlError(floor.lastError());
+    // One row per node: servers sharing the library never wait on each other here.
+    auto floor = prepared(QStringLiteral("INSERT INTO id_floors (node_id, id) VALUES (?, ?) "
+                                         "ON CONFLICT (node_id) DO UPDATE SET id = %1")
+                              .arg(m_dialect.greatest(QStringLiteral("id_floors.id"), QStringLiteral("excluded.id"))),
+                          {qint64(m_nodeId), qint64(record.id)});
+    if (!floor)
+        return floor.error();
+    if (!floor.value()->exec())
+        return sqlError(floor.value()->lastError());
     return success();
+}
+
+Result<Catalog::UpdateOutcome> Catalog::tryUpdate(const FileRecord &record)
+{
+    UpdateOutcome outcome = UpdateOutcome::Done;
+    Status s = retried<Done>([&] { return inTransaction([&]() -> Status {
+        QStringList assignments;
+        const QStringList columns = QString::fromLatin1(kColumns).split(QStringLiteral(", "));
+        for (const QString &column : columns.mid(1))
+            assignments << column + QStringLiteral("=?");
+        const QVariantList values = bindingsOf(record);
+        QVariantList bindings = values.mid(1);
+        bindings << values.first();
+        const bool checked = record.revision != 0;
+        if (checked)
+            bindings << record.revision;
+        auto q = prepared(QStringLiteral("UPDATE files SET %1, revision=revision+1 WHERE id=?%2")
+                              .arg(assignments.join(QLatin1Char(',')), checked ? QStringLiteral(" AND revision=?") : QString()),
+                          bindings);
+        if (!q)
+            return q.error();
+        if (!q.value()->exec())
+            return sqlError(q.value()->lastError());
+        if (q.value()->numRowsAffected() != 1) {
+            auto current = query(QStringLiteral("id=?"), {qint64(record.id)}, 1);
+            if (!current)
+                return current.error();
+            if (current->isEmpty())
+                return makeError(ErrorCode::FileNotFound, QString::number(record.id));
+            outcome = UpdateOutcome::Conflict;
+            return success(); // nothing written; the caller decides
+        }
+        auto clear = prepared(QStringLiteral("DELETE FROM file_tags WHERE file_id=?"), {qint64(record.id)});
+        if (!clear)
+            return clear.error();
+        if (!clear.value()->exec())
+            return sqlError(clear.value()->lastError());
+        return writeTags(record.id, record.tags);
+    }); });
+    if (!s)
+        return s.error();
+    return outcome;
 }
 
 Status Catalog::update(const FileRecord &record)
 {
-    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
-    QStringList assignments;
-    const QStringList columns = QString::fromLatin1(kColumns).split(QStringLiteral(", "));
-    for (const QString &column : columns.mid(1))
-        assignments << column + QStringLiteral("=?");
-    q.prepare(QStringLiteral("UPDATE files SET %1 WHERE id=?").arg(assignments.join(QLatin1Char(','))));
-    const QVariantList values = bindingsOf(record);
-    for (const QVariant &v : values.mid(1))
-        q.addBindValue(v);
-    q.addBindValue(values.first());
-    if (!q.exec())
-        return sqlError(q.lastError());
-    if (q.numRowsAffected() != 1)
-        return makeError(ErrorCode::FileNotFound, QString::number(record.id));
+    auto outcome = tryUpdate(record);
+    if (!outcome)
+        return outcome.error();
+    if (outcome.value() == UpdateOutcome::Conflict)
+        return makeError(ErrorCode::CatalogueFailed,
+                         QStringLiteral("file %1 was changed by another writer since it was read (revision %2); read it again")
+                             .arg(record.id)
+                             .arg(record.revision));
     return success();
+}
+
+Status Catalog::modify(quint64 id, const std::function<Status(FileRecord &)> &change)
+{
+    for (int attempt = 0; attempt < kModifyAttempts; ++attempt) {
+        auto record = file(id);
+        if (!record)
+            return record.error();
+        if (Status s = change(record.value()); !s)
+            return s;
+        record->id = id;
+        auto outcome = tryUpdate(record.value());
+        if (!outcome)
+            return outcome.error();
+        if (outcome.value() == UpdateOutcome::Done)
+            return success();
+    }
+    return makeError(ErrorCode::CatalogueFailed,
+                     QStringLiteral("file %1 kept changing under %2 attempts to update it").arg(id).arg(kModifyAttempts));
 }
 
 Status Catalog::remove(quint64 id)
 {
-    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
-    q.prepare(QStringLiteral("DELETE FROM files WHERE id=?"));
-    q.addBindValue(qint64(id));
-    if (!q.exec())
-        return sqlError(q.lastError());
-    if (q.numRowsAffected() != 1)
-        return makeError(ErrorCode::FileNotFound, QString::number(id));
-    return success();
+    return retried<Done>([&] { return inTransaction([&]() -> Status {
+        auto q = prepared(QStringLiteral("DELETE FROM files WHERE id=?"), {qint64(id)});
+        if (!q)
+            return q.error();
+        if (!q.value()->exec())
+            return sqlError(q.value()->lastError());
+        if (q.value()->numRowsAffected() != 1)
+            return makeError(ErrorCode::FileNotFound, QString::number(id));
+        auto tags = prepared(QStringLiteral("DELETE FROM file_tags WHERE file_id=?"), {qint64(id)});
+        if (!tags)
+            return tags.error();
+        if (!tags.value()->exec())
+            return sqlError(tags.value()->lastError());
+        return success();
+    }); });
 }
 
 Result<QList<FileRecord>> Catalog::query(const QString &where, const QVariantList &bindings, int limit) const
 {
-    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
-    q.prepare(QStringLiteral("SELECT %1 FROM files %2 ORDER BY id LIMIT %3")
-                  .arg(QLatin1String(kColumns), where.isEmpty() ? QString() : QStringLiteral("WHERE ") + where)
-                  .arg(qBound(1, limit, 100000)));
-    for (const QVariant &v : bindings)
-        q.addBindValue(v);
-    if (!q.exec())
-        return sqlError(q.lastError());
-    QList<FileRecord> out;
-    while (q.next())
-        out << recordFrom(q);
-    return out;
+    return retried<QList<FileRecord>>([&]() -> Result<QList<FileRecord>> {
+        auto q = prepared(QStringLiteral("SELECT %1, revision FROM files %2 ORDER BY id LIMIT %3")
+                              .arg(QLatin1String(kColumns), where.isEmpty() ? QString() : QStringLiteral("WHERE ") + where)
+                              .arg(qBound(1, limit, 100000)),
+                          bindings);
+        if (!q)
+            return q.error();
+        if (!q.value()->exec())
+            return sqlError(q.value()->lastError());
+        QList<FileRecord> out;
+        while (q.value()->next())
+            out << recordFrom(*q.value());
+        q.value()->finish(); // a kept SQLite statement would otherwise hold its read snapshot
+        return out;
+    });
 }
 
 Result<FileRecord> Catalog::file(quint64 id) const
@@ -227,6 +418,8 @@ Result<FileRecord> Catalog::file(quint64 id) const
 
 Result<QList<FileRecord>> Catalog::files(const FileFilter &filter) const
 {
+    // Each condition has an index that leads with it and continues with id (CatalogSchema
+    // v2), so "condition, ORDER BY id, LIMIT n" reads one page of the index, not the table.
     QStringList where;
     QVariantList bindings;
     if (!filter.name.isEmpty()) {
@@ -234,7 +427,7 @@ Result<QList<FileRecord>> Catalog::files(const FileFilter &filter) const
         bindings << filter.name;
     }
     if (!filter.tag.isEmpty()) {
-        where << QStringLiteral("EXISTS (SELECT 1 FROM json_each(files.tags) WHERE json_each.value=?)");
+        where << QStringLiteral("id IN (SELECT file_id FROM file_tags WHERE tag=?)");
         bindings << filter.tag;
     }
     if (filter.classId) {
@@ -245,12 +438,26 @@ Result<QList<FileRecord>> Catalog::files(const FileFilter &filter) const
         where << QStringLiteral("user_id=?");
         bindings << filter.userId;
     }
+    if (filter.afterId) {
+        where << QStringLiteral("id>?");
+        bindings << qint64(filter.afterId);
+    }
     return query(where.join(QStringLiteral(" AND ")), bindings, filter.limit);
 }
 
 Result<QList<FileRecord>> Catalog::inState(FileRecord::State state) const
 {
+    if (m_localNode)
+        return query(QStringLiteral("node_id=? AND state=?"), {qint64(*m_localNode), FileRecord::stateName(state)}, 100000);
     return query(QStringLiteral("state=?"), {FileRecord::stateName(state)}, 100000);
+}
+
+Result<QList<FileRecord>> Catalog::processingUnfinished() const
+{
+    const QString unfinished = QStringLiteral("(processing_state='pending' OR processing_state LIKE 'running%')");
+    if (m_localNode)
+        return query(QStringLiteral("node_id=? AND ") + unfinished, {qint64(*m_localNode)}, 100000);
+    return query(unfinished, {}, 100000);
 }
 
 Result<QList<FileRecord>> Catalog::recording(quint64 recordingId) const
@@ -260,33 +467,48 @@ Result<QList<FileRecord>> Catalog::recording(quint64 recordingId) const
 
 Result<qint64> Catalog::bytesUsedBy(const QString &userId) const
 {
-    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
-    q.prepare(QStringLiteral("SELECT COALESCE(SUM(size_bytes),0) FROM files WHERE user_id=?"));
-    q.addBindValue(userId);
-    if (!q.exec() || !q.next())
-        return sqlError(q.lastError());
-    return q.value(0).toLongLong();
+    return retried<qint64>([&]() -> Result<qint64> {
+        // The sum is cast: PostgreSQL sums BIGINTs into NUMERIC, which Qt would hand back as a double.
+        auto q = prepared(QStringLiteral("SELECT CAST(COALESCE(SUM(size_bytes), 0) AS BIGINT) FROM files WHERE user_id=?"), {userId});
+        if (!q)
+            return q.error();
+        if (!q.value()->exec() || !q.value()->next())
+            return sqlError(q.value()->lastError());
+        const qint64 bytes = q.value()->value(0).toLongLong();
+        q.value()->finish();
+        return bytes;
+    });
 }
 
 Result<QHash<quint64, QString>> Catalog::storagePaths() const
 {
-    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
-    q.setForwardOnly(true);
-    if (!q.exec(QStringLiteral("SELECT id, storage_path FROM files")))
-        return sqlError(q.lastError());
-    QHash<quint64, QString> paths;
-    while (q.next())
-        paths.insert(quint64(q.value(0).toLongLong()), q.value(1).toString());
-    return paths;
+    return retried<QHash<quint64, QString>>([&]() -> Result<QHash<quint64, QString>> {
+        QSqlQuery q(database());
+        q.setForwardOnly(true);
+        if (m_localNode) {
+            q.prepare(QStringLiteral("SELECT id, storage_path FROM files WHERE node_id=?"));
+            q.addBindValue(qint64(*m_localNode));
+        } else {
+            q.prepare(QStringLiteral("SELECT id, storage_path FROM files"));
+        }
+        if (!q.exec())
+            return sqlError(q.lastError());
+        QHash<quint64, QString> paths;
+        while (q.next())
+            paths.insert(quint64(q.value(0).toLongLong()), q.value(1).toString());
+        return paths;
+    });
 }
 
 Result<quint64> Catalog::highestId() const
 {
-    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
-    if (!q.exec(QStringLiteral("SELECT MAX(m) FROM (SELECT MAX(id) AS m FROM files UNION ALL SELECT MAX(id) FROM id_floor)"))
-        || !q.next())
-        return sqlError(q.lastError());
-    return quint64(q.value(0).toLongLong());
+    return retried<quint64>([&]() -> Result<quint64> {
+        QSqlQuery q(database());
+        if (!q.exec(QStringLiteral("SELECT MAX(m) FROM (SELECT MAX(id) AS m FROM files UNION ALL SELECT MAX(id) FROM id_floors) AS ids"))
+            || !q.next())
+            return sqlError(q.lastError());
+        return quint64(q.value(0).toLongLong());
+    });
 }
 
 } // namespace roomrec

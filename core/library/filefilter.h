@@ -13,6 +13,7 @@ struct FileFilter {
     std::optional<quint32> classId;
     QString userId;
     int limit = 1000;
+    quint64 afterId = 0;          // the next page: files with a greater ID (results are in ID order)
 };
 
 } // namespace roomrec

@@ -36,6 +36,10 @@ struct FileRecord {
     QStringList processing;  // asked for at start: "transcode", "screenshot", "watermark"
     QString processingState; // "" (nothing asked), "pending", "running 40%", "done", "failed: why"
     QJsonArray derived;      // outputs: {kind: cover|thumbnail|rendition, path, width, height, atSeconds}
+    // The catalogue row's revision when this record was read from it (not on the wire). An
+    // update of a record that was read succeeds only if nobody changed the row since, so a
+    // server never overwrites another's change with stale fields; 0: not read, not checked.
+    qint64 revision = 0;
 
     QCborMap toCbor() const;
     static FileRecord fromCbor(const QCborMap &map);

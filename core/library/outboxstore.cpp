@@ -1,6 +1,7 @@
 #include "library/outboxstore.h"
 
 #include "library/catalog.h"
+#include "library/schemamigrator.h"
 #include "protocol/errorcode.h"
 
 #include <QSqlDatabase>
@@ -41,48 +42,78 @@ OutboxStore::Event eventFrom(const QSqlQuery &q)
 }
 } // namespace
 
-OutboxStore::OutboxStore(const Catalog &catalog) : m_connectionName(catalog.connectionName())
+OutboxStore::OutboxStore(const Catalog &catalog) : m_catalog(catalog)
 {
 }
 
+namespace {
+QSqlDatabase databaseOf(const Catalog &catalog)
+{
+    return QSqlDatabase::database(catalog.connectionName(), false);
+}
+
+// " AND node_id=?" with its value when the library is shared (see the class comment).
+QString localOnly(const Catalog &catalog, QVariantList &bindings)
+{
+    if (!catalog.localNode())
+        return {};
+    bindings << qint64(*catalog.localNode());
+    return QStringLiteral(" AND node_id=?");
+}
+} // namespace
+
 Status OutboxStore::open()
 {
-    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
-    for (const char *sql : {
-             // AUTOINCREMENT: seq never goes back, even after pruning, so "oldest first" holds.
+    // v1 is the table as it was before versioning: a no-op on catalogues that have it.
+    const QList<SchemaMigrator::Migration> migrations = {
+        {1,
+         {
+             // {SERIAL_PK}: seq never goes back, even after pruning, so "oldest first" holds.
              "CREATE TABLE IF NOT EXISTS webhook_outbox ("
-             " seq INTEGER PRIMARY KEY AUTOINCREMENT, event_id TEXT NOT NULL UNIQUE, type TEXT NOT NULL,"
-             " body BLOB NOT NULL, created_at INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,"
-             " next_attempt_at INTEGER NOT NULL, state TEXT NOT NULL DEFAULT 'pending',"
-             " last_error TEXT NOT NULL DEFAULT '', finished_at INTEGER)",
+             " seq {SERIAL_PK}, event_id TEXT NOT NULL UNIQUE, type TEXT NOT NULL,"
+             " body {BLOB} NOT NULL, created_at BIGINT NOT NULL, attempts BIGINT NOT NULL DEFAULT 0,"
+             " next_attempt_at BIGINT NOT NULL, state TEXT NOT NULL DEFAULT 'pending',"
+             " last_error TEXT NOT NULL DEFAULT '', finished_at BIGINT)",
              "CREATE INDEX IF NOT EXISTS webhook_outbox_state ON webhook_outbox(state, seq)",
-         }) {
-        if (!q.exec(QLatin1String(sql)))
-            return sqlError(q.lastError());
-    }
-    return success();
+         },
+         {}},
+        {2,
+         {
+             "ALTER TABLE webhook_outbox ADD COLUMN node_id BIGINT NOT NULL DEFAULT 0",
+             "CREATE INDEX webhook_outbox_node ON webhook_outbox(node_id, state, seq)",
+         },
+         {}},
+    };
+    return SchemaMigrator::apply(databaseOf(m_catalog), m_catalog.dialect(), QStringLiteral("outbox"), migrations);
 }
 
 Result<OutboxStore::Event> OutboxStore::add(const QString &eventId, const QString &type, const QByteArray &body,
                                             const QDateTime &now)
 {
-    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
-    q.prepare(QStringLiteral("INSERT INTO webhook_outbox (event_id, type, body, created_at, next_attempt_at) VALUES (?,?,?,?,?)"));
+    QSqlQuery q(databaseOf(m_catalog));
+    // RETURNING rather than lastInsertId(): the PostgreSQL driver's is the row's OID.
+    q.prepare(QStringLiteral("INSERT INTO webhook_outbox (event_id, type, body, created_at, next_attempt_at, node_id) "
+                             "VALUES (?,?,?,?,?,?) RETURNING seq"));
     q.addBindValue(eventId);
     q.addBindValue(type);
     q.addBindValue(body);
     q.addBindValue(now.toMSecsSinceEpoch());
     q.addBindValue(now.toMSecsSinceEpoch());
-    if (!q.exec())
+    q.addBindValue(qint64(m_catalog.nodeId()));
+    if (!q.exec() || !q.next())
         return sqlError(q.lastError());
-    return Event{q.lastInsertId().toLongLong(), eventId, type, body, now, 0, now};
+    return Event{q.value(0).toLongLong(), eventId, type, body, now, 0, now};
 }
 
 Result<std::optional<OutboxStore::Event>> OutboxStore::next() const
 {
-    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
-    q.prepare(QStringLiteral("SELECT %1 FROM webhook_outbox WHERE state='pending' ORDER BY seq LIMIT 1")
-                  .arg(QLatin1String(kEventColumns)));
+    QSqlQuery q(databaseOf(m_catalog));
+    QVariantList bindings;
+    const QString local = localOnly(m_catalog, bindings);
+    q.prepare(QStringLiteral("SELECT %1 FROM webhook_outbox WHERE state='pending'%2 ORDER BY seq LIMIT 1")
+                  .arg(QLatin1String(kEventColumns), local));
+    for (const QVariant &v : bindings)
+        q.addBindValue(v);
     if (!q.exec())
         return sqlError(q.lastError());
     if (!q.next())
@@ -102,7 +133,7 @@ Status OutboxStore::markFailed(qint64 seq, int attempts, const QString &error, c
 
 Status OutboxStore::finish(qint64 seq, State state, int attempts, const QString &error, const QDateTime &now)
 {
-    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery q(databaseOf(m_catalog));
     q.prepare(QStringLiteral("UPDATE webhook_outbox SET state=?, attempts=?, last_error=?, finished_at=? WHERE seq=?"));
     q.addBindValue(stateName(state));
     q.addBindValue(attempts);
@@ -116,7 +147,7 @@ Status OutboxStore::finish(qint64 seq, State state, int attempts, const QString 
 
 Status OutboxStore::markRetry(qint64 seq, int attempts, const QDateTime &nextAttemptAt, const QString &error)
 {
-    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery q(databaseOf(m_catalog));
     q.prepare(QStringLiteral("UPDATE webhook_outbox SET attempts=?, next_attempt_at=?, last_error=? WHERE seq=?"));
     q.addBindValue(attempts);
     q.addBindValue(nextAttemptAt.toMSecsSinceEpoch());
@@ -129,9 +160,12 @@ Status OutboxStore::markRetry(qint64 seq, int attempts, const QDateTime &nextAtt
 
 Result<int> OutboxStore::count(State state) const
 {
-    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
-    q.prepare(QStringLiteral("SELECT COUNT(*) FROM webhook_outbox WHERE state=?"));
-    q.addBindValue(stateName(state));
+    QSqlQuery q(databaseOf(m_catalog));
+    QVariantList bindings{stateName(state)};
+    const QString local = localOnly(m_catalog, bindings);
+    q.prepare(QStringLiteral("SELECT COUNT(*) FROM webhook_outbox WHERE state=?") + local);
+    for (const QVariant &v : bindings)
+        q.addBindValue(v);
     if (!q.exec() || !q.next())
         return sqlError(q.lastError());
     return q.value(0).toInt();
@@ -139,7 +173,7 @@ Result<int> OutboxStore::count(State state) const
 
 Result<OutboxStore::State> OutboxStore::state(const QString &eventId) const
 {
-    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery q(databaseOf(m_catalog));
     q.prepare(QStringLiteral("SELECT state FROM webhook_outbox WHERE event_id=?"));
     q.addBindValue(eventId);
     if (!q.exec())
@@ -156,7 +190,7 @@ Result<OutboxStore::State> OutboxStore::state(const QString &eventId) const
 
 Result<int> OutboxStore::prune(const QDateTime &before)
 {
-    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery q(databaseOf(m_catalog));
     q.prepare(QStringLiteral("DELETE FROM webhook_outbox WHERE state<>'pending' AND finished_at<?"));
     q.addBindValue(before.toMSecsSinceEpoch());
     if (!q.exec())

@@ -16,6 +16,8 @@ class Catalog;
 // (its own table, same connection), so an event stored before a crash or restart is still
 // delivered afterwards. Rows are handed out oldest first; delivered and given-up rows stay
 // for a while for inspection and are pruned. Same thread rules as the Catalog.
+// In a library several servers share, each server delivers the events it enqueued (next()
+// and count() see only those), so no event goes out twice from two servers.
 class OutboxStore {
 public:
     enum class State { Pending, Delivered, Failed };
@@ -31,7 +33,7 @@ public:
 
     explicit OutboxStore(const Catalog &catalog);
 
-    // Creates the table if the database has none (new and existing catalogues alike).
+    // Creates or migrates the table (schema component "outbox"; new and existing catalogues alike).
     Status open();
     Result<Event> add(const QString &eventId, const QString &type, const QByteArray &body, const QDateTime &now);
     // The oldest pending event, if any.
@@ -47,7 +49,7 @@ public:
 private:
     Status finish(qint64 seq, State state, int attempts, const QString &error, const QDateTime &now);
 
-    QString m_connectionName;
+    const Catalog &m_catalog;
 };
 
 } // namespace roomrec

@@ -35,17 +35,13 @@ void PostProcessor::cancelAll()
 
 int PostProcessor::resume()
 {
-    auto files = m_catalog.files(FileFilter{{}, {}, {}, {}, 100000});
+    // This server's own files only: in a shared library the others' are not on this disk.
+    auto files = m_catalog.processingUnfinished();
     if (!files)
         return 0;
-    int resumed = 0;
-    for (const FileRecord &r : files.value()) {
-        if (r.processingState == QLatin1String("pending") || r.processingState.startsWith(QLatin1String("running"))) {
-            enqueue(r.id);
-            ++resumed;
-        }
-    }
-    return resumed;
+    for (const FileRecord &r : files.value())
+        enqueue(r.id);
+    return int(files->size());
 }
 
 void PostProcessor::enqueue(quint64 fileId)

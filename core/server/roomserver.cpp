@@ -75,7 +75,12 @@ Status RoomServer::start()
                              .arg(m_config.address.toString()));
     if (m_config.dataDir.isEmpty() || !QDir().mkpath(m_config.dataDir))
         return makeError(ErrorCode::StorageWriteFailed, QStringLiteral("cannot create data folder '%1'").arg(m_config.dataDir));
-    if (Status s = m_catalog.open(QDir(m_config.dataDir).absoluteFilePath(QStringLiteral("catalog.sqlite"))); !s)
+    auto catalogUrl = m_config.catalog.isEmpty()
+                          ? Result<CatalogUrl>(CatalogUrl::sqlite(QDir(m_config.dataDir).absoluteFilePath(QStringLiteral("catalog.sqlite"))))
+                          : CatalogUrl::parse(m_config.catalog);
+    if (!catalogUrl)
+        return catalogUrl.error();
+    if (Status s = m_catalog.open(catalogUrl.value(), m_config.nodeId); !s)
         return s;
     auto recovered = CrashRecovery::recover(m_catalog, QDir(m_config.dataDir).absoluteFilePath(QStringLiteral("recordings")));
     if (!recovered)
