@@ -1,12 +1,12 @@
 #pragma once
 
 #include "appsettings.h"
+#include "client/localstream.h"
 #include "client/roomclient.h"
 #include "embeddedserverhost.h"
 #include "mainwindowoptions.h"
 #include "translator.h"
 #include "media/mediaclock.h"
-#include "media/pipelinethread.h"
 
 #include <QMainWindow>
 
@@ -28,7 +28,11 @@ class VideoPreview;
 // The desktop app's window. Room tab: connection (host here, or a server), room and
 // members, camera and screen previews with their sources, the record panel and this
 // session's files. Library tab: every file in the catalogue. Network, capture and encoding
-// run off the GUI thread; routine errors go to the status line with their code.
+// run off the GUI thread, and the GUI thread never waits for them: the embedded server and
+// the streams start and stop asynchronously, and closing the window is deferred until they
+// have stopped. Routine errors go to the status line with their code. At launch the camera
+// is previewed locally only; nothing is published and the screen is not captured until the
+// user asks.
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
@@ -36,8 +40,14 @@ public:
     ~MainWindow() override;
 
     void start();
+    // Everything stopped (streams, connection, embedded server) after a close: the window
+    // closes for real now.
+    bool isShutDown() const { return m_shutDown; }
 
     RoomClient &client() { return m_client; }
+    EmbeddedServerHost &host() { return m_host; }
+    LocalStream &cameraStream() { return *m_local[0]; }
+    LocalStream &screenStream() { return *m_local[1]; }
     ConnectionPanel *connectionPanel() const { return m_connection; }
     RoomPanel *roomPanel() const { return m_room; }
     RecordPanel *recordPanel() const { return m_recordPanel; }
@@ -66,9 +76,12 @@ private:
     void disconnectAll();
     void joinRoom();
     void leaveRoom();
-    void startStream(Track track);
-    void stopStream(Track track);
-    void publish(Track track);
+    void connectClient();
+    void wireStream(Track track);
+    PublishedStream::Options streamOptions(Track track) const;
+    void applyStreamOptions();
+    void beginShutdown();
+    void finishShutdownWhenIdle();
     void startRecording(const RecordParam &param);
     void stopRecording(std::function<void()> then = {});
     void addResults(const QStringList &fileIds, const QString &note);
@@ -86,10 +99,11 @@ private:
     EmbeddedServerHost m_host;
     RoomClient m_client;
     MediaClock m_clock;
-    std::unique_ptr<PipelineThread> m_pipelines[2];
+    std::unique_ptr<LocalStream> m_local[2]; // after the client and the clock they use
     QString m_connectedTo;
     quint16 m_hostedPort = 0;
-    bool m_closing = false;
+    bool m_closing = false;  // a close is under way: streams, connection and server stopping
+    bool m_shutDown = false; // all of them stopped: the next close is accepted
 
     QTabWidget *m_tabs = nullptr;
     ConnectionPanel *m_connection = nullptr;

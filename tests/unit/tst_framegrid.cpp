@@ -56,7 +56,7 @@ void TestFrameGrid::placesFramesOnTheGrid_data()
 {
     QTest::addColumn<int>("fps");
     QTest::addColumn<QList<qint64>>("captureUs"); // relative to the first frame
-    QTest::addColumn<QList<qint64>>("slots");     // -1: dropped
+    QTest::addColumn<QList<qint64>>("wantSlots");     // -1: dropped
     QTest::addColumn<QList<qint64>>("repeats");
     QTest::newRow("exact 30 fps") << 30 << QList<qint64>{0, 33'333, 66'667, 100'000} << QList<qint64>{0, 1, 2, 3}
                                   << QList<qint64>{0, 0, 0, 0};
@@ -67,24 +67,24 @@ void TestFrameGrid::placesFramesOnTheGrid_data()
     QTest::newRow("late source: skipped slots repeated") << 30 << QList<qint64>{0, 33'333, 133'333, 166'667}
                                                          << QList<qint64>{0, 1, 4, 5} << QList<qint64>{0, 0, 2, 0};
     QTest::newRow("15 fps camera sending 30") << 15 << QList<qint64>{0, 33'333, 66'667, 100'000, 133'333}
-                                              << QList<qint64>{0, 1, -1, 2, -1} << QList<qint64>{0, 0, 0, 0, 0};
+                                              << QList<qint64>{0, -1, 1, 2, -1} << QList<qint64>{0, 0, 0, 0, 0};
 }
 
 void TestFrameGrid::placesFramesOnTheGrid()
 {
     QFETCH(int, fps);
     QFETCH(QList<qint64>, captureUs);
-    QFETCH(QList<qint64>, slots);
+    QFETCH(QList<qint64>, wantSlots);
     QFETCH(QList<qint64>, repeats);
     FrameGrid grid(fps);
     const qint64 origin = 5'000'123;
     for (int i = 0; i < captureUs.size(); ++i) {
         const FrameGrid::Placement p = grid.place(origin + captureUs[i]);
-        QCOMPARE(p.drop, slots[i] < 0);
-        if (slots[i] >= 0) {
-            QCOMPARE(p.slot, slots[i]);
+        QCOMPARE(p.drop, wantSlots[i] < 0);
+        if (wantSlots[i] >= 0) {
+            QCOMPARE(p.slot, wantSlots[i]);
             QCOMPARE(p.repeats, repeats[i]);
-            QCOMPARE(grid.ptsOfSlot(p.slot), origin + slots[i] * 1'000'000 / fps);
+            QCOMPARE(grid.ptsOfSlot(p.slot), origin + wantSlots[i] * 1'000'000 / fps);
         }
     }
 }
