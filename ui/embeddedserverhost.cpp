@@ -14,10 +14,22 @@ EmbeddedServerHost::~EmbeddedServerHost()
 {
     if (!m_thread)
         return;
-    if (m_state != State::Stopping)
-        stop();
+    // Whatever state it is in (even still starting): shut down what exists, then join.
+    // m_context lives until here, so posting to it is safe even if the thread has ended.
+    QMetaObject::invokeMethod(m_context, [this] { shutDownInThread(); }, Qt::QueuedConnection);
     m_thread->wait();
+    delete m_context;
     delete m_thread;
+}
+
+void EmbeddedServerHost::shutDownInThread()
+{
+    if (m_server) {
+        m_server->shutdown(); // finishes every recording; its writers end here, off the GUI
+        delete m_server;
+        m_server = nullptr;
+    }
+    QThread::currentThread()->quit();
 }
 
 void EmbeddedServerHost::start(ServerConfig config)
@@ -57,7 +69,6 @@ void EmbeddedServerHost::start(ServerConfig config)
             delete server;
             const Error e = s.error();
             m_startError = e; // read after the thread ended (onThreadFinished)
-            m_context->deleteLater();
             QThread::currentThread()->quit();
             return;
         }
@@ -84,15 +95,7 @@ void EmbeddedServerHost::stop()
     if (m_state != State::Running)
         return;
     m_state = State::Stopping;
-    QMetaObject::invokeMethod(m_context, [this] {
-        if (m_server) {
-            m_server->shutdown(); // finishes every recording; its writers end here, off the GUI
-            delete m_server;
-            m_server = nullptr;
-        }
-        m_context->deleteLater();
-        QThread::currentThread()->quit();
-    }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(m_context, [this] { shutDownInThread(); }, Qt::QueuedConnection);
 }
 
 void EmbeddedServerHost::onThreadFinished()
@@ -103,9 +106,10 @@ void EmbeddedServerHost::onThreadFinished()
         QTimer::singleShot(1, this, &EmbeddedServerHost::onThreadFinished);
         return;
     }
+    delete m_context; // its thread has ended: nothing runs in it any more
+    m_context = nullptr;
     delete m_thread;
     m_thread = nullptr;
-    m_context = nullptr;
     m_port = 0;
     const State was = m_state;
     m_state = State::Stopped;

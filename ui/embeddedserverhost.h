@@ -43,11 +43,12 @@ signals:
 
 private:
     void onThreadFinished();
+    void shutDownInThread(); // in m_thread
 
     State m_state = State::Stopped;
     bool m_stopWhenStarted = false;
     QThread *m_thread = nullptr;
-    QObject *m_context = nullptr;   // lives in m_thread: runs the work there
+    QObject *m_context = nullptr;   // has m_thread's affinity: runs the work there; deleted after it ended
     RoomServer *m_server = nullptr; // lives in m_thread, touched only there
     Error m_startError;
     quint16 m_port = 0;

@@ -135,8 +135,8 @@ void MainWindow::buildUi()
         if (track == Track::SubStreamVideo)
             panel->setRegion(m_settings.screenRegion);
         m_streams[int(track)] = panel;
-        connect(panel, &StreamPanel::sourceChanged, this, [this] {
-            applyStreamOptions();
+        connect(panel, &StreamPanel::sourceChanged, this, [this, track] {
+            m_local[int(track)]->setOptions(streamOptions(track)); // restarts it if it runs
             saveSettings();
         });
         connect(panel, &StreamPanel::publishToggled, this, [this, track](bool on) {
