@@ -78,6 +78,7 @@ MainWindow::MainWindow(MainWindowOptions options, QWidget *parent) : QMainWindow
         m_hostedPort = port;
         connectClient();
     });
+    connect(&m_saver, &SettingsSaver::idle, this, &MainWindow::finishShutdownWhenIdle);
     connect(&m_host, &EmbeddedServerHost::startFailed, this, [this](int code, const QString &message) {
         showError(code, message);
         updateConnectionState();
@@ -106,7 +107,13 @@ MainWindow::MainWindow(MainWindowOptions options, QWidget *parent) : QMainWindow
 
 MainWindow::~MainWindow()
 {
-    saveSettings();
+    // Closed properly, the settings are on disk already; otherwise (tests, the screenshot
+    // tool) write them here, after any save still in progress.
+    if (!m_shutDown) {
+        collectSettings();
+        m_saver.waitUntilWritten();
+        m_settings.save(m_options.settingsFile);
+    }
     // After a close everything has stopped already. A window destroyed without one (tests,
     // the screenshot tool) leaves the members' destructors to join what still runs.
     m_client.disconnectFromServer();
@@ -597,7 +604,7 @@ void MainWindow::showInFolder(const FileRecord &file)
     QDesktopServices::openUrl(QUrl::fromLocalFile(QFileInfo(file.storagePath).absolutePath()));
 }
 
-void MainWindow::saveSettings()
+void MainWindow::collectSettings()
 {
     m_settings.hostLocally = m_connection->hostLocally();
     m_settings.serverAddress = m_connection->serverAddress();
@@ -612,7 +619,12 @@ void MainWindow::saveSettings()
     m_settings.screenRegion = m_streams[1]->region();
     m_settings.categories = m_recordPanel->categories();
     m_settings.audioSource = m_settings.audioSource.isEmpty() ? QStringLiteral("auto") : m_settings.audioSource;
-    m_settings.save(m_options.settingsFile);
+}
+
+void MainWindow::saveSettings()
+{
+    collectSettings();
+    m_saver.save(m_settings, m_options.settingsFile); // written off the GUI thread
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)
@@ -655,7 +667,7 @@ void MainWindow::finishShutdownWhenIdle()
 {
     if (!m_closing || m_shutDown)
         return;
-    if (!m_host.isStopped() || !m_local[0]->isIdle() || !m_local[1]->isIdle())
+    if (!m_host.isStopped() || !m_local[0]->isIdle() || !m_local[1]->isIdle() || !m_saver.isIdle())
         return;
     m_shutDown = true;
     // Out of the signal that brought us here; the close then goes through closeEvent.

@@ -4,6 +4,7 @@
 #include "client/localstream.h"
 #include "client/roomclient.h"
 #include "embeddedserverhost.h"
+#include "settingssaver.h"
 #include "mainwindowoptions.h"
 #include "translator.h"
 #include "media/mediaclock.h"
@@ -92,9 +93,11 @@ private:
     void showError(int code, const QString &message);
     void updateConnectionState();
     void saveSettings();
+    void collectSettings();
 
     MainWindowOptions m_options;
     AppSettings m_settings;
+    SettingsSaver m_saver;
     Translator m_translator;
     EmbeddedServerHost m_host;
     RoomClient m_client;

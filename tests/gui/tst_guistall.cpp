@@ -23,11 +23,62 @@
 #include <QTimer>
 #include <QtTest>
 
+#include <atomic>
+#include <csignal>
 #include <functional>
+#include <thread>
+
+#include <execinfo.h>
+#include <pthread.h>
+#include <unistd.h>
 
 using namespace roomrec;
 
 namespace {
+
+// ROOMREC_STALL_TRACE=1: when the GUI thread has not ticked for 30 ms, print its stack
+// (glibc backtrace from a signal handler on that thread) to stderr: what blocks it.
+// addr2line -e tst_guistall resolves this binary's frames; Qt's are named.
+void printStack(int)
+{
+    void *frames[48];
+    const int n = backtrace(frames, 48);
+    static const char header[] = "---- GUI thread stalled; its stack:\n";
+    [[maybe_unused]] auto written = write(2, header, sizeof header - 1);
+    backtrace_symbols_fd(frames, n, 2);
+}
+
+class StallTracer {
+public:
+    explicit StallTracer(const std::atomic<qint64> &lastTickNs, const QElapsedTimer &clock)
+        : m_gui(pthread_self())
+    {
+        void *warm[1];
+        backtrace(warm, 1); // loads libgcc now, not inside the signal handler
+        std::signal(SIGUSR1, printStack);
+        m_watcher = std::thread([this, &lastTickNs, &clock] {
+            qint64 reported = -1;
+            while (!m_stop) {
+                const qint64 last = lastTickNs.load();
+                if (clock.nsecsElapsed() - last > 30'000'000 && last != reported) {
+                    reported = last;
+                    pthread_kill(m_gui, SIGUSR1);
+                }
+                std::this_thread::sleep_for(std::chrono::milliseconds(2)); // the watcher's own pace
+            }
+        });
+    }
+    ~StallTracer()
+    {
+        m_stop = true;
+        m_watcher.join();
+    }
+
+private:
+    pthread_t m_gui;
+    std::atomic<bool> m_stop{false};
+    std::thread m_watcher;
+};
 
 // The longest time the GUI thread's event loop went without running a 5 ms timer.
 class StallMeter : public QObject {
@@ -40,14 +91,19 @@ public:
             const qint64 now = m_clock.nsecsElapsed();
             m_worstNs = qMax(m_worstNs, now - m_lastNs);
             m_lastNs = now;
+            m_lastTickNs = now;
             ++m_ticks;
         });
         m_clock.start();
+        m_lastTickNs = 0;
         m_timer.start();
+        if (qEnvironmentVariableIntValue("ROOMREC_STALL_TRACE"))
+            m_tracer = std::make_unique<StallTracer>(m_lastTickNs, m_clock);
     }
     void reset()
     {
         m_lastNs = m_clock.nsecsElapsed();
+        m_lastTickNs = m_lastNs;
         m_worstNs = 0;
         m_ticks = 0;
     }
@@ -58,6 +114,8 @@ public:
 private:
     QTimer m_timer;
     QElapsedTimer m_clock;
+    std::atomic<qint64> m_lastTickNs{0}; // for the tracer's thread
+    std::unique_ptr<StallTracer> m_tracer;
     qint64 m_lastNs = 0;
     qint64 m_worstNs = 0;
     qint64 m_ticks = 0;
