@@ -157,8 +157,9 @@ void TestMainWindow::privacyByDefault()
     QVERIFY(screen.worker() == nullptr);
     QCOMPARE(window->screenPanel()->preview()->framesShown(), 0);
     QVERIFY(!window->client().isPublished(Track::SubStreamVideo));
-    // Still so a while later: nothing starts by itself.
-    QTest::qWait(500);
+    // Still so a few previews later: nothing starts by itself.
+    const qint64 previews = window->cameraPanel()->preview()->framesShown();
+    QTRY_VERIFY_WITH_TIMEOUT(window->cameraPanel()->preview()->framesShown() > previews + 3, 10'000);
     QVERIFY(!camera.isEncoding());
     QVERIFY(screen.worker() == nullptr);
 
