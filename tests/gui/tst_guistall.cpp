@@ -18,6 +18,7 @@
 #include <QAbstractButton>
 #include <QElapsedTimer>
 #include <QEventLoop>
+#include <QLabel>
 #include <QPushButton>
 #include <QTemporaryDir>
 #include <QTimer>
@@ -205,7 +206,10 @@ void TestGuiStall::everyActionKeepsTheEventLoopRunning()
     MainWindow *w = window.get();
     RoomClient &client = w->client();
 
-    measure("host start + join", [w] { w->start(); },
+    // The state line says what is under way while the server starts and stops.
+    QStringList shown;
+    auto stateLine = [w] { return w->connectionPanel()->stateLabel()->text(); };
+    measure("host start + join", [&] { w->start(); shown << stateLine(); },
             [&] { return client.state() == ClientState::InRoom && w->cameraPanel()->preview()->framesShown() > 3; });
     if (QTest::currentTestFailed())
         return;
@@ -223,7 +227,7 @@ void TestGuiStall::everyActionKeepsTheEventLoopRunning()
             [&] { return client.state() == ClientState::SignedIn && !w->cameraStream().isEncoding(); });
     measure("join", [w] { w->roomPanel()->joinButton()->click(); },
             [&] { return client.state() == ClientState::InRoom && w->cameraStream().isPublished(); });
-    measure("disconnect + host stop", [w] { w->connectionPanel()->connectButton()->click(); },
+    measure("disconnect + host stop", [&] { w->connectionPanel()->connectButton()->click(); shown << stateLine(); },
             [&] { return client.state() == ClientState::Disconnected && w->host().isStopped(); });
     measure("host start again", [w] { w->connectionPanel()->connectButton()->click(); },
             [&] { return client.state() == ClientState::InRoom && w->cameraStream().isPublished(); });
@@ -231,7 +235,9 @@ void TestGuiStall::everyActionKeepsTheEventLoopRunning()
             [&] { return w->recordPanel()->isRecording() && client.recordedFramesSent() > 15; });
     measure("record stop (2)", [w] { w->recordPanel()->recordButton()->click(); },
             [w] { return !w->recordPanel()->isRecording() && w->resultsList()->rowCount() == 2; });
-    measure("quit", [w] { w->close(); }, [w] { return w->isShutDown() && !w->isVisible(); });
+    measure("quit", [&] { w->close(); shown << stateLine(); }, [w] { return w->isShutDown() && !w->isVisible(); });
+    QCOMPARE(shown, (QStringList{QStringLiteral("Starting the server on this computer…"),
+                                 QStringLiteral("Stopping the server on this computer…"), QStringLiteral("Closing…")}));
     qInfo("worst stalls: %s", qPrintable(m_figures.join(QStringLiteral(", "))));
     // Everything has stopped: destroying the window now joins nothing.
     QElapsedTimer destroy;
