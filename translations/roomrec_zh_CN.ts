@@ -142,6 +142,13 @@
     </message>
 </context>
 <context>
+    <name>roomrec::AudioPlayout</name>
+    <message>
+        <source>Test sink (no speakers)</source>
+        <translation>测试输出（无扬声器）</translation>
+    </message>
+</context>
+<context>
     <name>roomrec::CameraSource</name>
     <message>
         <source>camera disconnected</source>
@@ -474,6 +481,18 @@
         <source>&amp;About RoomRec</source>
         <translation>关于 RoomRec(&amp;A)</translation>
     </message>
+    <message>
+        <source>Closing…</source>
+        <translation>正在关闭…</translation>
+    </message>
+    <message>
+        <source>Starting the server on this computer…</source>
+        <translation>正在本机启动服务器…</translation>
+    </message>
+    <message>
+        <source>Stopping the server on this computer…</source>
+        <translation>正在停止本机服务器…</translation>
+    </message>
 </context>
 <context>
     <name>roomrec::PlayerWindow</name>
@@ -744,6 +763,14 @@
     <message>
         <source>Size and frame rate, from what the camera offers</source>
         <translation>分辨率和帧率，从摄像头支持的格式中选择</translation>
+    </message>
+    <message>
+        <source>Stop sharing</source>
+        <translation>停止共享</translation>
+    </message>
+    <message>
+        <source>Share screen</source>
+        <translation>共享屏幕</translation>
     </message>
 </context>
 <context>

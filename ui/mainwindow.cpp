@@ -69,7 +69,27 @@ MainWindow::MainWindow(MainWindowOptions options, QWidget *parent) : QMainWindow
     if (!m_options.language.isEmpty())
         m_settings.language = m_options.language;
     m_translator.use(m_settings.language);
+    for (Track track : {Track::CameraVideo, Track::SubStreamVideo})
+        m_local[int(track)] = std::make_unique<LocalStream>(m_client, m_clock, track);
     buildUi();
+    applyStreamOptions();
+    for (Track track : {Track::CameraVideo, Track::SubStreamVideo})
+        wireStream(track);
+    connect(&m_host, &EmbeddedServerHost::started, this, [this](quint16 port) {
+        m_hostedPort = port;
+        connectClient();
+    });
+    connect(&m_saver, &SettingsSaver::idle, this, &MainWindow::finishShutdownWhenIdle);
+    connect(&m_host, &EmbeddedServerHost::startFailed, this, [this](int code, const QString &message) {
+        showError(code, message);
+        updateConnectionState();
+        finishShutdownWhenIdle();
+    });
+    connect(&m_host, &EmbeddedServerHost::stopped, this, [this] {
+        m_hostedPort = 0;
+        updateConnectionState();
+        finishShutdownWhenIdle();
+    });
 
     connect(&m_client, &RoomClient::membersChanged, m_room, &RoomPanel::setMembers);
     connect(&m_client, &RoomClient::recordingStateChanged, m_recordPanel, &RecordPanel::setRecording);
@@ -88,11 +108,16 @@ MainWindow::MainWindow(MainWindowOptions options, QWidget *parent) : QMainWindow
 
 MainWindow::~MainWindow()
 {
-    saveSettings();
-    for (auto &p : m_pipelines)
-        p.reset();
+    // Closed properly, the settings are on disk already; otherwise (tests, the screenshot
+    // tool) write them here, after any save still in progress.
+    if (!m_shutDown) {
+        collectSettings();
+        m_saver.waitUntilWritten();
+        m_settings.save(m_options.settingsFile);
+    }
+    // After a close everything has stopped already. A window destroyed without one (tests,
+    // the screenshot tool) leaves the members' destructors to join what still runs.
     m_client.disconnectFromServer();
-    m_host.stop();
 }
 
 VideoPreview *MainWindow::cameraPreview() const
@@ -119,16 +144,11 @@ void MainWindow::buildUi()
             panel->setRegion(m_settings.screenRegion);
         m_streams[int(track)] = panel;
         connect(panel, &StreamPanel::sourceChanged, this, [this, track] {
-            stopStream(track);
-            if (m_client.state() == ClientState::InRoom && m_streams[int(track)]->publishWanted())
-                startStream(track);
+            m_local[int(track)]->setOptions(streamOptions(track)); // restarts it if it runs
             saveSettings();
         });
         connect(panel, &StreamPanel::publishToggled, this, [this, track](bool on) {
-            if (on && m_client.state() == ClientState::InRoom)
-                startStream(track);
-            else if (!on)
-                stopStream(track);
+            m_local[int(track)]->setPublishWanted(on);
         });
     }
     m_recordPanel = new RecordPanel(this);
@@ -187,13 +207,7 @@ void MainWindow::buildUi()
         connect(action, &QAction::triggered, this, [this, preset] {
             m_settings.encoderPreset = QLatin1String(preset);
             saveSettings();
-            // Restart the published streams with the new preset.
-            for (Track t : {Track::CameraVideo, Track::SubStreamVideo}) {
-                if (m_pipelines[int(t)]) {
-                    stopStream(t);
-                    startStream(t);
-                }
-            }
+            applyStreamOptions(); // running streams restart with the new preset
         });
     }
     m_languageMenu = menuBar()->addMenu(QString());
@@ -320,7 +334,18 @@ void MainWindow::updateConnectionState()
     QString text;
     bool connected = m_client.state() != ClientState::Disconnected;
     switch (m_client.state()) {
-    case ClientState::Disconnected: text = tr("Not connected"); break;
+    case ClientState::Disconnected:
+        if (m_closing)
+            text = tr("Closing…");
+        else if (m_host.state() == EmbeddedServerHost::State::Starting)
+            text = tr("Starting the server on this computer…");
+        else if (m_host.state() == EmbeddedServerHost::State::Stopping)
+            text = tr("Stopping the server on this computer…");
+        else
+            text = tr("Not connected");
+        // Busy starting or stopping: the button waits rather than queueing a second request.
+        connected = m_host.state() == EmbeddedServerHost::State::Starting || m_host.state() == EmbeddedServerHost::State::Stopping;
+        break;
     case ClientState::Connecting: text = tr("Connecting to %1…").arg(m_connectedTo); break;
     case ClientState::SignedIn: text = tr("Connected to %1 as %2").arg(m_connectedTo, m_client.userId()); break;
     case ClientState::InRoom:
@@ -335,6 +360,8 @@ void MainWindow::updateConnectionState()
 
 void MainWindow::start()
 {
+    // The camera is previewed here only; it is sent when the user ticks Publish.
+    m_local[0]->setCaptureWanted(true);
     connectOrHost();
 }
 
@@ -345,20 +372,29 @@ void MainWindow::connectOrHost()
         showError(int(ErrorCode::InvalidUserId), errorMessage(int(ErrorCode::InvalidUserId)));
         return;
     }
+    if (m_client.state() != ClientState::Disconnected || m_closing)
+        return;
+    saveSettings();
+    if (m_connection->hostLocally() && !m_host.isRunning()) {
+        ServerConfig config;
+        config.port = 0;
+        config.dataDir = m_options.dataDir;
+        m_host.start(config); // started() connects
+        updateConnectionState();
+        return;
+    }
+    connectClient();
+}
+
+void MainWindow::connectClient()
+{
+    if (m_client.state() != ClientState::Disconnected || m_closing)
+        return;
     QString host = QStringLiteral("127.0.0.1");
     quint16 port = 0;
     if (m_connection->hostLocally()) {
-        if (!m_host.isRunning()) {
-            ServerConfig config;
-            config.port = 0;
-            config.dataDir = m_options.dataDir;
-            auto started = m_host.start(config);
-            if (!started) {
-                showError(started.error().code, started.error().message);
-                return;
-            }
-            m_hostedPort = started.value();
-        }
+        if (!m_host.isRunning())
+            return;
         port = m_hostedPort;
         m_connectedTo = tr("this computer (port %1)").arg(port);
     } else {
@@ -371,22 +407,19 @@ void MainWindow::connectOrHost()
         port = address->port;
         m_connectedTo = address->toString();
     }
-    saveSettings();
     // The embedded server is plain TCP on loopback; a remote one may want TLS.
     m_client.setTls(!m_connection->hostLocally() && m_connection->tls(),
                     m_options.caFile.isEmpty() ? QList<QSslCertificate>() : QSslCertificate::fromPath(m_options.caFile));
-    m_client.connectToServer(host, port, user, m_connection->hostLocally() ? QString() : m_connection->signature(),
+    m_client.connectToServer(host, port, m_connection->userId(), m_connection->hostLocally() ? QString() : m_connection->signature(),
                              [this] { joinRoom(); }, [this](int code, const QString &message) { showError(code, message); });
 }
 
 void MainWindow::disconnectAll()
 {
     auto finish = [this] {
-        for (Track t : {Track::CameraVideo, Track::SubStreamVideo})
-            stopStream(t);
+        // Streams stop publishing by themselves when the client leaves; previews go on.
         m_client.disconnectFromServer();
-        m_host.stop();
-        m_hostedPort = 0;
+        m_host.stop(); // stopped() updates the state line
         m_connectedTo.clear();
         updateConnectionState();
     };
@@ -403,11 +436,7 @@ void MainWindow::joinRoom()
     auto joined = [this, room](const QStringList &members) {
         m_room->setMembers(members);
         statusBar()->showMessage(tr("In room %1").arg(room.toString()), 4000);
-        for (Track track : {Track::CameraVideo, Track::SubStreamVideo}) {
-            if (m_streams[int(track)]->publishWanted())
-                startStream(track);
-        }
-        updateConnectionState();
+        updateConnectionState(); // streams the user asked to publish follow the room by themselves
     };
     auto fail = [this](int code, const QString &m) { showError(code, m); };
     auto join = [this, room, joined, fail] { m_client.createOrJoinRoom(room, m_room->kind(), joined, fail); };
@@ -428,12 +457,8 @@ void MainWindow::leaveRoom()
         leave();
 }
 
-void MainWindow::startStream(Track track)
+PublishedStream::Options MainWindow::streamOptions(Track track) const
 {
-    if (m_pipelines[int(track)]) {
-        publish(track);
-        return;
-    }
     StreamPanel *panel = m_streams[int(track)];
     PublishedStream::Options options;
     options.video = panel->sourceId();
@@ -450,22 +475,36 @@ void MainWindow::startStream(Track track)
         options.encoder.bitrate = 1'500'000;
         options.encoder.size = QSize(1280, 720); // for the test-pattern stand-in
     }
-    auto created = PublishedStream::create(m_clock, track, options);
-    if (!created) {
-        showError(created.error().code, created.error().message);
-        return;
-    }
-    std::unique_ptr<PublishPipeline> pipeline = std::move(created.value());
-    if (Status s = pipeline->open(); !s) {
-        showError(s.error().code, s.error().message);
-        return;
-    }
-    panel->preview()->setCaption(pipeline->isTestSource() ? pipeline->videoDescription()
-                                                          : tr("%1 · %2").arg(pipeline->videoDescription(), pipeline->encoderName()));
-    pipeline->setPreviewEnabled(true);
-    connect(pipeline.get(), &PublishPipeline::previewReady, panel->preview(), &VideoPreview::showImage);
-    connect(pipeline.get(), &PublishPipeline::errorOccurred, this, &MainWindow::showError);
-    connect(pipeline.get(), &PublishPipeline::statsUpdated, this, [this, track](const PublishStats &stats) {
+    return options;
+}
+
+void MainWindow::applyStreamOptions()
+{
+    for (Track track : {Track::CameraVideo, Track::SubStreamVideo})
+        m_local[int(track)]->setOptions(streamOptions(track));
+}
+
+void MainWindow::wireStream(Track track)
+{
+    LocalStream *stream = m_local[int(track)].get();
+    StreamPanel *panel = m_streams[int(track)];
+    connect(stream, &LocalStream::previewReady, panel->preview(), &VideoPreview::showImage);
+    connect(stream, &LocalStream::captureStarted, this, [panel](const QString &description, bool) {
+        panel->preview()->setCaption(description);
+    });
+    connect(stream, &LocalStream::encodingChanged, this, [stream, panel](bool encoding) {
+        // Real sources name their encoder while it runs; test sources keep their label.
+        if (!stream->isTestSource())
+            panel->preview()->setCaption(encoding ? tr("%1 · %2").arg(stream->description(), stream->encoderName())
+                                                  : stream->description());
+    });
+    connect(stream, &LocalStream::publishWantedChanged, panel, &StreamPanel::setPublishWanted);
+    connect(stream, &LocalStream::errorOccurred, this, &MainWindow::showError);
+    connect(stream, &LocalStream::stopped, this, [this, panel] {
+        panel->preview()->clear();
+        finishShutdownWhenIdle();
+    });
+    connect(stream, &LocalStream::statsUpdated, this, [this, track](const PublishStats &stats) {
         const Track recorded = m_recordPanel->param().recordDataType == RecordParam::SubStream ? Track::SubStreamVideo : Track::CameraVideo;
         if (track != recorded)
             return;
@@ -474,26 +513,6 @@ void MainWindow::startStream(Track track)
                                     .arg(stats.bitrateKbps, 0, 'f', 0).arg(stats.droppedFrames)
                                     .arg(stats.encodeMsPerFrame, 0, 'f', 1));
     });
-    m_pipelines[int(track)] = std::make_unique<PipelineThread>(std::move(pipeline));
-    m_pipelines[int(track)]->start();
-    publish(track);
-}
-
-void MainWindow::publish(Track track)
-{
-    if (m_client.state() != ClientState::InRoom || !m_pipelines[int(track)])
-        return;
-    m_client.publish(m_pipelines[int(track)]->pipeline(), {}, [this](int code, const QString &m) { showError(code, m); });
-}
-
-void MainWindow::stopStream(Track track)
-{
-    if (!m_pipelines[int(track)])
-        return;
-    if (m_client.state() == ClientState::InRoom)
-        m_client.unpublish(track, {}, {});
-    m_pipelines[int(track)].reset();
-    m_streams[int(track)]->preview()->clear();
 }
 
 void MainWindow::startRecording(const RecordParam &param)
@@ -502,14 +521,28 @@ void MainWindow::startRecording(const RecordParam &param)
         showError(int(ErrorCode::NotInRoom), errorMessage(int(ErrorCode::NotInRoom)));
         return;
     }
+    if (Status valid = param.validate(); !valid) {
+        showError(valid.error().code, valid.error().message);
+        return;
+    }
     m_recordPanel->setBusy(true);
-    m_client.startRecording(*m_client.room(), param, [this, param] {
-        m_recordPanel->setBusy(false);
-        statusBar()->showMessage(tr("Recording “%1”").arg(param.fileName), 4000);
-    }, [this](int code, const QString &message) {
+    auto fail = [this](int code, const QString &message) {
         m_recordPanel->setBusy(false);
         showError(code, message);
-    });
+    };
+    // Recording needs the stream on the server: pressing Record publishes it (the toggle
+    // shows it), then asks for the recording.
+    const Track recorded = param.recordDataType == RecordParam::SubStream ? Track::SubStreamVideo : Track::CameraVideo;
+    m_local[int(recorded)]->ensurePublished([this, param, fail] {
+        if (!m_client.room()) {
+            fail(int(ErrorCode::NotInRoom), errorMessage(int(ErrorCode::NotInRoom)));
+            return;
+        }
+        m_client.startRecording(*m_client.room(), param, [this, param] {
+            m_recordPanel->setBusy(false);
+            statusBar()->showMessage(tr("Recording “%1”").arg(param.fileName), 4000);
+        }, fail);
+    }, fail);
 }
 
 void MainWindow::stopRecording(std::function<void()> then)
@@ -580,7 +613,7 @@ void MainWindow::showInFolder(const FileRecord &file)
     QDesktopServices::openUrl(QUrl::fromLocalFile(QFileInfo(file.storagePath).absolutePath()));
 }
 
-void MainWindow::saveSettings()
+void MainWindow::collectSettings()
 {
     m_settings.hostLocally = m_connection->hostLocally();
     m_settings.serverAddress = m_connection->serverAddress();
@@ -595,24 +628,59 @@ void MainWindow::saveSettings()
     m_settings.screenRegion = m_streams[1]->region();
     m_settings.categories = m_recordPanel->categories();
     m_settings.audioSource = m_settings.audioSource.isEmpty() ? QStringLiteral("auto") : m_settings.audioSource;
-    m_settings.save(m_options.settingsFile);
+}
+
+void MainWindow::saveSettings()
+{
+    collectSettings();
+    m_saver.save(m_settings, m_options.settingsFile); // written off the GUI thread
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
-    if (!m_client.isRecording() || m_closing) {
-        saveSettings();
+    if (m_shutDown) {
         event->accept();
         return;
     }
-    const auto answer = QMessageBox::question(this, tr("Recording in progress"),
-                                              tr("A recording is running. Stop it, keep its files and quit?"),
-                                              QMessageBox::Yes | QMessageBox::No, QMessageBox::Yes);
     event->ignore();
-    if (answer != QMessageBox::Yes)
+    if (m_closing)
+        return; // already on its way
+    if (m_client.isRecording()) {
+        const auto answer = QMessageBox::question(this, tr("Recording in progress"),
+                                                  tr("A recording is running. Stop it, keep its files and quit?"),
+                                                  QMessageBox::Yes | QMessageBox::No, QMessageBox::Yes);
+        if (answer != QMessageBox::Yes)
+            return;
+        m_closing = true;
+        stopRecording([this] { beginShutdown(); });
         return;
+    }
     m_closing = true;
-    stopRecording([this] { close(); });
+    beginShutdown();
+}
+
+void MainWindow::beginShutdown()
+{
+    // Quitting never waits on the GUI thread: ask everything to stop, close once it has
+    // (finishShutdownWhenIdle, called as each one reports stopped).
+    saveSettings();
+    for (auto &stream : m_local)
+        stream->stopAll();
+    m_client.disconnectFromServer();
+    m_host.stop();
+    updateConnectionState();
+    finishShutdownWhenIdle();
+}
+
+void MainWindow::finishShutdownWhenIdle()
+{
+    if (!m_closing || m_shutDown)
+        return;
+    if (!m_host.isStopped() || !m_local[0]->isIdle() || !m_local[1]->isIdle() || !m_saver.isIdle())
+        return;
+    m_shutDown = true;
+    // Out of the signal that brought us here; the close then goes through closeEvent.
+    QTimer::singleShot(0, this, &QWidget::close);
 }
 
 } // namespace roomrec

@@ -1,12 +1,13 @@
 #pragma once
 
 #include "appsettings.h"
+#include "client/localstream.h"
 #include "client/roomclient.h"
 #include "embeddedserverhost.h"
+#include "settingssaver.h"
 #include "mainwindowoptions.h"
 #include "translator.h"
 #include "media/mediaclock.h"
-#include "media/pipelinethread.h"
 
 #include <QMainWindow>
 
@@ -29,7 +30,11 @@ class VideoPreview;
 // The desktop app's window. Room tab: connection (host here, or a server), room and
 // members, camera and screen previews with their sources, the record panel and this
 // session's files. Library tab: every file in the catalogue. Network, capture and encoding
-// run off the GUI thread; routine errors go to the status line with their code.
+// run off the GUI thread, and the GUI thread never waits for them: the embedded server and
+// the streams start and stop asynchronously, and closing the window is deferred until they
+// have stopped. Routine errors go to the status line with their code. At launch the camera
+// is previewed locally only; nothing is published and the screen is not captured until the
+// user asks.
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
@@ -37,8 +42,14 @@ public:
     ~MainWindow() override;
 
     void start();
+    // Everything stopped (streams, connection, embedded server) after a close: the window
+    // closes for real now.
+    bool isShutDown() const { return m_shutDown; }
 
     RoomClient &client() { return m_client; }
+    EmbeddedServerHost &host() { return m_host; }
+    LocalStream &cameraStream() { return *m_local[0]; }
+    LocalStream &screenStream() { return *m_local[1]; }
     ConnectionPanel *connectionPanel() const { return m_connection; }
     RoomPanel *roomPanel() const { return m_room; }
     RecordPanel *recordPanel() const { return m_recordPanel; }
@@ -67,9 +78,12 @@ private:
     void disconnectAll();
     void joinRoom();
     void leaveRoom();
-    void startStream(Track track);
-    void stopStream(Track track);
-    void publish(Track track);
+    void connectClient();
+    void wireStream(Track track);
+    PublishedStream::Options streamOptions(Track track) const;
+    void applyStreamOptions();
+    void beginShutdown();
+    void finishShutdownWhenIdle();
     void startRecording(const RecordParam &param);
     void stopRecording(std::function<void()> then = {});
     void addResults(const QStringList &fileIds, const QString &note);
@@ -80,17 +94,20 @@ private:
     void showError(int code, const QString &message);
     void updateConnectionState();
     void saveSettings();
+    void collectSettings();
 
     MainWindowOptions m_options;
     AppSettings m_settings;
+    SettingsSaver m_saver;
     Translator m_translator;
     EmbeddedServerHost m_host;
     RoomClient m_client;
     MediaClock m_clock;
-    std::unique_ptr<PipelineThread> m_pipelines[2];
+    std::unique_ptr<LocalStream> m_local[2]; // after the client and the clock they use
     QString m_connectedTo;
     quint16 m_hostedPort = 0;
-    bool m_closing = false;
+    bool m_closing = false;  // a close is under way: streams, connection and server stopping
+    bool m_shutDown = false; // all of them stopped: the next close is accepted
 
     QTabWidget *m_tabs = nullptr;
     ConnectionPanel *m_connection = nullptr;

@@ -9,6 +9,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPushButton>
 #include <QRegularExpressionValidator>
 #include <QVBoxLayout>
 
@@ -25,8 +26,14 @@ StreamPanel::StreamPanel(Track track, QWidget *parent) : QWidget(parent), m_trac
     // Long device names must not push the other controls out of sight.
     m_source->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
     m_source->setMinimumContentsLength(16);
-    m_publish = new QCheckBox(this);
-    m_publish->setChecked(true);
+    if (track == Track::CameraVideo) {
+        m_publish = new QCheckBox(this);
+    } else {
+        m_publish = new QPushButton(this);
+        m_publish->setCheckable(true);
+        m_publish->setIcon(QIcon::fromTheme(QStringLiteral("video-display")));
+    }
+    m_publish->setChecked(false); // privacy by default
     auto *row = new QHBoxLayout;
     row->addWidget(m_source, 1);
     if (track == Track::CameraVideo) {
@@ -53,7 +60,10 @@ StreamPanel::StreamPanel(Track track, QWidget *parent) : QWidget(parent), m_trac
     fillSources();
     fillFormats();
     connect(m_source, &QComboBox::activated, this, [this] { emit sourceChanged(sourceId()); });
-    connect(m_publish, &QCheckBox::toggled, this, &StreamPanel::publishToggled);
+    connect(m_publish, &QAbstractButton::toggled, this, [this](bool on) {
+        retranslate(); // "Share screen" <-> "Stop sharing"
+        emit publishToggled(on);
+    });
     retranslate();
 }
 
@@ -75,7 +85,7 @@ void StreamPanel::retranslate()
     m_source->setItemText(0, camera ? tr("Automatic (first camera, else test pattern)")
                                     : tr("Automatic (screen capture, else test pattern)"));
     m_source->setAccessibleName(camera ? tr("Camera source") : tr("Screen source"));
-    m_publish->setText(tr("Publish"));
+    m_publish->setText(camera ? tr("Publish") : m_publish->isChecked() ? tr("Stop sharing") : tr("Share screen"));
     if (m_format) {
         m_format->setAccessibleName(tr("Camera format"));
         m_format->setToolTip(tr("Size and frame rate, from what the camera offers"));
@@ -158,6 +168,8 @@ bool StreamPanel::publishWanted() const
 
 void StreamPanel::setPublishWanted(bool on)
 {
+    if (m_publish->isChecked() == on)
+        return;
     m_publish->setChecked(on);
 }
 

@@ -4,7 +4,7 @@
 
 #include <QWidget>
 
-class QCheckBox;
+class QAbstractButton;
 class QComboBox;
 class QLabel;
 class QLineEdit;
@@ -13,8 +13,10 @@ namespace roomrec {
 
 class VideoPreview;
 
-// One published stream on screen: its preview, its source picker (test sources say so)
-// and a publish toggle.
+// One of the user's streams on screen: its preview, its source picker (test sources say
+// so) and its toggle: "Publish" for the camera (previewed locally, sent only when ticked),
+// "Share screen" / "Stop sharing" for the screen (not even captured until pressed). Both
+// start off: nothing leaves the computer until the user asks.
 class StreamPanel : public QWidget {
     Q_OBJECT
 public:
@@ -35,7 +37,7 @@ public:
     void setPublishWanted(bool on);
     VideoPreview *preview() const { return m_preview; }
     QComboBox *sourceBox() const { return m_source; }
-    QCheckBox *publishBox() const { return m_publish; }
+    QAbstractButton *publishBox() const { return m_publish; } // the camera's Publish, the screen's Share screen
     void retranslate();
 
 signals:
@@ -49,7 +51,7 @@ private:
     QLabel *m_title;
     VideoPreview *m_preview;
     QComboBox *m_source;
-    QCheckBox *m_publish;
+    QAbstractButton *m_publish;
     QLineEdit *m_region = nullptr;
     QComboBox *m_format = nullptr;
     void fillFormats();

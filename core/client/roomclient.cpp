@@ -118,6 +118,9 @@ void RoomClient::connectToServer(const QString &host, quint16 port, const QStrin
     m_connectSuccess = std::move(onSuccess);
     m_connectError = std::move(onError);
     m_decoder = FrameDecoder();
+    // A previous connection may still be closing in the background: drop it now.
+    if (m_socket.state() != QAbstractSocket::UnconnectedState)
+        m_socket.abort();
     setState(ClientState::Connecting);
     if (m_tls)
         m_socket.connectToHostEncrypted(host, port);
@@ -176,9 +179,9 @@ void RoomClient::disconnectFromServer()
 {
     // State first, so the socket's disconnected() is not reported as a lost connection.
     connectionLost(makeError(ErrorCode::NotConnected));
+    // Whatever is still buffered goes out and the socket closes in the background: no
+    // waiting here, this runs on the GUI thread of the desktop app.
     m_socket.disconnectFromHost();
-    if (m_socket.state() != QAbstractSocket::UnconnectedState && !m_socket.waitForDisconnected(1000))
-        m_socket.abort();
 }
 
 void RoomClient::onSocketError()
@@ -250,8 +253,8 @@ void RoomClient::onEvent(const ControlMessage &event)
         emit membersChanged(m_members);
     } else if (type == QLatin1String("keyFrameRequest")) {
         const int track = int(event.fields().value(QStringLiteral("track")).toInteger());
-        if (track >= 0 && track < 2 && m_pipelines[track])
-            m_pipelines[track]->requestKeyFrame();
+        if (track >= 0 && track < 2)
+            requestKeyFrame(track);
     } else if (type == QLatin1String("recordingEnded")) {
         m_counting = m_countFromKey = false;
         setRecordingPhase(RecordingPhase::Idle);
@@ -317,37 +320,78 @@ void RoomClient::leaveRoom(DoneCallback onSuccess, ErrorCallback onError)
 
 void RoomClient::forgetPublished()
 {
-    for (int track = 0; track < 2; ++track) {
-        for (const auto &c : m_pipelineConnections[track])
-            disconnect(c);
-        m_pipelineConnections[track].clear();
-        m_pipelines[track] = nullptr;
-    }
+    for (int track = 0; track < 2; ++track)
+        forgetPublished(track);
+}
+
+void RoomClient::forgetPublished(int track)
+{
+    for (const auto &c : m_pipelineConnections[track])
+        disconnect(c);
+    m_pipelineConnections[track].clear();
+    m_publishers[track] = nullptr;
+    m_requestKeyFrame[track] = {};
+}
+
+void RoomClient::requestKeyFrame(int track)
+{
+    if (m_publishers[track] && m_requestKeyFrame[track])
+        m_requestKeyFrame[track]();
 }
 
 void RoomClient::publish(PublishPipeline *pipeline, DoneCallback onSuccess, ErrorCallback onError)
 {
-    const int track = int(pipeline->videoTrack());
+    QCborMap fields{{QStringLiteral("video"), pipeline->videoParams().toCbor()}};
+    if (auto audio = pipeline->audioParams())
+        fields.insert(QStringLiteral("audio"), audio->toCbor());
+    QPointer<PublishPipeline> guarded(pipeline);
+    publishTrack(int(pipeline->videoTrack()), pipeline, fields,
+                 [this, guarded] { return connect(guarded, &PublishPipeline::packetReady, this, &RoomClient::sendPacket); },
+                 [guarded] {
+                     if (guarded)
+                         guarded->requestKeyFrame();
+                 },
+                 std::move(onSuccess), std::move(onError));
+}
+
+void RoomClient::publish(StreamWorker *worker, const VideoParams &video, const std::optional<AudioParams> &audio,
+                         DoneCallback onSuccess, ErrorCallback onError)
+{
+    QCborMap fields{{QStringLiteral("video"), video.toCbor()}};
+    if (audio)
+        fields.insert(QStringLiteral("audio"), audio->toCbor());
+    QPointer<StreamWorker> guarded(worker);
+    publishTrack(int(worker->track()), worker, fields,
+                 [this, guarded] { return connect(guarded, &StreamWorker::packetReady, this, &RoomClient::sendPacket); },
+                 [guarded] {
+                     if (guarded)
+                         guarded->requestKeyFrame();
+                 },
+                 std::move(onSuccess), std::move(onError));
+}
+
+void RoomClient::publishTrack(int track, QObject *source, const QCborMap &announced,
+                              std::function<QMetaObject::Connection()> connectPackets, std::function<void()> keyFrame,
+                              DoneCallback onSuccess, ErrorCallback onError)
+{
     // Re-publishing a track with a new pipeline (new encoder settings) is fine; the same one twice is a mistake.
-    if (m_pipelines[track] == pipeline) {
+    if (m_publishers[track] == source) {
         if (onError)
             onError(int(ErrorCode::StreamAlreadyPublished), errorMessage(int(ErrorCode::StreamAlreadyPublished)));
         return;
     }
-    QCborMap fields{{QStringLiteral("track"), track}, {QStringLiteral("video"), pipeline->videoParams().toCbor()}};
-    if (auto audio = pipeline->audioParams())
-        fields.insert(QStringLiteral("audio"), audio->toCbor());
-    QPointer<PublishPipeline> guarded(pipeline);
-    request(QStringLiteral("publish"), fields, resultHandler(onError, [this, guarded, track, onSuccess](const QCborValue &) {
+    QCborMap fields = announced;
+    fields.insert(QStringLiteral("track"), track);
+    QPointer<QObject> guarded(source);
+    request(QStringLiteral("publish"), fields,
+            resultHandler(onError, [this, guarded, track, connectPackets, keyFrame, onSuccess](const QCborValue &) {
                 if (!guarded)
                     return;
-                for (const auto &c : m_pipelineConnections[track])
-                    disconnect(c);
-                m_pipelines[track] = guarded;
-                m_pipelineConnections[track] = {
-                    connect(guarded, &PublishPipeline::packetReady, this, &RoomClient::sendPacket),
-                };
-                guarded->requestKeyFrame(); // whoever records starts without waiting a GOP
+                forgetPublished(track);
+                m_publishers[track] = guarded;
+                m_requestKeyFrame[track] = keyFrame;
+                m_pipelineConnections[track] = {connectPackets()};
+                keyFrame(); // whoever records starts without waiting a GOP
                 if (onSuccess)
                     onSuccess();
             }));
@@ -356,10 +400,7 @@ void RoomClient::publish(PublishPipeline *pipeline, DoneCallback onSuccess, Erro
 void RoomClient::unpublish(Track track, DoneCallback onSuccess, ErrorCallback onError)
 {
     const int index = int(track);
-    for (const auto &c : m_pipelineConnections[index])
-        disconnect(c);
-    m_pipelineConnections[index].clear();
-    m_pipelines[index] = nullptr;
+    forgetPublished(index);
     request(QStringLiteral("unpublish"), {{QStringLiteral("track"), index}},
             resultHandler(onError, [onSuccess](const QCborValue &) {
                 if (onSuccess)
@@ -374,8 +415,8 @@ void RoomClient::sendPacket(const MediaPacket &packet)
     if (packet.isVideo()) {
         bool &waiting = m_waitingForKeyAfterDrop[int(packet.track)];
         if (m_socket.bytesToWrite() > kMaxSendBacklog || (waiting && !packet.key)) {
-            if (!waiting && m_pipelines[int(packet.track)])
-                m_pipelines[int(packet.track)]->requestKeyFrame();
+            if (!waiting)
+                requestKeyFrame(int(packet.track));
             waiting = true;
             ++m_backlogDrops;
             return;

@@ -5,6 +5,7 @@
 #include "library/filefilter.h"
 #include "library/filerecord.h"
 #include "media/publishpipeline.h"
+#include "media/streamworker.h"
 #include "protocol/framedecoder.h"
 #include "protocol/recordparam.h"
 #include "protocol/roominfo.h"
@@ -64,6 +65,11 @@ public:
     // Announces the (opened) pipeline's stream and sends its packets from now on. The
     // pipeline is not owned and may live in another thread.
     void publish(PublishPipeline *pipeline, DoneCallback onSuccess, ErrorCallback onError);
+    // The same for a stream encoded on a StreamWorker (the desktop app): its parameters are
+    // those of its encodingStarted().
+    void publish(StreamWorker *worker, const VideoParams &video, const std::optional<AudioParams> &audio,
+                 DoneCallback onSuccess, ErrorCallback onError);
+    bool isPublished(Track track) const { return m_publishers[int(track)] != nullptr; }
     void unpublish(Track track, DoneCallback onSuccess, ErrorCallback onError);
 
     void startRecording(const RoomInfo &room, const RecordParam &param, DoneCallback onSuccess, ErrorCallback onError);
@@ -97,6 +103,12 @@ private:
     void request(const QString &type, const QCborMap &fields, std::function<void(const ControlMessage &)> handler);
     void setState(ClientState state);
     void forgetPublished(); // stop sending packets the server no longer expects
+    void forgetPublished(int track);
+    void requestKeyFrame(int track);
+    // Announces a stream; once the server took it, connect() wires its packets to us.
+    void publishTrack(int track, QObject *source, const QCborMap &fields,
+                      std::function<QMetaObject::Connection()> connectPackets, std::function<void()> keyFrame,
+                      DoneCallback onSuccess, ErrorCallback onError);
     void onConnected();
     void onReadyRead();
     void onSocketError();
@@ -117,7 +129,9 @@ private:
     ErrorCallback m_connectError;
     std::optional<RoomInfo> m_room;
     QStringList m_members;
-    QPointer<PublishPipeline> m_pipelines[2];
+    // What is published per track: the packets' sender and how to ask it for a key frame.
+    QPointer<QObject> m_publishers[2];
+    std::function<void()> m_requestKeyFrame[2];
     QList<QMetaObject::Connection> m_pipelineConnections[2];
     RecordingPhase m_recording = RecordingPhase::Idle;
     Track m_recordedTrack = Track::CameraVideo;

@@ -160,10 +160,32 @@ Result<QList<MediaPacket>> H264Encoder::encode(AVFrame *source, qint64 captureUs
 {
     if (!m_context)
         return makeError(ErrorCode::EncoderFailed, QStringLiteral("not open"));
+    // Let go of the previous picture first, so converting into m_converted does not copy it.
+    if (m_last)
+        av_frame_unref(m_last.get());
     AVFrame *frame = convert(source);
     if (!frame)
         return makeError(ErrorCode::EncoderFailed, QStringLiteral("pixel format conversion"));
-    frame->pts = captureUs;
+    if (!m_last)
+        m_last.reset(av_frame_alloc());
+    // A reference for refcounted frames; a copy of sources' borrowed buffers (they are reused).
+    if (av_frame_ref(m_last.get(), frame) < 0)
+        av_frame_unref(m_last.get());
+    return send(frame, captureUs, forceKey, track);
+}
+
+Result<QList<MediaPacket>> H264Encoder::repeatLast(qint64 ptsUs, bool forceKey, Track track)
+{
+    if (!m_context)
+        return makeError(ErrorCode::EncoderFailed, QStringLiteral("not open"));
+    if (!m_last || !m_last->buf[0])
+        return QList<MediaPacket>{};
+    return send(m_last.get(), ptsUs, forceKey, track);
+}
+
+Result<QList<MediaPacket>> H264Encoder::send(AVFrame *frame, qint64 ptsUs, bool forceKey, Track track)
+{
+    frame->pts = ptsUs;
     frame->pict_type = forceKey ? AV_PICTURE_TYPE_I : AV_PICTURE_TYPE_NONE;
     if (m_hwFrame) {
         // Upload to a GPU frame from the encoder's pool.

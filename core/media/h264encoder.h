@@ -25,6 +25,9 @@ public:
     // Encode one frame (YUV420P of the opened size, or anything swscale can convert).
     // forceKey: make this frame an IDR (a recorder asked for one).
     Result<QList<MediaPacket>> encode(AVFrame *frame, qint64 captureUs, bool forceKey, Track track);
+    // Encode the last picture again at another time: fills a slot of the frame grid that the
+    // source skipped (a late or slow source), so the stream stays constant frame rate.
+    Result<QList<MediaPacket>> repeatLast(qint64 ptsUs, bool forceKey, Track track);
     Result<QList<MediaPacket>> flush(Track track);
 
     QByteArray extradata() const;
@@ -33,12 +36,14 @@ public:
 
 private:
     Result<QList<MediaPacket>> drain(Track track);
+    Result<QList<MediaPacket>> send(AVFrame *frame, qint64 ptsUs, bool forceKey, Track track);
     AVFrame *convert(AVFrame *frame);
 
     VideoEncoderSettings m_settings;
     AvCodecContextPtr m_context;
     AvPacketPtr m_packet;
     AvFramePtr m_converted; // reused when the source is not YUV420P of our size
+    AvFramePtr m_last;      // a reference to the last picture sent, for repeatLast()
     SwsContextPtr m_scaler;
     AVPixelFormat m_inputFormat = AV_PIX_FMT_YUV420P; // what the encoder takes (software side)
     AVBufferRef *m_hwDevice = nullptr;                 // VAAPI only

@@ -7,7 +7,9 @@
 namespace roomrec {
 
 // Runs a PublishPipeline in its own thread: start() moves it there and starts capture;
-// the destructor stops capture (flushing the encoders) and joins the thread.
+// the destructor stops capture (flushing the encoders) and joins the thread. stop() waits
+// for the worker: for the CLI and tests, whose main thread has nothing else to do. A GUI
+// uses StreamWorker, which never waits.
 class PipelineThread {
 public:
     explicit PipelineThread(std::unique_ptr<PublishPipeline> pipeline);

@@ -31,15 +31,44 @@ PublishPipeline::~PublishPipeline() = default;
 
 Status PublishPipeline::open()
 {
+    return setEncoding(true);
+}
+
+Status PublishPipeline::setEncoding(bool on)
+{
+    if (on == m_encoding)
+        return success();
+    if (!on) {
+        m_encoding = false;
+        flushEncoders();
+        m_videoEncoder.reset();
+        m_audioEncoder.reset();
+        if (m_audio && m_running)
+            m_audio->stop();
+        return success();
+    }
     VideoEncoderSettings settings = m_videoSettings;
     settings.size = m_video->frameSize();
     settings.frameRate = m_video->frameRate();
-    if (Status s = m_videoEncoder.open(settings); !s)
+    m_videoEncoder.emplace();
+    if (Status s = m_videoEncoder->open(settings); !s) {
+        m_videoEncoder.reset();
         return s;
+    }
     if (m_audio) {
         m_audioEncoder.emplace();
-        if (Status s = m_audioEncoder->open(m_audioSettings, m_audio->sampleRate(), m_audio->channels()); !s)
+        if (Status s = m_audioEncoder->open(m_audioSettings, m_audio->sampleRate(), m_audio->channels()); !s) {
+            m_videoEncoder.reset();
+            m_audioEncoder.reset();
             return s;
+        }
+    }
+    m_grid = FrameGrid(settings.frameRate);
+    m_encoding = true;
+    // The microphone is open only while its sound is being sent.
+    if (m_audio && m_running) {
+        if (Status s = m_audio->start(); !s)
+            emit errorOccurred(s.error().code, s.error().message);
     }
     return success();
 }
@@ -47,11 +76,13 @@ Status PublishPipeline::open()
 VideoParams PublishPipeline::videoParams() const
 {
     VideoParams p;
-    p.width = m_videoEncoder.settings().size.width();
-    p.height = m_videoEncoder.settings().size.height();
-    p.frameRateNum = m_videoEncoder.settings().frameRate;
+    if (!m_videoEncoder)
+        return p;
+    p.width = m_videoEncoder->settings().size.width();
+    p.height = m_videoEncoder->settings().size.height();
+    p.frameRateNum = m_videoEncoder->settings().frameRate;
     p.frameRateDen = 1;
-    p.extradata = m_videoEncoder.extradata();
+    p.extradata = m_videoEncoder->extradata();
     return p;
 }
 
@@ -74,7 +105,7 @@ void PublishPipeline::start()
         emit errorOccurred(s.error().code, s.error().message);
         return;
     }
-    if (m_audio) {
+    if (m_audio && m_encoding) {
         if (Status s = m_audio->start(); !s)
             emit errorOccurred(s.error().code, s.error().message);
     }
@@ -89,14 +120,20 @@ void PublishPipeline::stop()
         return;
     m_running = false;
     m_video->stop();
-    if (m_audio)
+    if (m_audio && m_encoding)
         m_audio->stop();
     m_statsTimer.stop();
     // Packets still inside the encoders are sent: nothing captured is lost.
-    emitPackets(m_videoEncoder.flush(m_track));
+    flushEncoders();
+    emit stopped();
+}
+
+void PublishPipeline::flushEncoders()
+{
+    if (m_videoEncoder)
+        emitPackets(m_videoEncoder->flush(m_track));
     if (m_audioEncoder)
         emitPackets(m_audioEncoder->flush());
-    emit stopped();
 }
 
 void PublishPipeline::onFrame(AVFrame *frame, qint64 captureUs)
@@ -105,11 +142,28 @@ void PublishPipeline::onFrame(AVFrame *frame, qint64 captureUs)
     if (m_previewEnabled && m_frameCounter % 3 == 0)
         emit previewReady(m_preview.convert(frame));
     ++m_frameCounter;
+    if (!m_encoding)
+        return;
     QElapsedTimer encodeTimer;
     encodeTimer.start();
-    const bool forceKey = m_keyFrameRequested.exchange(false);
-    emitPackets(m_videoEncoder.encode(frame, captureUs, forceKey, m_track));
+    encodeOnGrid(frame, captureUs);
     m_intervalEncodeNs += encodeTimer.nsecsElapsed();
+}
+
+void PublishPipeline::encodeOnGrid(AVFrame *frame, qint64 captureUs)
+{
+    const FrameGrid::Placement place = m_grid.place(captureUs);
+    if (place.drop) {
+        ++m_stats.framesDroppedOnGrid;
+        return;
+    }
+    for (qint64 i = 0; i < place.repeats; ++i) {
+        const bool forceKey = m_keyFrameRequested.exchange(false);
+        emitPackets(m_videoEncoder->repeatLast(m_grid.ptsOfSlot(place.firstRepeatSlot + i), forceKey, m_track));
+        ++m_stats.framesRepeated;
+    }
+    const bool forceKey = m_keyFrameRequested.exchange(false);
+    emitPackets(m_videoEncoder->encode(frame, m_grid.ptsOfSlot(place.slot), forceKey, m_track));
 }
 
 void PublishPipeline::onSamples(const qint16 *samples, int count, qint64 captureUs)

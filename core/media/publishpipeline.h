@@ -2,6 +2,7 @@
 
 #include "media/aacencoder.h"
 #include "media/audiosource.h"
+#include "media/framegrid.h"
 #include "media/h264encoder.h"
 #include "media/previewconverter.h"
 #include "media/videosource.h"
@@ -26,11 +27,16 @@ struct PublishStats {
     qint64 droppedFrames = 0;  // total since start
     double encodeMsPerFrame = 0;
     qint64 framesSent = 0;     // total video packets since start
+    qint64 framesRepeated = 0; // grid slots filled with the previous picture (source late)
+    qint64 framesDroppedOnGrid = 0; // frames that arrived for a slot already filled
 };
 
 // One published stream: a video source (+ audio for the camera) encoded to H.264/AAC.
-// Lives in a worker thread (see PipelineThread) so capture and encoding never block the
-// GUI; everything leaves through queued signals.
+// Lives in a worker thread (PipelineThread, or StreamWorker in the desktop app) so capture
+// and encoding never block the GUI; everything leaves through queued signals.
+// Capture (and preview) and encoding are separate: the desktop app previews the camera
+// without encoding anything, and encodes only while publishing (setEncoding()). Encoded
+// video timestamps sit on a constant frame grid (FrameGrid).
 class PublishPipeline : public QObject {
     Q_OBJECT
 public:
@@ -38,14 +44,20 @@ public:
                     const VideoEncoderSettings &videoSettings, const AudioEncoderSettings &audioSettings = {});
     ~PublishPipeline() override;
 
-    // Opens the encoders; afterwards videoParams()/audioParams() describe the stream.
+    // Opens the encoders and turns encoding on; afterwards videoParams()/audioParams()
+    // describe the stream. (In the pipeline's thread once start() ran.)
     Status open();
+    // On: open the encoders (if closed) and start the audio source; off: flush what the
+    // encoders hold (packets still leave), close them and stop the audio source, keeping
+    // the video capture and its preview. In the pipeline's thread.
+    Status setEncoding(bool on);
+    bool isEncoding() const { return m_encoding; }
     VideoParams videoParams() const;
     std::optional<AudioParams> audioParams() const;
     Track videoTrack() const { return m_track; }
     QString videoDescription() const { return m_video->description(); }
     bool isTestSource() const { return m_video->isTestSource(); }
-    QString encoderName() const { return m_videoEncoder.encoderName(); }
+    QString encoderName() const { return m_videoEncoder ? m_videoEncoder->encoderName() : QString(); }
 
     // Thread-safe: the next captured frame is encoded as an IDR.
     void requestKeyFrame() { m_keyFrameRequested = true; }
@@ -67,6 +79,8 @@ private:
     void onFrame(AVFrame *frame, qint64 captureUs);
     void onSamples(const qint16 *samples, int count, qint64 captureUs);
     void emitPackets(const Result<QList<MediaPacket>> &packets);
+    void encodeOnGrid(AVFrame *frame, qint64 captureUs);
+    void flushEncoders();
     void publishStats();
 
     std::unique_ptr<VideoSource> m_video;
@@ -74,12 +88,14 @@ private:
     Track m_track;
     VideoEncoderSettings m_videoSettings;
     AudioEncoderSettings m_audioSettings;
-    H264Encoder m_videoEncoder;
+    std::optional<H264Encoder> m_videoEncoder; // open only while encoding
     std::optional<AacEncoder> m_audioEncoder;
     PreviewConverter m_preview;
     std::atomic<bool> m_keyFrameRequested{false};
     std::atomic<bool> m_previewEnabled{false};
     bool m_running = false;
+    bool m_encoding = false;
+    FrameGrid m_grid;
 
     QTimer m_statsTimer{this};
     QElapsedTimer m_statsClock;

@@ -7,15 +7,16 @@
 
 #include <QImage>
 #include <QPointer>
-#include <QTimer>
 
 class QScreen;
 
 namespace roomrec {
 
+class ScreenGrabber;
+
 // Fallback screen capture through QScreen::grabWindow, for platforms or sessions where
-// the libavdevice grabber is missing (e.g. Wayland). Qt only grabs on the GUI thread, so
-// each grab is run there; the cursor is not drawn.
+// the libavdevice grabber is missing (e.g. Wayland). Qt only grabs on the GUI thread, so a
+// ScreenGrabber there grabs and posts the pictures here; the cursor is not drawn.
 class ScreenGrabSource : public VideoSource {
     Q_OBJECT
 public:
@@ -27,11 +28,12 @@ public:
     bool isTestSource() const override { return false; }
     QSize frameSize() const override { return m_size; }
     int frameRate() const override { return m_fps; }
+    ~ScreenGrabSource() override;
     Status start() override;
     void stop() override;
 
 private:
-    void tick();
+    void onGrabbed(const QImage &image);
 
     const MediaClock &m_clock;
     QPointer<QScreen> m_screen;
@@ -40,7 +42,7 @@ private:
     QSize m_size;
     QImage m_image;
     AvFramePtr m_frame;
-    QTimer m_timer{this};
+    ScreenGrabber *m_grabber = nullptr; // lives in the GUI thread
 };
 
 } // namespace roomrec

@@ -15,7 +15,9 @@ Status TestToneSource::start()
 {
     if (m_originUs < 0)
         m_originUs = m_clock.nowUs();
-    m_samplesDelivered = 0;
+    // Started again (encoding paused and resumed): continue the timeline from now, never
+    // back to the origin, so timestamps only move forward.
+    m_samplesDelivered = qMax<qint64>(0, (m_clock.nowUs() - m_originUs) * m_rate / 1'000'000);
     m_timer.start(10);
     return success();
 }

@@ -71,6 +71,8 @@ const QList<ErrorCodeInfo> kTable = {
     E(SourceLost, "The capture source was lost; a placeholder picture is sent instead."),
     E(KeyFrameTimeout, "No key frame arrived from the publisher in time."),
     E(NotPublishing, "Publish the stream before recording it."),
+    E(DecoderUnavailable, "No usable decoder was found."),
+    E(DecoderFailed, "Decoding failed."),
 };
 #undef E
 } // namespace

@@ -81,6 +81,8 @@ enum class ErrorCode : int {
     SourceLost = 30000404,
     KeyFrameTimeout = 30000405,
     NotPublishing = 30000406,
+    DecoderUnavailable = 30000407,
+    DecoderFailed = 30000408,
 };
 
 struct ErrorCodeInfo {

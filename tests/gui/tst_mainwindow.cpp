@@ -15,6 +15,7 @@
 #include "library/catalog.h"
 #include "protocol/errorcode.h"
 
+#include <QAbstractButton>
 #include <QComboBox>
 #include <QLabel>
 #include <QRadioButton>
@@ -34,6 +35,7 @@ class TestMainWindow : public QObject {
     Q_OBJECT
 private slots:
     void hostRecordStopListsTheCataloguedIds();
+    void privacyByDefault();
     void secondStartShowsItsError();
     void invalidFileNameShowsItsError();
     void oneOnOneRoomShowsItsError();
@@ -67,10 +69,9 @@ void TestMainWindow::hostRecordStopListsTheCataloguedIds()
 {
     QTemporaryDir dir;
     auto window = openWindow(dir);
-    // Hosting needs no set-up: the window joins its own room and previews both streams.
+    // Hosting needs no set-up: the window joins its own room and previews the camera.
     waitInRoom(*window);
     QTRY_VERIFY_WITH_TIMEOUT(window->cameraPanel()->preview()->framesShown() > 5, 10'000);
-    QTRY_VERIFY_WITH_TIMEOUT(window->screenPanel()->preview()->framesShown() > 3, 10'000);
     QVERIFY(window->cameraPanel()->preview()->caption().contains(QStringLiteral("Test pattern")));
     QTRY_COMPARE(window->roomPanel()->membersList()->count(), 1);
     QVERIFY(window->connectionPanel()->stateLabel()->text().contains(QStringLiteral("In room 1/1")));
@@ -85,8 +86,12 @@ void TestMainWindow::hostRecordStopListsTheCataloguedIds()
     panel->classIdBox()->selectAll();
     QTest::keyClicks(panel->classIdBox(), QStringLiteral("42"));
     QCOMPARE(panel->param().tags, (QStringList{QStringLiteral("math"), QStringLiteral("week 3")}));
+    // Record publishes the camera first (nothing was sent before), and says so.
+    QVERIFY(!window->cameraStream().isPublished());
     QTest::mouseClick(panel->recordButton(), Qt::LeftButton);
-    QTRY_VERIFY_WITH_TIMEOUT(panel->isRecording(), 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(panel->isRecording(), 10'000);
+    QVERIFY(window->cameraStream().isPublished());
+    QVERIFY(window->cameraPanel()->publishBox()->isChecked());
     QCOMPARE(panel->recordButton()->text(), QStringLiteral("Stop"));
     QVERIFY(!panel->fileNameEdit()->isEnabled());
     QTest::qWait(2000);
@@ -127,6 +132,61 @@ void TestMainWindow::hostRecordStopListsTheCataloguedIds()
     QTest::keyClicks(window->libraryPanel()->tagFilter(), QStringLiteral("physics"));
     QTest::mouseClick(window->libraryPanel()->refreshButton(), Qt::LeftButton);
     QTRY_COMPARE_WITH_TIMEOUT(window->libraryPanel()->list()->rowCount(), 0, 5000);
+}
+
+void TestMainWindow::privacyByDefault()
+{
+    QTemporaryDir dir;
+    auto window = openWindow(dir);
+    waitInRoom(*window);
+    // The camera is previewed locally...
+    QTRY_VERIFY_WITH_TIMEOUT(window->cameraPanel()->preview()->framesShown() > 5, 10'000);
+    LocalStream &camera = window->cameraStream();
+    LocalStream &screen = window->screenStream();
+    QVERIFY(camera.isCapturing());
+    // ...but nothing is encoded or published, and the screen is not even captured.
+    QVERIFY(!window->cameraPanel()->publishBox()->isChecked());
+    QVERIFY(!camera.isEncoding());
+    QVERIFY(camera.encoderName().isEmpty());
+    QVERIFY(!camera.isPublished());
+    QVERIFY(!window->client().isPublished(Track::CameraVideo));
+    QAbstractButton *share = window->screenPanel()->publishBox();
+    QVERIFY(!share->isChecked());
+    QCOMPARE(share->text(), QStringLiteral("Share screen"));
+    QVERIFY(!screen.isCapturing());
+    QVERIFY(screen.worker() == nullptr);
+    QCOMPARE(window->screenPanel()->preview()->framesShown(), 0);
+    QVERIFY(!window->client().isPublished(Track::SubStreamVideo));
+    // Still so a few previews later: nothing starts by itself.
+    const qint64 previews = window->cameraPanel()->preview()->framesShown();
+    QTRY_VERIFY_WITH_TIMEOUT(window->cameraPanel()->preview()->framesShown() > previews + 3, 10'000);
+    QVERIFY(!camera.isEncoding());
+    QVERIFY(screen.worker() == nullptr);
+
+    // Share screen: captured, encoded and published; Stop sharing: all gone again.
+    QTest::mouseClick(share, Qt::LeftButton);
+    QCOMPARE(share->text(), QStringLiteral("Stop sharing"));
+    QTRY_VERIFY_WITH_TIMEOUT(screen.isPublished(), 10'000);
+    QVERIFY(screen.isEncoding());
+    QVERIFY(!screen.encoderName().isEmpty());
+    QTRY_VERIFY_WITH_TIMEOUT(window->screenPanel()->preview()->framesShown() > 2, 10'000);
+    QVERIFY(!camera.isEncoding()); // sharing the screen does not publish the camera
+    QTest::mouseClick(share, Qt::LeftButton);
+    QCOMPARE(share->text(), QStringLiteral("Share screen"));
+    QTRY_VERIFY_WITH_TIMEOUT(screen.isIdle(), 10'000);
+    QVERIFY(!screen.isPublished());
+    QVERIFY(!window->client().isPublished(Track::SubStreamVideo));
+
+    // Publishing the camera turns its encoder on; unticking turns it off, the preview goes on.
+    QTest::mouseClick(window->cameraPanel()->publishBox(), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(camera.isPublished(), 10'000);
+    QVERIFY(camera.isEncoding());
+    QTest::mouseClick(window->cameraPanel()->publishBox(), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(!camera.isEncoding(), 10'000);
+    QVERIFY(!camera.isPublished());
+    QVERIFY(camera.isCapturing());
+    const qint64 shown = window->cameraPanel()->preview()->framesShown();
+    QTRY_VERIFY_WITH_TIMEOUT(window->cameraPanel()->preview()->framesShown() > shown + 2, 10'000);
 }
 
 void TestMainWindow::secondStartShowsItsError()
@@ -247,7 +307,7 @@ void TestMainWindow::quittingWhileRecordingAsksThenFinishes()
     });
     window->close();
     QVERIFY(asked);
-    QTRY_VERIFY_WITH_TIMEOUT(!window->isVisible(), 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(!window->isVisible(), 20'000);
     QVERIFY(!window->client().isRecording());
     Catalog catalog;
     QVERIFY(catalog.open(dir.filePath(QStringLiteral("data/catalog.sqlite"))).ok());

@@ -53,6 +53,7 @@ Mp4Report Mp4Inspector::inspect(const QString &path, bool findFlashes)
     // Beep onsets: mean |sample| over 2.5 ms windows rising past a threshold between the
     // quiet tone (amplitude 0.05, mean 0.03) and the beep (0.5, mean 0.32).
     bool loud = false;
+    bool white = false; // the previous video frame was a flash
     auto findBeeps = [&](const AVFrame *f, AVRational timeBase) {
         constexpr int kWindow = 120;
         const auto *samples = reinterpret_cast<const float *>(f->data[0]);
@@ -87,8 +88,10 @@ Mp4Report Mp4Inspector::inspect(const QString &path, bool findFlashes)
                             sum += row[x];
                     }
                     const qint64 samples = qint64((frame->height + 3) / 4) * ((frame->width + 3) / 4);
-                    if (sum / samples > 200)
+                    const bool flash = sum / samples > 200;
+                    if (flash && !white)
                         report.flashTimes << frame->best_effort_timestamp * av_q2d(format->streams[index]->time_base);
+                    white = flash;
                 }
             } else {
                 ++report.audioFramesDecoded;

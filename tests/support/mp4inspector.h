@@ -21,7 +21,9 @@ struct Mp4Report {
     int audioFramesDecoded = 0;
     int decodeErrors = 0;
     int keyFrames = 0;
-    QList<double> flashTimes; // video frames whose mean luma marks the test pattern's flash
+    // Onsets of the test pattern's flash: the first of consecutive white frames (a frame the
+    // publisher repeated to hold a constant rate is the same flash held, not a new one).
+    QList<double> flashTimes;
     QList<double> beepTimes;  // audio onsets of the test tone's loud beep (seconds)
 };
 
