@@ -27,7 +27,7 @@ QByteArray MediaPacket::frameHeader() const
     return out;
 }
 
-Result<MediaPacket> MediaPacket::decode(const QByteArray &payload)
+Result<MediaPacket> MediaPacket::decode(QByteArray &&payload)
 {
     if (payload.size() <= kHeaderBytes)
         return makeError(ErrorCode::MalformedMediaPacket, QStringLiteral("too short"));
@@ -50,7 +50,9 @@ Result<MediaPacket> MediaPacket::decode(const QByteArray &payload)
         || duration > 10'000'000)
         return makeError(ErrorCode::MalformedMediaPacket, QStringLiteral("timestamps"));
     packet.durationUs = qint32(duration);
-    packet.data = payload.mid(kHeaderBytes);
+    // Qt 6 drops bytes from the front of an unshared array by moving its start: no copy.
+    payload.remove(0, kHeaderBytes);
+    packet.data = std::move(payload);
     return packet;
 }
 

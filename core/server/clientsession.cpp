@@ -170,20 +170,18 @@ void ClientSession::onReadyRead()
     if (m_closing || m_readingPaused)
         return;
     m_sinceData.restart();
-    const QByteArray bytes = m_socket->readAll();
-    m_coalescer.onRead(bytes.size());
+    m_coalescer.onRead(m_socket->bytesAvailable());
     if (m_coalescer.mark() > 1 && !m_coalesceTimer.isActive())
         m_coalesceTimer.start();
-    m_decoder.feed(bytes);
     while (!m_closing) {
-        auto next = m_decoder.next();
+        auto next = m_decoder.read(*m_socket);
         if (!next) {
             protocolError(next.error(), true); // framing is lost: nothing after this can be trusted
             return;
         }
         if (!next.value())
             return;
-        const Frame &frame = *next.value();
+        Frame &frame = *next.value();
         if (frame.kind == FrameKind::Control) {
             auto message = ControlMessage::decode(frame.payload);
             if (!message) {
@@ -192,7 +190,7 @@ void ClientSession::onReadyRead()
             }
             emit requestReceived(this, message.value());
         } else {
-            auto packet = MediaPacket::decode(frame.payload);
+            auto packet = MediaPacket::decode(std::move(frame.payload));
             if (!packet) {
                 protocolError(packet.error(), false);
                 continue;
@@ -200,7 +198,7 @@ void ClientSession::onReadyRead()
             m_badFrames = 0;
             emit mediaReceived(this, packet.value());
             if (m_readingPaused)
-                return; // the rest stays in the decoder until resumed
+                return; // the rest stays in the socket's buffer until resumed
         }
     }
 }

@@ -16,7 +16,40 @@ private slots:
     void malformed();
     void staysFailedAfterError();
     void hostileLengthDoesNotAllocate();
+    void readsFromDevice_data() { roundTrip_data(); }
+    void readsFromDevice();
+    void malformedFromDevice_data() { malformed_data(); }
+    void malformedFromDevice();
+    void hostileLengthFromDeviceDoesNotAllocate();
 };
+
+namespace {
+// A device that has `released` bytes of `wire` for its reader, handed out as asked.
+class TrickleDevice : public QIODevice {
+public:
+    explicit TrickleDevice(QByteArray wire) : m_wire(std::move(wire)) { open(QIODevice::ReadOnly | QIODevice::Unbuffered); }
+    void release(qint64 bytes) { m_released = qMin<qint64>(m_wire.size(), m_released + bytes); }
+    bool isSequential() const override { return true; }
+    qint64 bytesAvailable() const override { return m_released - m_read + QIODevice::bytesAvailable(); }
+    qint64 maxAskedFor = 0;
+
+protected:
+    qint64 readData(char *data, qint64 maxSize) override
+    {
+        maxAskedFor = qMax(maxAskedFor, maxSize);
+        const qint64 n = qMin(maxSize, m_released - m_read);
+        memcpy(data, m_wire.constData() + m_read, size_t(n));
+        m_read += n;
+        return n;
+    }
+    qint64 writeData(const char *, qint64) override { return -1; }
+
+private:
+    QByteArray m_wire;
+    qint64 m_released = 0;
+    qint64 m_read = 0;
+};
+} // namespace
 
 void TestFrameDecoder::roundTrip_data()
 {
@@ -109,6 +142,65 @@ void TestFrameDecoder::hostileLengthDoesNotAllocate()
     QVERIFY(next.ok());
     QVERIFY(!next.value().has_value());
     QCOMPARE(decoder.bufferedBytes(), 15);
+}
+
+void TestFrameDecoder::readsFromDevice()
+{
+    QFETCH(int, kind);
+    QFETCH(QByteArray, payload);
+    QFETCH(int, chunk);
+    const Frame frame{FrameKind(kind), payload};
+    const QByteArray wire = frame.encode() + frame.encode() + frame.encode();
+    TrickleDevice device(wire);
+    FrameDecoder decoder;
+    QList<Frame> out;
+    for (qsizetype i = 0; i < wire.size(); i += chunk) {
+        device.release(chunk);
+        while (true) {
+            auto next = decoder.read(device);
+            QVERIFY2(next.ok(), qPrintable(next.ok() ? QString() : next.error().toString()));
+            if (!next.value())
+                break;
+            out << *next.value();
+        }
+    }
+    QCOMPARE(out.size(), 3);
+    for (const Frame &f : out) {
+        QCOMPARE(int(f.kind), kind);
+        QCOMPARE(f.payload, payload);
+    }
+    QCOMPARE(decoder.bufferedBytes(), 0);
+    QCOMPARE(device.bytesAvailable(), 0);
+}
+
+void TestFrameDecoder::malformedFromDevice()
+{
+    QFETCH(QByteArray, wire);
+    QFETCH(int, code);
+    TrickleDevice device(wire);
+    device.release(wire.size());
+    FrameDecoder decoder;
+    auto next = decoder.read(device);
+    QVERIFY(!next.ok());
+    QCOMPARE(next.error().code, code);
+    QVERIFY(!decoder.read(device).ok()); // stays failed
+}
+
+void TestFrameDecoder::hostileLengthFromDeviceDoesNotAllocate()
+{
+    QByteArray wire(5, 0);
+    qToBigEndian<quint32>(protocol::kMaxMediaPayload, wire.data());
+    wire[4] = char(FrameKind::Media);
+    TrickleDevice device(wire + QByteArray(protocol::kMaxMediaPayload, 'm'));
+    device.release(15);
+    FrameDecoder decoder;
+    auto next = decoder.read(device);
+    QVERIFY(next.ok());
+    QVERIFY(!next.value().has_value());
+    next = decoder.read(device);
+    QVERIFY(next.ok() && !next.value().has_value());
+    QCOMPARE(decoder.bufferedBytes(), 15); // what came, not what was announced
+    QVERIFY(device.maxAskedFor <= 10);
 }
 
 QTEST_GUILESS_MAIN(TestFrameDecoder)
