@@ -122,7 +122,10 @@ Result<std::optional<Mp4FragmentBuilder::Fragment>> Mp4FragmentBuilder::add(cons
         moveHeld(state, sample.dts);
     std::optional<Fragment> fragment;
     const bool empty = m_video.samples.empty() && (!m_audio || m_audio->samples.empty());
-    if (!empty && ((state.video && packet.key) || dtsUs - m_fragmentStartUs >= kFragmentUs || m_fragmentBytes >= kMaxFragmentBytes))
+    // The first fragment is the first video frame (with the audio beside it) alone, out at
+    // once: a recording killed in its first second still leaves a file that plays.
+    const bool first = m_sequence == 0 && state.video;
+    if (!empty && (first || (state.video && packet.key) || dtsUs - m_fragmentStartUs >= kFragmentUs || m_fragmentBytes >= kMaxFragmentBytes))
         fragment = build();
     m_heldBytes += sample.size;
     state.held = std::move(sample);

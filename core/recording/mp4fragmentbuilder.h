@@ -17,7 +17,7 @@ namespace roomrec {
 // it byte by byte for start codes; that was most of the server's user CPU.
 //
 // A fragment is cut before a video key frame, when it spans kFragmentUs or holds
-// kMaxFragmentBytes. The last sample of each track is held back until the next one arrives,
+// kMaxFragmentBytes; the first one holds only the first video frame, so it is on disk at once. The last sample of each track is held back until the next one arrives,
 // so every duration is exact and each fragment's tfdt continues the previous one; finish()
 // gives the rest, the last samples lasting their packets' durations.
 class Mp4FragmentBuilder {

@@ -62,7 +62,10 @@ void SegmentFileWriter::write(const MediaPacket &packet, qint64 ptsUs, qint64 dt
         handOver();
     m_batch.push_back({packet, ptsUs, dtsUs}); // the payload is implicitly shared: no copy
     m_batchBytes += bytes;
-    if (m_batchBytes >= kBatchBytes || dtsUs - m_batch.front().dtsUs >= kBatchSpanUs)
+    // The second video frame completes the file's first fragment (the first frame alone):
+    // straight to the writer, so a crash in the first second leaves a file that plays.
+    const bool firstFragment = packet.isVideo() && ++m_videoPackets == 2;
+    if (firstFragment || m_batchBytes >= kBatchBytes || dtsUs - m_batch.front().dtsUs >= kBatchSpanUs)
         handOver();
 }
 

@@ -71,6 +71,7 @@ private:
     qint64 m_accepted = 0;
     Batch m_batch;
     qint64 m_batchBytes = 0;
+    qint64 m_videoPackets = 0;
 };
 
 } // namespace roomrec

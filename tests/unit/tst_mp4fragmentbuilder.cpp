@@ -145,7 +145,8 @@ void TestMp4FragmentBuilder::nalUnitsBecomeLengthPrefixed()
 
 void TestMp4FragmentBuilder::cutsBeforeKeyFramesAndEverySecond()
 {
-    // 30 fps, key frames at 0 and 2 s: fragments [0, 1 s) (time), [1 s, 2 s) (key frame), [2 s, ...).
+    // 30 fps, key frames at 0 and 2 s: the first frame alone (out at once), then a second's
+    // worth from frame 1, then up to the key frame, then the rest.
     Mp4FragmentBuilder builder({1, kVideoScale}, std::nullopt);
     QList<int> firstFrames{0};
     int fragments = 0;
@@ -161,7 +162,7 @@ void TestMp4FragmentBuilder::cutsBeforeKeyFramesAndEverySecond()
             QCOMPARE(runs[0].flags.first(), firstFrames[fragments - 1] % 60 == 0 ? 0x02000000u : 0x01010000u);
         }
     }
-    QCOMPARE(firstFrames, (QList<int>{0, 30, 60}));
+    QCOMPARE(firstFrames, (QList<int>{0, 1, 31, 60}));
     QVERIFY(builder.finish());
 }
 
@@ -222,7 +223,7 @@ void TestMp4FragmentBuilder::sizeCapCutsAFragment()
         }
         QVERIFY(builder.heldBytes() <= 2 * big.size());
     }
-    QCOMPARE(fragments, 2);
+    QCOMPARE(fragments, 3); // the first frame alone, then two at the cap
 }
 
 void TestMp4FragmentBuilder::refusesTimeGoingBackwards()
