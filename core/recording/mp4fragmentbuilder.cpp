@@ -69,11 +69,13 @@ std::vector<std::pair<qsizetype, qsizetype>> splitNals(const QByteArray &data)
 
 Mp4FragmentBuilder::Mp4FragmentBuilder(Track video, std::optional<Track> audio)
 {
-    m_video.track = video;
+    m_video.trackId = video.id;
+    m_video.timescale = video.timescale;
     m_video.video = true;
     if (audio) {
         m_audio.emplace();
-        m_audio->track = *audio;
+        m_audio->trackId = audio->id;
+        m_audio->timescale = audio->timescale;
     }
 }
 
@@ -98,10 +100,10 @@ Result<std::optional<Mp4FragmentBuilder::Fragment>> Mp4FragmentBuilder::add(cons
     if (dtsUs < 0 || ptsUs < dtsUs)
         return makeError(ErrorCode::MuxerFailed, QStringLiteral("timestamps out of order (pts %1 µs, dts %2 µs)").arg(ptsUs).arg(dtsUs));
     Sample sample;
-    sample.dts = toTimescale(dtsUs, state.track.timescale);
+    sample.dts = toTimescale(dtsUs, state.timescale);
     if (state.held && sample.dts <= state.held->dts)
         return makeError(ErrorCode::MuxerFailed, QStringLiteral("decode times do not increase (%1 µs)").arg(dtsUs));
-    const quint64 compositionOffset = toTimescale(ptsUs, state.track.timescale) - sample.dts;
+    const quint64 compositionOffset = toTimescale(ptsUs, state.timescale) - sample.dts;
     qint64 size = packet.data.size();
     if (state.video) {
         sample.nals = splitNals(packet.data);
@@ -138,7 +140,7 @@ std::optional<Mp4FragmentBuilder::Fragment> Mp4FragmentBuilder::finish()
         if (!state || !state->held)
             continue;
         // The last sample lasts what its packet says, else as long as the one before it.
-        quint64 duration = state->held->durationUs > 0 ? toTimescale(state->held->durationUs, state->track.timescale)
+        quint64 duration = state->held->durationUs > 0 ? toTimescale(state->held->durationUs, state->timescale)
                                                         : state->lastDuration;
         moveHeld(*state, state->held->dts + qMax<quint64>(duration, 1));
     }
@@ -164,7 +166,7 @@ Mp4FragmentBuilder::Fragment Mp4FragmentBuilder::build()
             continue;
         const qsizetype traf = w.begin(fourcc("traf"));
         const qsizetype tfhd = w.beginFull(fourcc("tfhd"), 0, kDefaultBaseIsMoof);
-        w.u32(state->track.id);
+        w.u32(state->trackId);
         w.end(tfhd);
         const qsizetype tfdt = w.beginFull(fourcc("tfdt"), 1, 0);
         w.u64(state->samples.front().dts);

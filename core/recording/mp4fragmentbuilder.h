@@ -10,6 +10,30 @@
 
 namespace roomrec {
 
+// The builder's state, outside its class so that they are complete types where
+// std::optional needs them (clang checks that inside the enclosing class).
+namespace mp4fragment {
+struct Sample {
+    QByteArray data;
+    std::vector<std::pair<qsizetype, qsizetype>> nals; // video: offset, size of each NAL
+    quint64 dts = 0;                                   // in the track's timescale
+    quint32 compositionOffset = 0;
+    quint32 duration = 0;
+    quint32 size = 0; // as stored: NALs with 4-byte lengths for video
+    bool key = false;
+    qint64 dtsUs = 0;
+    qint64 durationUs = 0;
+};
+struct TrackState {
+    quint32 trackId = 0;
+    quint32 timescale = 0;
+    bool video = false;
+    std::optional<Sample> held; // waits for its successor's dts
+    std::vector<Sample> samples; // in the current fragment
+    quint32 lastDuration = 0;
+};
+} // namespace mp4fragment
+
 // Turns H.264 (Annex B) and AAC packets into the moof + mdat fragments of a fragmented MP4,
 // without copying the media: a fragment is a small header (moof, the mdat header and the
 // 4-byte NAL lengths) plus pieces that point into the packets' own payloads, ready for one
@@ -17,9 +41,10 @@ namespace roomrec {
 // it byte by byte for start codes; that was most of the server's user CPU.
 //
 // A fragment is cut before a video key frame, when it spans kFragmentUs or holds
-// kMaxFragmentBytes; the first one holds only the first video frame, so it is on disk at once. The last sample of each track is held back until the next one arrives,
-// so every duration is exact and each fragment's tfdt continues the previous one; finish()
-// gives the rest, the last samples lasting their packets' durations.
+// kMaxFragmentBytes; the first one holds only the first video frame, so it is on disk at
+// once. The last sample of each track is held back until the next one arrives, so every
+// duration is exact and each fragment's tfdt continues the previous one; finish() gives
+// the rest, the last samples lasting their packets' durations.
 class Mp4FragmentBuilder {
 public:
     struct Track {
@@ -52,24 +77,8 @@ public:
     qint64 heldBytes() const { return m_heldBytes; }
 
 private:
-    struct Sample {
-        QByteArray data;
-        std::vector<std::pair<qsizetype, qsizetype>> nals; // video: offset, size of each NAL
-        quint64 dts = 0;                                   // in the track's timescale
-        quint32 compositionOffset = 0;
-        quint32 duration = 0;
-        quint32 size = 0; // as stored: NALs with 4-byte lengths for video
-        bool key = false;
-        qint64 dtsUs = 0;
-        qint64 durationUs = 0;
-    };
-    struct TrackState {
-        Track track;
-        bool video = false;
-        std::optional<Sample> held; // waits for its successor's dts
-        std::vector<Sample> samples; // in the current fragment
-        quint32 lastDuration = 0;
-    };
+    using Sample = mp4fragment::Sample;
+    using TrackState = mp4fragment::TrackState;
 
     void moveHeld(TrackState &state, quint64 nextDts);
     Fragment build();
