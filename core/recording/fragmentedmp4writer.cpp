@@ -41,7 +41,6 @@ struct Mp4WriterIo {
 
 namespace {
 constexpr int kIoBufferBytes = 64 * 1024;
-constexpr AVRational kMicroseconds{1, 1'000'000};
 
 uint8_t *copyExtradata(const QByteArray &bytes)
 {
