@@ -3,23 +3,14 @@
 #include "protocol/errorcode.h"
 #include "recording/mp4boxreader.h"
 #include "recording/mp4boxwriter.h"
+#include "recording/mp4fragmentflags.h"
 
 #include <cstring>
 
 namespace roomrec {
 
 namespace {
-// trun flags
-constexpr quint32 kDataOffset = 0x000001;
-constexpr quint32 kSampleDuration = 0x000100;
-constexpr quint32 kSampleSize = 0x000200;
-constexpr quint32 kSampleFlags = 0x000400;
-constexpr quint32 kCompositionOffset = 0x000800;
-// tfhd flags
-constexpr quint32 kDefaultBaseIsMoof = 0x020000;
-// sample flags (ISO/IEC 14496-12 8.8.3.1)
-constexpr quint32 kSyncSample = 0x02000000;    // depends on no other sample
-constexpr quint32 kNonSyncSample = 0x01010000; // depends on others, not a sync sample
+using namespace mp4flags;
 
 quint64 toTimescale(qint64 us, quint32 timescale)
 {
@@ -171,7 +162,7 @@ Mp4FragmentBuilder::Fragment Mp4FragmentBuilder::build()
         const qsizetype tfdt = w.beginFull(fourcc("tfdt"), 1, 0);
         w.u64(state->samples.front().dts);
         w.end(tfdt);
-        const quint32 flags = kDataOffset | kSampleDuration | kSampleSize | kSampleFlags | (state->video ? kCompositionOffset : 0);
+        const quint32 flags = kDataOffsetPresent | kSampleDurationPresent | kSampleSizePresent | kSampleFlagsPresent | (state->video ? kCompositionOffsetPresent : 0);
         const qsizetype trun = w.beginFull(fourcc("trun"), 0, flags);
         w.u32(quint32(state->samples.size()));
         dataOffsets.emplace_back(out.header.size(), dataBytes);

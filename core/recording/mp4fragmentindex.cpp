@@ -2,6 +2,7 @@
 
 #include "protocol/errorcode.h"
 #include "recording/mp4boxreader.h"
+#include "recording/mp4fragmentflags.h"
 
 #include <algorithm>
 #include <bit>
@@ -10,22 +11,7 @@
 namespace roomrec {
 
 namespace {
-// tfhd flags
-constexpr quint32 kBaseDataOffsetPresent = 0x000001;
-constexpr quint32 kDescriptionIndexPresent = 0x000002;
-constexpr quint32 kDefaultDurationPresent = 0x000008;
-constexpr quint32 kDefaultSizePresent = 0x000010;
-constexpr quint32 kDefaultFlagsPresent = 0x000020;
-constexpr quint32 kDefaultBaseIsMoof = 0x020000;
-// trun flags
-constexpr quint32 kDataOffsetPresent = 0x000001;
-constexpr quint32 kFirstSampleFlagsPresent = 0x000004;
-constexpr quint32 kSampleDurationPresent = 0x000100;
-constexpr quint32 kSampleSizePresent = 0x000200;
-constexpr quint32 kSampleFlagsPresent = 0x000400;
-constexpr quint32 kCompositionOffsetPresent = 0x000800;
-// sample flags: sample_is_non_sync_sample
-constexpr quint32 kNonSyncSample = 0x010000;
+using namespace mp4flags;
 
 Error damaged(const QString &what)
 {
@@ -208,7 +194,7 @@ Status Mp4FragmentIndex::addTrackFragment(QByteArrayView traf, quint64 moofOffse
                 track->compositionOffsets.push_back(offset);
             track->durations.push_back(duration);
             track->sizes.push_back(size);
-            if (!(sampleFlags & kNonSyncSample))
+            if (!(sampleFlags & kSampleIsNonSync))
                 track->syncSamples.push_back(quint32(track->durations.size()));
             track->nextDts += duration;
             dataPos += size;

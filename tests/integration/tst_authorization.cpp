@@ -61,7 +61,7 @@ HttpReply rawRequest(quint16 port, const QByteArray &verb, const QString &path, 
         const qint64 length = head.mid(cl + 15, head.indexOf("\r\n", cl) - cl - 15).trimmed().toLongLong();
         return response.size() - headEnd - 4 >= length;
     };
-    QTest::qWaitFor(complete, 20'000);
+    (void)QTest::qWaitFor(complete, 20'000); // what came is checked below
     HttpReply reply;
     const qsizetype headEnd = response.indexOf("\r\n\r\n");
     reply.status = response.mid(9, 3).toInt();

@@ -122,7 +122,7 @@ void TestStorage::startUpReconcilesCatalogueAndDisk()
         SyncClient alice;
         const RoomInfo room{1, 1};
         QVERIFY(alice.enterAndPublish(server->port(), QStringLiteral("alice"), room, QSize(320, 180), 15, 15).ok());
-        for (const QString name : {QStringLiteral("kept"), QStringLiteral("lost")}) {
+        for (const QString &name : {QStringLiteral("kept"), QStringLiteral("lost")}) {
             QVERIFY(alice.startRecording(room, SyncClient::param(name)).ok());
             QVERIFY(alice.recordFrames(10));
             auto stopped = alice.stopRecording(room);
