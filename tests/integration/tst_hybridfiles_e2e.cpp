@@ -119,10 +119,13 @@ void TestHybridFilesE2E::recordedFilesAreFinishedInPlace()
     if (dataType == RecordParam::SubStream)
         QVERIFY(alice.publish(Track::SubStreamVideo, QSize(1280, 720), 15, 30).ok());
     QVERIFY(alice.startRecording(room, SyncClient::param(QStringLiteral("hybrid"), dataType)).ok());
-    QTest::qWait(milliseconds * 7 / 10);
+    // Media time, counted in frames sent rather than slept: a busy machine changes when,
+    // not what (the camera runs at 30 fps, the sub-stream at 15).
+    const qint64 toSend = qint64(dataType == RecordParam::SubStream ? 15 : 30) * milliseconds / 1000;
+    QVERIFY(alice.recordFrames(toSend * 7 / 10));
     const QHash<QString, Seen> whileRecording = recordingFiles(dir.path());
     QVERIFY(!whileRecording.isEmpty());
-    QTest::qWait(milliseconds * 3 / 10);
+    QVERIFY(alice.recordFrames(toSend - toSend * 7 / 10));
     auto ids = alice.stopRecording(room);
     QVERIFY(ids.ok());
     server->waitForFinalizedFiles();
@@ -178,7 +181,7 @@ void TestHybridFilesE2E::killedServerLosesAtMostASecondAndFinishesTheFile()
         QVERIFY(alice.createRoom(room).ok());
         QVERIFY(alice.publish(Track::CameraVideo).ok());
         QVERIFY(alice.startRecording(room, SyncClient::param(QStringLiteral("killed"))).ok());
-        QTest::qWait(3500);
+        QVERIFY(alice.recordFrames(105)); // 3.5 s at 30 fps, counted rather than slept
         sent = alice.client().recordedFramesSent();
         first.process().kill(); // SIGKILL: nothing is finished, not even the fragment in progress
         QVERIFY(first.process().waitForFinished(5000));
