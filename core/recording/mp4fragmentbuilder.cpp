@@ -70,12 +70,17 @@ Mp4FragmentBuilder::Mp4FragmentBuilder(Track video, std::optional<Track> audio)
     }
 }
 
+bool Mp4FragmentBuilder::fragmentEmpty() const
+{
+    return m_video.samples.empty() && (!m_audio || m_audio->samples.empty());
+}
+
 void Mp4FragmentBuilder::moveHeld(TrackState &state, quint64 nextDts)
 {
     Sample &sample = *state.held;
     sample.duration = quint32(nextDts - sample.dts);
     state.lastDuration = sample.duration;
-    if (m_video.samples.empty() && (!m_audio || m_audio->samples.empty()))
+    if (fragmentEmpty())
         m_fragmentStartUs = sample.dtsUs;
     m_fragmentBytes += sample.size;
     m_heldBytes -= sample.size;
@@ -114,7 +119,7 @@ Result<std::optional<Mp4FragmentBuilder::Fragment>> Mp4FragmentBuilder::add(cons
     if (state.held)
         moveHeld(state, sample.dts);
     std::optional<Fragment> fragment;
-    const bool empty = m_video.samples.empty() && (!m_audio || m_audio->samples.empty());
+    const bool empty = fragmentEmpty();
     // The first fragment is the first video frame (with the audio beside it) alone, out at
     // once: a recording killed in its first second still leaves a file that plays.
     const bool first = m_sequence == 0 && state.video;
@@ -135,7 +140,7 @@ std::optional<Mp4FragmentBuilder::Fragment> Mp4FragmentBuilder::finish()
                                                         : state->lastDuration;
         moveHeld(*state, state->held->dts + qMax<quint64>(duration, 1));
     }
-    if (m_video.samples.empty() && (!m_audio || m_audio->samples.empty()))
+    if (fragmentEmpty())
         return std::nullopt;
     return build();
 }

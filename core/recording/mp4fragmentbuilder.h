@@ -80,6 +80,7 @@ private:
     using Sample = mp4fragment::Sample;
     using TrackState = mp4fragment::TrackState;
 
+    bool fragmentEmpty() const;
     void moveHeld(TrackState &state, quint64 nextDts);
     Fragment build();
 
