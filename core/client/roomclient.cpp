@@ -325,17 +325,7 @@ void RoomClient::createRoom(const RoomInfo &room, RoomKind kind, ValueCallback<Q
     QCborMap fields = roomFields(room);
     fields.insert(QStringLiteral("kind"), roomKindName(kind));
     request(QStringLiteral("createRoom"), fields, resultHandler(onError, [this, room, onSuccess](const QCborValue &v) {
-                if (!m_room || !(*m_room == room))
-                    forgetPublished(); // the server unpublishes everything when the room changes
-                m_room = room;
-                m_roomKind = v.toMap().value(QStringLiteral("kind")).toString() == roomKindName(RoomKind::OneOnOne)
-                                 ? RoomKind::OneOnOne
-                                 : RoomKind::MultiParty;
-                m_members = stringsOf(v.toMap().value(QStringLiteral("members")));
-                if (m_state != ClientState::Reconnecting)
-                    setState(ClientState::InRoom);
-                else
-                    emit membersChanged(m_members);
+                enteredRoom(room, v.toMap());
                 if (onSuccess)
                     onSuccess(m_members);
             }));
@@ -344,20 +334,25 @@ void RoomClient::createRoom(const RoomInfo &room, RoomKind kind, ValueCallback<Q
 void RoomClient::joinRoom(const RoomInfo &room, ValueCallback<QStringList> onSuccess, ErrorCallback onError)
 {
     request(QStringLiteral("joinRoom"), roomFields(room), resultHandler(onError, [this, room, onSuccess](const QCborValue &v) {
-                if (!m_room || !(*m_room == room))
-                    forgetPublished(); // the server unpublishes everything when the room changes
-                m_room = room;
-                m_roomKind = v.toMap().value(QStringLiteral("kind")).toString() == roomKindName(RoomKind::OneOnOne)
-                                 ? RoomKind::OneOnOne
-                                 : RoomKind::MultiParty;
-                m_members = stringsOf(v.toMap().value(QStringLiteral("members")));
-                if (m_state != ClientState::Reconnecting)
-                    setState(ClientState::InRoom);
-                else
-                    emit membersChanged(m_members);
+                enteredRoom(room, v.toMap());
                 if (onSuccess)
                     onSuccess(m_members);
             }));
+}
+
+void RoomClient::enteredRoom(const RoomInfo &room, const QCborMap &reply)
+{
+    if (!m_room || !(*m_room == room))
+        forgetPublished(); // the server unpublishes everything when the room changes
+    m_room = room;
+    m_roomKind = reply.value(QStringLiteral("kind")).toString() == roomKindName(RoomKind::OneOnOne) ? RoomKind::OneOnOne
+                                                                                                   : RoomKind::MultiParty;
+    m_members = stringsOf(reply.value(QStringLiteral("members")));
+    // Back in the room after a reconnect: InRoom once the streams are published again too.
+    if (m_state != ClientState::Reconnecting)
+        setState(ClientState::InRoom);
+    else
+        emit membersChanged(m_members);
 }
 
 void RoomClient::createOrJoinRoom(const RoomInfo &room, RoomKind kind, ValueCallback<QStringList> onSuccess,

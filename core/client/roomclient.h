@@ -142,6 +142,7 @@ private:
     void onEvent(const ControlMessage &event);
     void sendPacket(const MediaPacket &packet);
     void connectionLost(const Error &error);
+    void enteredRoom(const RoomInfo &room, const QCborMap &reply);
     void becomeDisconnected(const Error &error);
     // Auto-reconnect, in order: schedule an attempt, connect (onConnected signs in), rejoin,
     // re-publish with "resume" and resend, then back to InRoom.
