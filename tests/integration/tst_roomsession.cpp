@@ -49,6 +49,24 @@ ReconnectPolicy quickRetries()
     return policy;
 }
 
+// Every frame the client took is in the file once, each on its slot of the frame grid: no
+// hole where the connection was down, nothing doubled where the backlog was resent. Returns
+// what is wrong, or nothing.
+QString everyFrameOnce(const QString &path, qint64 sent)
+{
+    const Mp4Report mp4 = Mp4Inspector::inspect(path);
+    if (!mp4.opened)
+        return mp4.error;
+    if (mp4.decodeErrors != 0 || mp4.videoFramesDecoded != sent)
+        return QStringLiteral("%1 frames decoded (%2 errors), %3 sent").arg(mp4.videoFramesDecoded).arg(mp4.decodeErrors).arg(sent);
+    const FrameTimes times = FrameProbe::videoFrames(path);
+    if (!times.ok)
+        return times.error;
+    if (times.pts.size() != sent)
+        return QStringLiteral("ffprobe reads %1 frames, %2 sent").arg(times.pts.size()).arg(sent);
+    return times.offGrid(kFps).mid(0, 10).join(QStringLiteral("; "));
+}
+
 // Alice's session reaching an in-process server through a TestProxy that can cut it.
 struct ProxiedSession {
     QTemporaryDir dir;
@@ -98,6 +116,7 @@ private slots:
     void nothingCapturedUntilAsked();
     void recordsAndReturnsFileIds();
     void reconnectsWithoutAGapInTheRecording();
+    void reconnectsWhileTheServerStillHoldsTheOldConnection();
     void recordingThatEndedWhileAwayIsReported();
     void aRefusedReconnectGivesUp();
 };
@@ -236,14 +255,14 @@ void TestRoomSession::reconnectsWithoutAGapInTheRecording()
     QVERIFY(alice.record(QStringLiteral("no-gap"), kFps));
     RoomClient &client = session.client();
 
-    // The network fails mid-recording and stays down for a second of media: the client
+    // The network fails mid-recording and stays down for three seconds of media: the client
     // keeps capturing into its backlog and retries (refused) meanwhile.
     alice.cut();
     QTRY_COMPARE(session.state(), ClientState::Reconnecting);
     QVERIFY(session.isRecording()); // still, as far as the user is concerned
     QCOMPARE(session.reconnectState(), RoomSession::ReconnectState::Reconnecting);
     const qint64 atCut = client.recordedFramesSent();
-    QTRY_VERIFY_WITH_TIMEOUT(client.recordedFramesSent() >= atCut + kFps, 30'000);
+    QTRY_VERIFY_WITH_TIMEOUT(client.recordedFramesSent() >= atCut + 3 * kFps, 30'000);
     QTRY_VERIFY(proxy.connectionsRefused() >= 1);
     QCOMPARE(session.state(), ClientState::Reconnecting);
 
@@ -269,20 +288,43 @@ void TestRoomSession::reconnectsWithoutAGapInTheRecording()
     const auto record = alice.server->catalog().file(ids.first().toULongLong());
     QVERIFY(record.ok());
 
-    // Every frame the client took is in the file once, each on its slot of the frame grid:
-    // no hole where the connection was down, nothing doubled where the backlog was resent.
     const qint64 sent = client.recordedFramesSent();
-    const Mp4Report mp4 = Mp4Inspector::inspect(record->storagePath);
-    QVERIFY2(mp4.opened, qPrintable(mp4.error));
-    QCOMPARE(mp4.decodeErrors, 0);
-    QCOMPARE(qint64(mp4.videoFramesDecoded), sent);
-    const FrameTimes times = FrameProbe::videoFrames(record->storagePath);
-    QVERIFY2(times.ok, qPrintable(times.error));
-    QCOMPARE(qint64(times.pts.size()), sent);
-    const QStringList off = times.offGrid(kFps);
-    QVERIFY2(off.isEmpty(), qPrintable(off.mid(0, 10).join(QStringLiteral("; "))));
+    const QString wrong = everyFrameOnce(record->storagePath, sent);
+    QVERIFY2(wrong.isEmpty(), qPrintable(wrong));
     qInfo("%lld frames recorded across the cut, %lld packets resent, %d connections through the proxy",
           static_cast<long long>(sent), static_cast<long long>(client.packetsResent()), proxy.connectionsAccepted());
+}
+
+void TestRoomSession::reconnectsWhileTheServerStillHoldsTheOldConnection()
+{
+    if (!FrameProbe::available())
+        QSKIP("ffprobe is not installed (scripts/deps.sh installs ffmpeg)");
+    ProxiedSession alice;
+    QVERIFY(alice.enter());
+    RoomSession &session = alice.session;
+    RoomClient &client = session.client();
+    client.setKeepalive(100, 500);
+    QVERIFY(alice.record(QStringLiteral("half-open"), kFps));
+
+    // Silence without a close: only the client's keepalive notices. The server still holds
+    // the old connection (its dead-peer limit is 15 s) when the new one resumes.
+    alice.proxy->stall();
+    QTRY_COMPARE_WITH_TIMEOUT(session.state(), ClientState::Reconnecting, 10'000);
+    QTRY_COMPARE_WITH_TIMEOUT(session.state(), ClientState::InRoom, 15'000);
+    QVERIFY(session.lastReconnectResumedRecording());
+    QCOMPARE(alice.proxy->openConnections(), 2); // the old one is still open on the server
+    QCOMPARE(session.members().userIds(), QStringList{QStringLiteral("alice")}); // one row for both
+
+    const qint64 back = client.recordedFramesSent();
+    QTRY_VERIFY_WITH_TIMEOUT(client.recordedFramesSent() >= back + kFps, 30'000);
+    QSignalSpy stopped(&session, &RoomSession::recordingStopped);
+    session.stopRecording();
+    QTRY_COMPARE_WITH_TIMEOUT(stopped.count(), 1, 15'000);
+    const QStringList ids = stopped.first().at(0).toStringList();
+    QCOMPARE(ids.size(), 1);
+    const QString wrong = everyFrameOnce(alice.server->catalog().file(ids.first().toULongLong())->storagePath,
+                                         client.recordedFramesSent());
+    QVERIFY2(wrong.isEmpty(), qPrintable(wrong));
 }
 
 void TestRoomSession::recordingThatEndedWhileAwayIsReported()

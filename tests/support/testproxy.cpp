@@ -35,9 +35,14 @@ void TestProxy::onNewConnection()
         connect(server, &QTcpSocket::connected, this, [this, client, server] { forward(client, server, true); });
         connect(client, &QTcpSocket::readyRead, this, [this, client, server] { forward(client, server, true); });
         connect(server, &QTcpSocket::readyRead, this, [this, client, server] { forward(server, client, false); });
+        // A stalled pair passes nothing on, not even a close: its other end never learns.
+        auto closeUnlessStalled = [this, pair] {
+            if (!m_stalled.contains(pair.client))
+                close(pair);
+        };
         for (QTcpSocket *end : {client, server}) {
-            connect(end, &QTcpSocket::disconnected, this, [this, pair] { close(pair); });
-            connect(end, &QTcpSocket::errorOccurred, this, [this, pair] { close(pair); });
+            connect(end, &QTcpSocket::disconnected, this, closeUnlessStalled);
+            connect(end, &QTcpSocket::errorOccurred, this, closeUnlessStalled);
         }
         server->connectToHost(QHostAddress::LocalHost, m_targetPort);
     }
@@ -45,7 +50,7 @@ void TestProxy::onNewConnection()
 
 void TestProxy::forward(QTcpSocket *from, QTcpSocket *to, bool toServer)
 {
-    if (to->state() != QAbstractSocket::ConnectedState)
+    if (to->state() != QAbstractSocket::ConnectedState || m_stalled.contains(from))
         return;
     const QByteArray bytes = from->readAll();
     if (toServer)
@@ -61,10 +66,20 @@ void TestProxy::close(Pair pair)
     if (index >= m_pairs.size())
         return; // already closed
     m_pairs.removeAt(index);
+    m_stalled.remove(pair.client);
+    m_stalled.remove(pair.server);
     for (QTcpSocket *end : {pair.client, pair.server}) {
         end->disconnect(this);
         end->abort(); // both ends see the connection go at once; nothing buffered is delivered
         end->deleteLater();
+    }
+}
+
+void TestProxy::stall()
+{
+    for (const Pair &pair : std::as_const(m_pairs)) {
+        m_stalled.insert(pair.client);
+        m_stalled.insert(pair.server);
     }
 }
 

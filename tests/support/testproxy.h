@@ -3,6 +3,7 @@
 #include <QHostAddress>
 #include <QList>
 #include <QObject>
+#include <QSet>
 #include <QTcpServer>
 
 class QTcpSocket;
@@ -20,6 +21,9 @@ public:
     bool listen();
     quint16 port() const { return m_server.serverPort(); }
     void cut();
+    // The network goes silent without closing anything (a half-open connection): what is
+    // through the proxy now is no longer forwarded either way; new connections are.
+    void stall();
     void setRefusingNew(bool refusing) { m_refusing = refusing; }
     int connectionsAccepted() const { return m_accepted; }
     int connectionsRefused() const { return m_refused; }
@@ -38,6 +42,7 @@ private:
     quint16 m_targetPort;
     QTcpServer m_server;
     QList<Pair> m_pairs;
+    QSet<QTcpSocket *> m_stalled;
     bool m_refusing = false;
     int m_accepted = 0;
     int m_refused = 0;
