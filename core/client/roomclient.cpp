@@ -119,7 +119,7 @@ void RoomClient::connectToServer(const QString &host, quint16 port, const QStrin
     m_signature = signature;
     m_connectSuccess = std::move(onSuccess);
     m_connectError = std::move(onError);
-    m_decoder = FrameDecoder();
+    m_decoder = FrameDecoder(FrameDecoder::Side::Client);
     // A previous connection may still be closing in the background: drop it now.
     if (m_socket.state() != QAbstractSocket::UnconnectedState)
         m_socket.abort();
@@ -226,8 +226,9 @@ void RoomClient::onReadyRead()
     while (true) {
         auto next = m_decoder.next();
         if (!next) {
-            m_socket.abort();
+            // Reported before the abort, whose `disconnected` would otherwise say "closed by server".
             connectionLost(makeError(ErrorCode::MalformedResponse, next.error().message));
+            m_socket.abort();
             return;
         }
         if (!next.value())
