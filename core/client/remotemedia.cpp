@@ -54,7 +54,9 @@ RemoteMedia::~RemoteMedia()
 {
     // The one place that waits for the decode thread: this object is going away.
     inWorker([this] {
-        delete m_playout;
+        // The playout and the audio pump first (children of the context): a pump tick must not
+        // find the decoder gone.
+        qDeleteAll(m_context->children());
         m_playout = nullptr;
         delete m_decoder;
         m_decoder = nullptr;
