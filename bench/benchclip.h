@@ -1,0 +1,165 @@
+#pragma once
+
+// What the server benchmarks share: the pre-encoded clip (made with ffmpeg, read into
+// protocol packets once), logging, and finding and waiting for loopback ports.
+#include "childprocess.h"
+#include "clippublisher.h"
+
+#include "common/error.h"
+#include "common/ffmpegptr.h"
+
+extern "C" {
+#include <libavcodec/bsf.h>
+#include <libavformat/avformat.h>
+}
+
+#include <QElapsedTimer>
+#include <QFile>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QThread>
+#include <algorithm>
+#include <cstdio>
+#include <optional>
+
+namespace benchclip {
+
+using namespace roomrec;
+
+inline void log(const QString &line)
+{
+    std::printf("%s\n", qPrintable(line));
+    std::fflush(stdout);
+}
+
+inline QString lastLines(const QString &path, int count = 3)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return {};
+    QStringList lines = QString::fromUtf8(f.readAll()).trimmed().split(QLatin1Char('\n'));
+    return lines.mid(qMax(0, lines.size() - count)).join(QStringLiteral(" | "));
+}
+
+inline quint16 freePort()
+{
+    QTcpServer probe;
+    probe.listen(QHostAddress::LocalHost, 0);
+    return probe.serverPort();
+}
+
+inline bool waitForPort(quint16 port, ChildProcess &process, int timeoutMs)
+{
+    QElapsedTimer t;
+    t.start();
+    while (t.elapsed() < timeoutMs && !process.poll()) {
+        QTcpSocket s;
+        s.connectToHost(QHostAddress::LocalHost, port);
+        if (s.waitForConnected(200))
+            return true;
+        QThread::msleep(50);
+    }
+    return false;
+}
+
+inline std::optional<QString> makeClip(const QString &ffmpegPath, int seconds, const QString &path)
+{
+    ChildProcess ffmpeg;
+    const QString logPath = path + QStringLiteral(".log");
+    const QStringList args{ffmpegPath, QStringLiteral("-hide_banner"), QStringLiteral("-loglevel"), QStringLiteral("error"),
+                           QStringLiteral("-nostdin"), QStringLiteral("-y"),
+                           QStringLiteral("-f"), QStringLiteral("lavfi"), QStringLiteral("-i"), QStringLiteral("testsrc2=size=1280x720:rate=30"),
+                           QStringLiteral("-f"), QStringLiteral("lavfi"), QStringLiteral("-i"), QStringLiteral("sine=frequency=440:sample_rate=48000"),
+                           QStringLiteral("-t"), QString::number(seconds), QStringLiteral("-map"), QStringLiteral("0:v"),
+                           QStringLiteral("-map"), QStringLiteral("1:a"), QStringLiteral("-c:v"), QStringLiteral("libx264"),
+                           QStringLiteral("-preset"), QStringLiteral("veryfast"), QStringLiteral("-g"), QStringLiteral("60"),
+                           QStringLiteral("-b:v"), QStringLiteral("2500k"), QStringLiteral("-maxrate"), QStringLiteral("2500k"),
+                           QStringLiteral("-bufsize"), QStringLiteral("5000k"), QStringLiteral("-pix_fmt"), QStringLiteral("yuv420p"),
+                           QStringLiteral("-c:a"), QStringLiteral("aac"), QStringLiteral("-b:a"), QStringLiteral("128k"),
+                           QStringLiteral("-ac"), QStringLiteral("2"), QStringLiteral("-movflags"), QStringLiteral("+faststart"), path};
+    if (!ffmpeg.start(args, logPath))
+        return QStringLiteral("cannot run %1").arg(ffmpegPath);
+    if (!ffmpeg.waitForExit(600'000) || !ffmpeg.exitedCleanly())
+        return QStringLiteral("ffmpeg failed (%1): %2").arg(ffmpeg.exitDescription(), lastLines(logPath));
+    return std::nullopt;
+}
+
+// Reads the clip once: video through h264_mp4toannexb (the protocol carries Annex B), audio as
+// raw AAC frames; timestamps to µs, shifted so the earliest dts is 0, in dts order.
+inline std::optional<QString> loadClip(const QString &path, bool avccExtradata, Clip &clip)
+{
+    AVFormatContext *raw = nullptr;
+    if (int rc = avformat_open_input(&raw, path.toLocal8Bit().constData(), nullptr, nullptr); rc < 0)
+        return avErrorText(rc);
+    AvInputFormatContextPtr input(raw);
+    if (int rc = avformat_find_stream_info(input.get(), nullptr); rc < 0)
+        return avErrorText(rc);
+    const int v = av_find_best_stream(input.get(), AVMEDIA_TYPE_VIDEO, -1, -1, nullptr, 0);
+    const int a = av_find_best_stream(input.get(), AVMEDIA_TYPE_AUDIO, -1, -1, nullptr, 0);
+    if (v < 0 || a < 0)
+        return QStringLiteral("the clip needs a video and an audio stream");
+    const AVStream *vs = input->streams[v];
+    const AVStream *as = input->streams[a];
+    clip.video.width = vs->codecpar->width;
+    clip.video.height = vs->codecpar->height;
+    clip.video.frameRateNum = vs->avg_frame_rate.num > 0 ? vs->avg_frame_rate.num : 30;
+    clip.video.frameRateDen = vs->avg_frame_rate.num > 0 ? vs->avg_frame_rate.den : 1;
+    clip.video.extradata = QByteArray(reinterpret_cast<const char *>(vs->codecpar->extradata), vs->codecpar->extradata_size);
+    clip.audio.sampleRate = as->codecpar->sample_rate;
+    clip.audio.channels = as->codecpar->ch_layout.nb_channels;
+    clip.audio.extradata = QByteArray(reinterpret_cast<const char *>(as->codecpar->extradata), as->codecpar->extradata_size);
+
+    AVBSFContext *bsfRaw = nullptr;
+    if (int rc = av_bsf_alloc(av_bsf_get_by_name("h264_mp4toannexb"), &bsfRaw); rc < 0)
+        return avErrorText(rc);
+    std::unique_ptr<AVBSFContext, void (*)(AVBSFContext *)> bsf(bsfRaw, [](AVBSFContext *c) { av_bsf_free(&c); });
+    avcodec_parameters_copy(bsf->par_in, vs->codecpar);
+    bsf->time_base_in = vs->time_base;
+    if (int rc = av_bsf_init(bsf.get()); rc < 0)
+        return avErrorText(rc);
+    // The protocol allows avcC or Annex B extradata; our own client sends Annex B.
+    if (!avccExtradata)
+        clip.video.extradata = QByteArray(reinterpret_cast<const char *>(bsf->par_out->extradata), bsf->par_out->extradata_size);
+
+    const AVRational us{1, 1'000'000};
+    auto add = [&](const AVPacket *p, AVRational tb, Track track) {
+        MediaPacket m;
+        m.track = track;
+        m.key = p->flags & AV_PKT_FLAG_KEY;
+        m.dtsUs = av_rescale_q(p->dts != AV_NOPTS_VALUE ? p->dts : p->pts, tb, us);
+        m.ptsUs = av_rescale_q(p->pts != AV_NOPTS_VALUE ? p->pts : p->dts, tb, us);
+        m.durationUs = qint32(av_rescale_q(p->duration, tb, us));
+        m.data = QByteArray(reinterpret_cast<const char *>(p->data), p->size);
+        clip.packets.push_back(std::move(m));
+    };
+    AvPacketPtr packet(av_packet_alloc());
+    while (av_read_frame(input.get(), packet.get()) >= 0) {
+        if (packet->stream_index == a) {
+            add(packet.get(), as->time_base, Track::CameraAudio);
+        } else if (packet->stream_index == v) {
+            if (int rc = av_bsf_send_packet(bsf.get(), packet.get()); rc < 0)
+                return avErrorText(rc);
+            while (av_bsf_receive_packet(bsf.get(), packet.get()) >= 0) {
+                add(packet.get(), bsf->time_base_out, Track::CameraVideo);
+                av_packet_unref(packet.get());
+            }
+        }
+        av_packet_unref(packet.get());
+    }
+    if (clip.packets.empty() || !clip.packets.front().key)
+        return QStringLiteral("the clip must start with a key frame");
+    std::stable_sort(clip.packets.begin(), clip.packets.end(),
+                     [](const MediaPacket &x, const MediaPacket &y) { return x.dtsUs < y.dtsUs; });
+    const qint64 shift = -clip.packets.front().dtsUs;
+    qint64 end = 0;
+    for (MediaPacket &m : clip.packets) {
+        m.dtsUs += shift;
+        m.ptsUs += shift;
+        end = qMax(end, m.ptsUs + m.durationUs);
+        (m.isVideo() ? clip.videoPackets : clip.audioPackets)++;
+    }
+    clip.seconds = end / 1e6;
+    return std::nullopt;
+}
+
+} // namespace benchclip
