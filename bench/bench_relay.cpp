@@ -28,15 +28,7 @@ using namespace benchclip;
 
 namespace {
 
-struct Options {
-    QList<int> counts{1, 10, 50, 100};
-    int seconds = 20;
-    QString server;
-    QString nginx = QStringLiteral("/usr/sbin/nginx");
-    QString rtmpModule = QStringLiteral("/usr/lib/nginx/modules/ngx_rtmp_module.so");
-    QString ffmpeg = QStringLiteral("/usr/bin/ffmpeg");
-    bool withNginx = true;
-};
+using Options = ServerBenchOptions;
 
 struct Side {
     bool ran = false;
@@ -69,11 +61,8 @@ Side runRoomRec(const Options &o, const Clip &clip, int n, const QString &work)
     const quint16 port = freePort();
     ChildProcess server;
     const QString serverLog = dir + QStringLiteral("/server.log");
-    if (!server.start({o.server, QStringLiteral("--listen"), QStringLiteral("127.0.0.1:%1").arg(port), QStringLiteral("--data"),
-                       dir + QStringLiteral("/data"), QStringLiteral("--http-listen"), QStringLiteral("off")},
-                      serverLog)
-        || !waitForPort(port, server, 15'000)) {
-        side.problems << QStringLiteral("roomrec-server did not start: %1").arg(lastLines(serverLog));
+    if (auto failed = startRoomRecServer(o.server, dir + QStringLiteral("/data"), port, server, serverLog)) {
+        side.problems << *failed;
         return side;
     }
     QThread::msleep(500);
@@ -187,27 +176,10 @@ Side runNginx(const Options &o, const Clip &clip, const QString &clipPath, int n
 {
     Side side;
     const QString dir = work + QStringLiteral("/nginx-%1").arg(n);
-    QDir().mkpath(dir + QStringLiteral("/logs"));
     const quint16 port = freePort();
-    QFile conf(dir + QStringLiteral("/nginx.conf"));
-    conf.open(QIODevice::WriteOnly);
-    conf.write(QStringLiteral("load_module %1;\n"
-                              "daemon off;\nmaster_process off;\nworker_processes 1;\n%2"
-                              "pid %3/nginx.pid;\nerror_log %3/logs/error.log warn;\n"
-                              "events { worker_connections 4096; }\n"
-                              "rtmp { server { listen 127.0.0.1:%4; chunk_size 4096;\n"
-                              "  application live { live on; } } }\n")
-                   .arg(o.rtmpModule, geteuid() == 0 ? QStringLiteral("user root;\n") : QString(), dir)
-                   .arg(port)
-                   .toUtf8());
-    conf.close();
     ChildProcess nginx;
-    const QString nginxLog = dir + QStringLiteral("/nginx.out");
-    if (!nginx.start({o.nginx, QStringLiteral("-p"), dir, QStringLiteral("-c"), conf.fileName(), QStringLiteral("-e"),
-                      dir + QStringLiteral("/logs/error.log")},
-                     nginxLog)
-        || !waitForPort(port, nginx, 15'000)) {
-        side.problems << QStringLiteral("nginx did not start: %1").arg(lastLines(nginxLog));
+    if (auto failed = startNginxRtmp(o, dir, port, QStringLiteral("live on;"), nginx)) {
+        side.problems << *failed;
         return side;
     }
     const QString url = QStringLiteral("rtmp://127.0.0.1:%1/live/s").arg(port);
@@ -290,39 +262,12 @@ int main(int argc, char *argv[])
     QCoreApplication app(argc, argv);
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("One publisher forwarded to N subscribers: roomrec-server vs nginx-rtmp live."));
-    parser.addHelpOption();
-    const QCommandLineOption quick(QStringLiteral("quick"), QStringLiteral("N = 1,10 only."));
-    const QCommandLineOption counts(QStringLiteral("n"), QStringLiteral("Subscriber counts (default 1,10,50,100)."), QStringLiteral("LIST"));
-    const QCommandLineOption seconds(QStringLiteral("seconds"), QStringLiteral("Clip length (default 20)."), QStringLiteral("S"), QStringLiteral("20"));
-    const QCommandLineOption server(QStringLiteral("server"), QStringLiteral("roomrec-server binary (default: next to this build)."), QStringLiteral("PATH"));
-    const QCommandLineOption nginx(QStringLiteral("nginx"), QStringLiteral("nginx binary (default /usr/sbin/nginx)."), QStringLiteral("PATH"));
-    const QCommandLineOption module(QStringLiteral("rtmp-module"), QStringLiteral("ngx_rtmp_module.so path."), QStringLiteral("PATH"));
-    const QCommandLineOption noNginx(QStringLiteral("no-nginx"), QStringLiteral("Measure roomrec-server only."));
-    parser.addOptions({quick, counts, seconds, server, nginx, module, noNginx});
+    ServerBenchParser common(parser, QStringLiteral("Subscriber"), {1, 10, 50, 100});
     parser.process(app);
 
     Options o;
-    if (parser.isSet(quick))
-        o.counts = {1, 10};
-    if (parser.isSet(counts)) {
-        o.counts.clear();
-        for (const QString &c : parser.value(counts).split(QLatin1Char(','), Qt::SkipEmptyParts))
-            if (c.toInt() > 0)
-                o.counts << c.toInt();
-    }
-    o.seconds = qMax(2, parser.value(seconds).toInt());
-    o.server = parser.isSet(server) ? parser.value(server)
-                                    : QDir(QCoreApplication::applicationDirPath() + QStringLiteral("/../app/server/roomrec-server")).absolutePath();
-    if (parser.isSet(nginx))
-        o.nginx = parser.value(nginx);
-    if (parser.isSet(module))
-        o.rtmpModule = parser.value(module);
-    o.withNginx = !parser.isSet(noNginx);
-    if (o.withNginx && (!QFile::exists(o.nginx) || !QFile::exists(o.rtmpModule))) {
-        std::fprintf(stderr, "bench_relay: %s or %s missing (apt-get install nginx-core libnginx-mod-rtmp, or --no-nginx)\n",
-                     qPrintable(o.nginx), qPrintable(o.rtmpModule));
+    if (!common.read("bench_relay", o))
         return 1;
-    }
     QTemporaryDir work(QDir::tempPath() + QStringLiteral("/bench_relay-XXXXXX"));
     const QString clipPath = work.path() + QStringLiteral("/clip.mp4");
     if (auto failed = makeClip(o.ffmpeg, o.seconds, clipPath)) {

@@ -35,14 +35,7 @@ using namespace benchclip;
 
 namespace {
 
-struct Options {
-    QList<int> counts{1, 10, 50, 100, 200};
-    int seconds = 20;
-    QString server;
-    QString nginx = QStringLiteral("/usr/sbin/nginx");
-    QString rtmpModule = QStringLiteral("/usr/lib/nginx/modules/ngx_rtmp_module.so");
-    QString ffmpeg = QStringLiteral("/usr/bin/ffmpeg");
-    bool withNginx = true;
+struct Options : ServerBenchOptions {
     bool keep = false;
     bool avccExtradata = false;
 };
@@ -192,11 +185,8 @@ Side runRoomRec(const Options &o, const Clip &clip, int n, const QString &work)
     const quint16 port = freePort();
     ChildProcess server;
     const QString serverLog = dir + QStringLiteral("/server.log");
-    if (!server.start({o.server, QStringLiteral("--listen"), QStringLiteral("127.0.0.1:%1").arg(port),
-                       QStringLiteral("--data"), dir + QStringLiteral("/data"), QStringLiteral("--http-listen"), QStringLiteral("off")},
-                      serverLog)
-        || !waitForPort(port, server, 15'000)) {
-        side.problems << QStringLiteral("roomrec-server did not start: %1").arg(lastLines(serverLog));
+    if (auto failed = startRoomRecServer(o.server, dir + QStringLiteral("/data"), port, server, serverLog)) {
+        side.problems << *failed;
         return side;
     }
     QThread::msleep(1000);
@@ -292,26 +282,9 @@ Side runNginx(const Options &o, const Clip &clip, const QString &clipPath, int n
     QDir().mkpath(dir + QStringLiteral("/rec"));
     QDir().mkpath(dir + QStringLiteral("/logs"));
     const quint16 port = freePort();
-    // One process (no master/worker split), so its CPU and RSS are the whole server's.
-    QFile conf(dir + QStringLiteral("/nginx.conf"));
-    conf.open(QIODevice::WriteOnly);
-    conf.write(QStringLiteral("load_module %1;\n"
-                              "daemon off;\nmaster_process off;\nworker_processes 1;\n%2"
-                              "pid %3/nginx.pid;\nerror_log %3/logs/error.log warn;\n"
-                              "events { worker_connections 4096; }\n"
-                              "rtmp { server { listen 127.0.0.1:%4; chunk_size 4096;\n"
-                              "  application live { live on; record all; record_path %3/rec; } } }\n")
-                   .arg(o.rtmpModule, geteuid() == 0 ? QStringLiteral("user root;\n") : QString(), dir)
-                   .arg(port)
-                   .toUtf8());
-    conf.close();
     ChildProcess nginx;
-    const QString nginxLog = dir + QStringLiteral("/nginx.out");
-    if (!nginx.start({o.nginx, QStringLiteral("-p"), dir, QStringLiteral("-c"), conf.fileName(), QStringLiteral("-e"),
-                      dir + QStringLiteral("/logs/error.log")},
-                     nginxLog)
-        || !waitForPort(port, nginx, 15'000)) {
-        side.problems << QStringLiteral("nginx did not start: %1 %2").arg(lastLines(nginxLog), lastLines(dir + QStringLiteral("/logs/error.log")));
+    if (auto failed = startNginxRtmp(o, dir, port, QStringLiteral("live on; record all; record_path %1/rec;").arg(dir), nginx)) {
+        side.problems << *failed;
         return side;
     }
     QThread::msleep(1000);
@@ -458,43 +431,17 @@ int main(int argc, char *argv[])
     av_log_set_callback(countingLog);
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("N real-time publishers recording at once: roomrec-server vs nginx-rtmp."));
-    parser.addHelpOption();
-    const QCommandLineOption quick(QStringLiteral("quick"), QStringLiteral("N = 1,10 only."));
-    const QCommandLineOption counts(QStringLiteral("n"), QStringLiteral("Publisher counts (default 1,10,50,100,200)."), QStringLiteral("LIST"));
-    const QCommandLineOption seconds(QStringLiteral("seconds"), QStringLiteral("Clip length (default 20)."), QStringLiteral("S"), QStringLiteral("20"));
-    const QCommandLineOption server(QStringLiteral("server"), QStringLiteral("roomrec-server binary (default: next to this build)."), QStringLiteral("PATH"));
-    const QCommandLineOption nginx(QStringLiteral("nginx"), QStringLiteral("nginx binary (default /usr/sbin/nginx)."), QStringLiteral("PATH"));
-    const QCommandLineOption module(QStringLiteral("rtmp-module"), QStringLiteral("ngx_rtmp_module.so path."), QStringLiteral("PATH"));
-    const QCommandLineOption noNginx(QStringLiteral("no-nginx"), QStringLiteral("Measure roomrec-server only."));
+    ServerBenchParser common(parser, QStringLiteral("Publisher"), {1, 10, 50, 100, 200});
     const QCommandLineOption keep(QStringLiteral("keep"), QStringLiteral("Keep the temporary folder (clip, files, logs)."));
     const QCommandLineOption avcc(QStringLiteral("avcc-extradata"), QStringLiteral("Publish the video's SPS/PPS as avcC instead of Annex B."));
-    parser.addOptions({quick, counts, seconds, server, nginx, module, noNginx, keep, avcc});
+    parser.addOptions({keep, avcc});
     parser.process(app);
 
     Options o;
-    if (parser.isSet(quick))
-        o.counts = {1, 10};
-    if (parser.isSet(counts)) {
-        o.counts.clear();
-        for (const QString &c : parser.value(counts).split(QLatin1Char(','), Qt::SkipEmptyParts))
-            if (c.toInt() > 0)
-                o.counts << c.toInt();
-    }
-    o.seconds = qMax(2, parser.value(seconds).toInt());
-    o.server = parser.isSet(server) ? parser.value(server)
-                                    : QDir(QCoreApplication::applicationDirPath() + QStringLiteral("/../app/server/roomrec-server")).absolutePath();
-    if (parser.isSet(nginx))
-        o.nginx = parser.value(nginx);
-    if (parser.isSet(module))
-        o.rtmpModule = parser.value(module);
-    o.withNginx = !parser.isSet(noNginx);
+    if (!common.read("bench_server", o))
+        return 1;
     o.keep = parser.isSet(keep);
     o.avccExtradata = parser.isSet(avcc);
-    if (o.withNginx && (!QFile::exists(o.nginx) || !QFile::exists(o.rtmpModule))) {
-        std::fprintf(stderr, "bench_server: %s or %s missing (apt-get install nginx-core libnginx-mod-rtmp, or --no-nginx)\n",
-                     qPrintable(o.nginx), qPrintable(o.rtmpModule));
-        return 1;
-    }
 
     QTemporaryDir work(QDir::tempPath() + QStringLiteral("/bench_server-XXXXXX"));
     work.setAutoRemove(!o.keep);

@@ -13,6 +13,9 @@ extern "C" {
 #include <libavformat/avformat.h>
 }
 
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QTcpServer>
@@ -21,6 +24,7 @@ extern "C" {
 #include <algorithm>
 #include <cstdio>
 #include <optional>
+#include <unistd.h>
 
 namespace benchclip {
 
@@ -159,6 +163,117 @@ inline std::optional<QString> loadClip(const QString &path, bool avccExtradata, 
         (m.isVideo() ? clip.videoPackets : clip.audioPackets)++;
     }
     clip.seconds = end / 1e6;
+    return std::nullopt;
+}
+
+// What both server benchmarks are told: the counts to run, the clip's length, and where the
+// servers and ffmpeg are.
+struct ServerBenchOptions {
+    QList<int> counts;
+    int seconds = 20;
+    QString server;
+    QString nginx = QStringLiteral("/usr/sbin/nginx");
+    QString rtmpModule = QStringLiteral("/usr/lib/nginx/modules/ngx_rtmp_module.so");
+    QString ffmpeg = QStringLiteral("/usr/bin/ffmpeg");
+    bool withNginx = true;
+};
+
+// Their shared command-line options; read() after parser.process().
+class ServerBenchParser {
+public:
+    ServerBenchParser(QCommandLineParser &parser, const QString &what, QList<int> defaultCounts)
+        : m_parser(parser), m_defaults(std::move(defaultCounts)),
+          m_quick(QStringLiteral("quick"), QStringLiteral("N = 1,10 only.")),
+          m_counts(QStringLiteral("n"), QStringLiteral("%1 counts (default %2).").arg(what, join(m_defaults)), QStringLiteral("LIST")),
+          m_seconds(QStringLiteral("seconds"), QStringLiteral("Clip length (default 20)."), QStringLiteral("S"), QStringLiteral("20")),
+          m_server(QStringLiteral("server"), QStringLiteral("roomrec-server binary (default: next to this build)."), QStringLiteral("PATH")),
+          m_nginx(QStringLiteral("nginx"), QStringLiteral("nginx binary (default /usr/sbin/nginx)."), QStringLiteral("PATH")),
+          m_module(QStringLiteral("rtmp-module"), QStringLiteral("ngx_rtmp_module.so path."), QStringLiteral("PATH")),
+          m_noNginx(QStringLiteral("no-nginx"), QStringLiteral("Measure roomrec-server only."))
+    {
+        parser.addHelpOption();
+        parser.addOptions({m_quick, m_counts, m_seconds, m_server, m_nginx, m_module, m_noNginx});
+    }
+
+    // False (with a message on stderr) when nginx is wanted but not installed.
+    bool read(const char *program, ServerBenchOptions &o) const
+    {
+        o.counts = m_parser.isSet(m_quick) ? QList<int>{1, 10} : m_defaults;
+        if (m_parser.isSet(m_counts)) {
+            o.counts.clear();
+            for (const QString &c : m_parser.value(m_counts).split(QLatin1Char(','), Qt::SkipEmptyParts))
+                if (c.toInt() > 0)
+                    o.counts << c.toInt();
+        }
+        o.seconds = qMax(2, m_parser.value(m_seconds).toInt());
+        o.server = m_parser.isSet(m_server)
+                       ? m_parser.value(m_server)
+                       : QDir(QCoreApplication::applicationDirPath() + QStringLiteral("/../app/server/roomrec-server")).absolutePath();
+        if (m_parser.isSet(m_nginx))
+            o.nginx = m_parser.value(m_nginx);
+        if (m_parser.isSet(m_module))
+            o.rtmpModule = m_parser.value(m_module);
+        o.withNginx = !m_parser.isSet(m_noNginx);
+        if (o.withNginx && (!QFile::exists(o.nginx) || !QFile::exists(o.rtmpModule))) {
+            std::fprintf(stderr, "%s: %s or %s missing (apt-get install nginx-core libnginx-mod-rtmp, or --no-nginx)\n", program,
+                         qPrintable(o.nginx), qPrintable(o.rtmpModule));
+            return false;
+        }
+        return true;
+    }
+
+private:
+    static QString join(const QList<int> &counts)
+    {
+        QStringList out;
+        for (int c : counts)
+            out << QString::number(c);
+        return out.join(QLatin1Char(','));
+    }
+
+    QCommandLineParser &m_parser;
+    QList<int> m_defaults;
+    QCommandLineOption m_quick, m_counts, m_seconds, m_server, m_nginx, m_module, m_noNginx;
+};
+
+// roomrec-server on a loopback port with its data in dataDir and no HTTP API; nullopt once it
+// accepts connections, else why not.
+inline std::optional<QString> startRoomRecServer(const QString &binary, const QString &dataDir, quint16 port, ChildProcess &server,
+                                                 const QString &logPath)
+{
+    if (!server.start({binary, QStringLiteral("--listen"), QStringLiteral("127.0.0.1:%1").arg(port), QStringLiteral("--data"), dataDir,
+                       QStringLiteral("--http-listen"), QStringLiteral("off")},
+                      logPath)
+        || !waitForPort(port, server, 15'000))
+        return QStringLiteral("roomrec-server did not start: %1").arg(lastLines(logPath));
+    return std::nullopt;
+}
+
+// nginx-rtmp as one process (no master/worker split, so its CPU and RSS are the whole
+// server's) in dir, with `application live { <application> }`; nullopt once it listens.
+inline std::optional<QString> startNginxRtmp(const ServerBenchOptions &o, const QString &dir, quint16 port,
+                                             const QString &application, ChildProcess &nginx)
+{
+    QDir().mkpath(dir + QStringLiteral("/logs"));
+    QFile conf(dir + QStringLiteral("/nginx.conf"));
+    conf.open(QIODevice::WriteOnly);
+    conf.write(QStringLiteral("load_module %1;\n"
+                              "daemon off;\nmaster_process off;\nworker_processes 1;\n%2"
+                              "pid %3/nginx.pid;\nerror_log %3/logs/error.log warn;\n"
+                              "events { worker_connections 4096; }\n"
+                              "rtmp { server { listen 127.0.0.1:%4; chunk_size 4096;\n"
+                              "  application live { %5 } } }\n")
+                   .arg(o.rtmpModule, geteuid() == 0 ? QStringLiteral("user root;\n") : QString(), dir)
+                   .arg(port)
+                   .arg(application)
+                   .toUtf8());
+    conf.close();
+    const QString log = dir + QStringLiteral("/nginx.out");
+    if (!nginx.start({o.nginx, QStringLiteral("-p"), dir, QStringLiteral("-c"), conf.fileName(), QStringLiteral("-e"),
+                      dir + QStringLiteral("/logs/error.log")},
+                     log)
+        || !waitForPort(port, nginx, 15'000))
+        return QStringLiteral("nginx did not start: %1 %2").arg(lastLines(log), lastLines(dir + QStringLiteral("/logs/error.log")));
     return std::nullopt;
 }
 

@@ -118,6 +118,9 @@ public:
                          });
     }
 
+    // Connects as `user` and joins the test room.
+    bool enter(quint16 port, const QString &user) { return sync.connect(port, user).ok() && sync.joinRoom(kRoom).ok(); }
+
     Result<QList<RemoteTrack>> subscribe(const QString &userId, std::optional<Track> track = std::nullopt)
     {
         std::optional<Result<QList<RemoteTrack>>> result;
@@ -192,8 +195,7 @@ void TestLiveRooms::membersDecodeEveryFrame()
     QVERIFY(alice.createRoom(kRoom).ok());
     Viewer bob(this), carol(this);
     for (Viewer *v : {&bob, &carol}) {
-        QVERIFY(v->sync.connect(server->port(), v == &bob ? QStringLiteral("bob") : QStringLiteral("carol")).ok());
-        QVERIFY(v->sync.joinRoom(kRoom).ok());
+        QVERIFY(v->enter(server->port(), v == &bob ? QStringLiteral("bob") : QStringLiteral("carol")));
         // Before alice publishes: the subscription waits for her tracks.
         auto tracks = v->subscribe(QStringLiteral("alice"));
         QVERIFY2(tracks.ok(), qPrintable(tracks ? QString() : tracks.error().toString()));
@@ -227,15 +229,13 @@ void TestLiveRooms::lateJoinerPicturesWithinOneGop()
     SyncClient alice;
     QVERIFY(alice.enterAndPublish(server->port(), QStringLiteral("alice"), kRoom, QSize(320, 180), 30, kGopFrames).ok());
     Viewer early(this);
-    QVERIFY(early.sync.connect(server->port(), QStringLiteral("early")).ok());
-    QVERIFY(early.sync.joinRoom(kRoom).ok());
+    QVERIFY(early.enter(server->port(), QStringLiteral("early")));
     QVERIFY(early.subscribe(QStringLiteral("alice"), Track::CameraVideo).ok());
     // Join in the middle of a GOP: some frames after a key frame.
     QTRY_VERIFY_WITH_TIMEOUT(early.video.frames >= kGopFrames + kGopFrames / 2, 30'000);
 
     Viewer late(this);
-    QVERIFY(late.sync.connect(server->port(), QStringLiteral("late")).ok());
-    QVERIFY(late.sync.joinRoom(kRoom).ok());
+    QVERIFY(late.enter(server->port(), QStringLiteral("late")));
     QElapsedTimer sinceSubscribe;
     sinceSubscribe.start();
     auto tracks = late.subscribe(QStringLiteral("alice"), Track::CameraVideo);
@@ -266,8 +266,7 @@ void TestLiveRooms::stalledSubscriberHurtsNobody()
     QVERIFY(alice.createRoom(kRoom).ok());
     // bob subscribes before alice publishes: every frame she sends is compared.
     Viewer bob(this);
-    QVERIFY(bob.sync.connect(server->port(), QStringLiteral("bob")).ok());
-    QVERIFY(bob.sync.joinRoom(kRoom).ok());
+    QVERIFY(bob.enter(server->port(), QStringLiteral("bob")));
     QVERIFY(bob.subscribe(QStringLiteral("alice"), Track::CameraVideo).ok());
     TappedPublisher publisher(alice, QSize(640, 360));
     QVERIFY(publisher.start(this));
@@ -329,8 +328,7 @@ void TestLiveRooms::onlyRoomMembersMaySubscribe()
     SyncClient alice;
     QVERIFY(alice.enterAndPublish(server->port(), QStringLiteral("alice"), kRoom, QSize(160, 90), 30, kGopFrames).ok());
     Viewer bob(this); // a member, to see that alice's media flows
-    QVERIFY(bob.sync.connect(server->port(), QStringLiteral("bob")).ok());
-    QVERIFY(bob.sync.joinRoom(kRoom).ok());
+    QVERIFY(bob.enter(server->port(), QStringLiteral("bob")));
     QVERIFY(bob.subscribe(QStringLiteral("alice")).ok());
     Viewer eve(this);
     QVERIFY(eve.sync.connect(server->port(), QStringLiteral("eve")).ok());
@@ -381,8 +379,7 @@ void TestLiveRooms::unsubscribeStopsDelivery()
     QVERIFY(alice.enterAndPublish(server->port(), QStringLiteral("alice"), kRoom, QSize(160, 90), 30, kGopFrames).ok());
     Viewer bob(this), carol(this);
     for (Viewer *v : {&bob, &carol}) {
-        QVERIFY(v->sync.connect(server->port(), v == &bob ? QStringLiteral("bob") : QStringLiteral("carol")).ok());
-        QVERIFY(v->sync.joinRoom(kRoom).ok());
+        QVERIFY(v->enter(server->port(), v == &bob ? QStringLiteral("bob") : QStringLiteral("carol")));
         QVERIFY(v->subscribe(QStringLiteral("alice")).ok());
     }
     QTRY_VERIFY_WITH_TIMEOUT(bob.video.frames >= 10, 20'000);
