@@ -93,7 +93,8 @@ Side runRoomRec(const Options &o, const Clip &clip, int n, const QString &work)
             for (auto &s : subscribers)
                 s->connectTo(port);
         }
-        if (cpuAtStart < 0 && publisher.isStreaming()) {
+        // The clip starts when its first packet is due (the handshake ends earlier).
+        if (cpuAtStart < 0 && publisher.isStreaming() && now >= publisher.dueUs(0)) {
             cpuAtStart = server.cpuSecondsNow();
             int ready = 0;
             for (auto &s : subscribers)
