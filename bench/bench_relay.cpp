@@ -222,9 +222,12 @@ Side runNginx(const Options &o, const Clip &clip, const QString &clipPath, int n
     for (auto &p : players) {
         if (!p->poll()) {
             ++stillRunning;
-            p->signal(SIGTERM);
-            p->waitForExit(5000);
+            p->signal(SIGTERM); // all at once, then wait: one by one would take N times as long
         }
+    }
+    for (auto &p : players) {
+        if (!p->waitForExit(5000))
+            p->signal(SIGKILL);
     }
     if (stillRunning)
         side.notes << QStringLiteral("%1 players were still running 10 s after the stream ended (stopped)").arg(stillRunning);
