@@ -9,8 +9,7 @@
 // stream (peak minus idle), frames sent vs frames found in the files (libavformat).
 // Usage: bench_server [--quick] [--n 1,10,50,100,200] [--seconds 20] [--server PATH]
 //                     [--nginx PATH] [--rtmp-module PATH] [--no-nginx] [--keep]
-#include "childprocess.h"
-#include "clippublisher.h"
+#include "benchclip.h"
 #include "cpuclock.h"
 
 #include "common/ffmpegptr.h"
@@ -32,17 +31,11 @@ extern "C" {
 #include <optional>
 
 using namespace roomrec;
+using namespace benchclip;
 
 namespace {
 
-struct Options {
-    QList<int> counts{1, 10, 50, 100, 200};
-    int seconds = 20;
-    QString server;
-    QString nginx = QStringLiteral("/usr/sbin/nginx");
-    QString rtmpModule = QStringLiteral("/usr/lib/nginx/modules/ngx_rtmp_module.so");
-    QString ffmpeg = QStringLiteral("/usr/bin/ffmpeg");
-    bool withNginx = true;
+struct Options : ServerBenchOptions {
     bool keep = false;
     bool avccExtradata = false;
 };
@@ -66,142 +59,6 @@ struct Side {
 
 constexpr qint64 kSpreadUs = 1'000'000; // publishers start spread over this (both sides alike)
 constexpr qint64 kLateUs = 500'000;     // a publisher later than this means the machine is saturated
-
-void log(const QString &line)
-{
-    std::printf("%s\n", qPrintable(line));
-    std::fflush(stdout);
-}
-
-QString lastLines(const QString &path, int count = 3)
-{
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
-        return {};
-    QStringList lines = QString::fromUtf8(f.readAll()).trimmed().split(QLatin1Char('\n'));
-    return lines.mid(qMax(0, lines.size() - count)).join(QStringLiteral(" | "));
-}
-
-quint16 freePort()
-{
-    QTcpServer probe;
-    probe.listen(QHostAddress::LocalHost, 0);
-    return probe.serverPort();
-}
-
-bool waitForPort(quint16 port, ChildProcess &process, int timeoutMs)
-{
-    QElapsedTimer t;
-    t.start();
-    while (t.elapsed() < timeoutMs && !process.poll()) {
-        QTcpSocket s;
-        s.connectToHost(QHostAddress::LocalHost, port);
-        if (s.waitForConnected(200))
-            return true;
-        QThread::msleep(50);
-    }
-    return false;
-}
-
-std::optional<QString> makeClip(const Options &o, const QString &path)
-{
-    ChildProcess ffmpeg;
-    const QString logPath = path + QStringLiteral(".log");
-    const QStringList args{o.ffmpeg, QStringLiteral("-hide_banner"), QStringLiteral("-loglevel"), QStringLiteral("error"),
-                           QStringLiteral("-nostdin"), QStringLiteral("-y"),
-                           QStringLiteral("-f"), QStringLiteral("lavfi"), QStringLiteral("-i"), QStringLiteral("testsrc2=size=1280x720:rate=30"),
-                           QStringLiteral("-f"), QStringLiteral("lavfi"), QStringLiteral("-i"), QStringLiteral("sine=frequency=440:sample_rate=48000"),
-                           QStringLiteral("-t"), QString::number(o.seconds), QStringLiteral("-map"), QStringLiteral("0:v"),
-                           QStringLiteral("-map"), QStringLiteral("1:a"), QStringLiteral("-c:v"), QStringLiteral("libx264"),
-                           QStringLiteral("-preset"), QStringLiteral("veryfast"), QStringLiteral("-g"), QStringLiteral("60"),
-                           QStringLiteral("-b:v"), QStringLiteral("2500k"), QStringLiteral("-maxrate"), QStringLiteral("2500k"),
-                           QStringLiteral("-bufsize"), QStringLiteral("5000k"), QStringLiteral("-pix_fmt"), QStringLiteral("yuv420p"),
-                           QStringLiteral("-c:a"), QStringLiteral("aac"), QStringLiteral("-b:a"), QStringLiteral("128k"),
-                           QStringLiteral("-ac"), QStringLiteral("2"), QStringLiteral("-movflags"), QStringLiteral("+faststart"), path};
-    if (!ffmpeg.start(args, logPath))
-        return QStringLiteral("cannot run %1").arg(o.ffmpeg);
-    if (!ffmpeg.waitForExit(600'000) || !ffmpeg.exitedCleanly())
-        return QStringLiteral("ffmpeg failed (%1): %2").arg(ffmpeg.exitDescription(), lastLines(logPath));
-    return std::nullopt;
-}
-
-// Reads the clip once: video through h264_mp4toannexb (the protocol carries Annex B), audio as
-// raw AAC frames; timestamps to µs, shifted so the earliest dts is 0, in dts order.
-std::optional<QString> loadClip(const QString &path, bool avccExtradata, Clip &clip)
-{
-    AVFormatContext *raw = nullptr;
-    if (int rc = avformat_open_input(&raw, path.toLocal8Bit().constData(), nullptr, nullptr); rc < 0)
-        return avErrorText(rc);
-    AvInputFormatContextPtr input(raw);
-    if (int rc = avformat_find_stream_info(input.get(), nullptr); rc < 0)
-        return avErrorText(rc);
-    const int v = av_find_best_stream(input.get(), AVMEDIA_TYPE_VIDEO, -1, -1, nullptr, 0);
-    const int a = av_find_best_stream(input.get(), AVMEDIA_TYPE_AUDIO, -1, -1, nullptr, 0);
-    if (v < 0 || a < 0)
-        return QStringLiteral("the clip needs a video and an audio stream");
-    const AVStream *vs = input->streams[v];
-    const AVStream *as = input->streams[a];
-    clip.video.width = vs->codecpar->width;
-    clip.video.height = vs->codecpar->height;
-    clip.video.frameRateNum = vs->avg_frame_rate.num > 0 ? vs->avg_frame_rate.num : 30;
-    clip.video.frameRateDen = vs->avg_frame_rate.num > 0 ? vs->avg_frame_rate.den : 1;
-    clip.video.extradata = QByteArray(reinterpret_cast<const char *>(vs->codecpar->extradata), vs->codecpar->extradata_size);
-    clip.audio.sampleRate = as->codecpar->sample_rate;
-    clip.audio.channels = as->codecpar->ch_layout.nb_channels;
-    clip.audio.extradata = QByteArray(reinterpret_cast<const char *>(as->codecpar->extradata), as->codecpar->extradata_size);
-
-    AVBSFContext *bsfRaw = nullptr;
-    if (int rc = av_bsf_alloc(av_bsf_get_by_name("h264_mp4toannexb"), &bsfRaw); rc < 0)
-        return avErrorText(rc);
-    std::unique_ptr<AVBSFContext, void (*)(AVBSFContext *)> bsf(bsfRaw, [](AVBSFContext *c) { av_bsf_free(&c); });
-    avcodec_parameters_copy(bsf->par_in, vs->codecpar);
-    bsf->time_base_in = vs->time_base;
-    if (int rc = av_bsf_init(bsf.get()); rc < 0)
-        return avErrorText(rc);
-    // The protocol allows avcC or Annex B extradata; our own client sends Annex B.
-    if (!avccExtradata)
-        clip.video.extradata = QByteArray(reinterpret_cast<const char *>(bsf->par_out->extradata), bsf->par_out->extradata_size);
-
-    const AVRational us{1, 1'000'000};
-    auto add = [&](const AVPacket *p, AVRational tb, Track track) {
-        MediaPacket m;
-        m.track = track;
-        m.key = p->flags & AV_PKT_FLAG_KEY;
-        m.dtsUs = av_rescale_q(p->dts != AV_NOPTS_VALUE ? p->dts : p->pts, tb, us);
-        m.ptsUs = av_rescale_q(p->pts != AV_NOPTS_VALUE ? p->pts : p->dts, tb, us);
-        m.durationUs = qint32(av_rescale_q(p->duration, tb, us));
-        m.data = QByteArray(reinterpret_cast<const char *>(p->data), p->size);
-        clip.packets.push_back(std::move(m));
-    };
-    AvPacketPtr packet(av_packet_alloc());
-    while (av_read_frame(input.get(), packet.get()) >= 0) {
-        if (packet->stream_index == a) {
-            add(packet.get(), as->time_base, Track::CameraAudio);
-        } else if (packet->stream_index == v) {
-            if (int rc = av_bsf_send_packet(bsf.get(), packet.get()); rc < 0)
-                return avErrorText(rc);
-            while (av_bsf_receive_packet(bsf.get(), packet.get()) >= 0) {
-                add(packet.get(), bsf->time_base_out, Track::CameraVideo);
-                av_packet_unref(packet.get());
-            }
-        }
-        av_packet_unref(packet.get());
-    }
-    if (clip.packets.empty() || !clip.packets.front().key)
-        return QStringLiteral("the clip must start with a key frame");
-    std::stable_sort(clip.packets.begin(), clip.packets.end(),
-                     [](const MediaPacket &x, const MediaPacket &y) { return x.dtsUs < y.dtsUs; });
-    const qint64 shift = -clip.packets.front().dtsUs;
-    qint64 end = 0;
-    for (MediaPacket &m : clip.packets) {
-        m.dtsUs += shift;
-        m.ptsUs += shift;
-        end = qMax(end, m.ptsUs + m.durationUs);
-        (m.isVideo() ? clip.videoPackets : clip.audioPackets)++;
-    }
-    clip.seconds = end / 1e6;
-    return std::nullopt;
-}
 
 struct FrameCount {
     qint64 video = 0;
@@ -328,11 +185,8 @@ Side runRoomRec(const Options &o, const Clip &clip, int n, const QString &work)
     const quint16 port = freePort();
     ChildProcess server;
     const QString serverLog = dir + QStringLiteral("/server.log");
-    if (!server.start({o.server, QStringLiteral("--listen"), QStringLiteral("127.0.0.1:%1").arg(port),
-                       QStringLiteral("--data"), dir + QStringLiteral("/data"), QStringLiteral("--http-listen"), QStringLiteral("off")},
-                      serverLog)
-        || !waitForPort(port, server, 15'000)) {
-        side.problems << QStringLiteral("roomrec-server did not start: %1").arg(lastLines(serverLog));
+    if (auto failed = startRoomRecServer(o.server, dir + QStringLiteral("/data"), port, server, serverLog)) {
+        side.problems << *failed;
         return side;
     }
     QThread::msleep(1000);
@@ -428,26 +282,9 @@ Side runNginx(const Options &o, const Clip &clip, const QString &clipPath, int n
     QDir().mkpath(dir + QStringLiteral("/rec"));
     QDir().mkpath(dir + QStringLiteral("/logs"));
     const quint16 port = freePort();
-    // One process (no master/worker split), so its CPU and RSS are the whole server's.
-    QFile conf(dir + QStringLiteral("/nginx.conf"));
-    conf.open(QIODevice::WriteOnly);
-    conf.write(QStringLiteral("load_module %1;\n"
-                              "daemon off;\nmaster_process off;\nworker_processes 1;\n%2"
-                              "pid %3/nginx.pid;\nerror_log %3/logs/error.log warn;\n"
-                              "events { worker_connections 4096; }\n"
-                              "rtmp { server { listen 127.0.0.1:%4; chunk_size 4096;\n"
-                              "  application live { live on; record all; record_path %3/rec; } } }\n")
-                   .arg(o.rtmpModule, geteuid() == 0 ? QStringLiteral("user root;\n") : QString(), dir)
-                   .arg(port)
-                   .toUtf8());
-    conf.close();
     ChildProcess nginx;
-    const QString nginxLog = dir + QStringLiteral("/nginx.out");
-    if (!nginx.start({o.nginx, QStringLiteral("-p"), dir, QStringLiteral("-c"), conf.fileName(), QStringLiteral("-e"),
-                      dir + QStringLiteral("/logs/error.log")},
-                     nginxLog)
-        || !waitForPort(port, nginx, 15'000)) {
-        side.problems << QStringLiteral("nginx did not start: %1 %2").arg(lastLines(nginxLog), lastLines(dir + QStringLiteral("/logs/error.log")));
+    if (auto failed = startNginxRtmp(o, dir, port, QStringLiteral("live on; record all; record_path %1/rec;").arg(dir), nginx)) {
+        side.problems << *failed;
         return side;
     }
     QThread::msleep(1000);
@@ -594,48 +431,22 @@ int main(int argc, char *argv[])
     av_log_set_callback(countingLog);
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("N real-time publishers recording at once: roomrec-server vs nginx-rtmp."));
-    parser.addHelpOption();
-    const QCommandLineOption quick(QStringLiteral("quick"), QStringLiteral("N = 1,10 only."));
-    const QCommandLineOption counts(QStringLiteral("n"), QStringLiteral("Publisher counts (default 1,10,50,100,200)."), QStringLiteral("LIST"));
-    const QCommandLineOption seconds(QStringLiteral("seconds"), QStringLiteral("Clip length (default 20)."), QStringLiteral("S"), QStringLiteral("20"));
-    const QCommandLineOption server(QStringLiteral("server"), QStringLiteral("roomrec-server binary (default: next to this build)."), QStringLiteral("PATH"));
-    const QCommandLineOption nginx(QStringLiteral("nginx"), QStringLiteral("nginx binary (default /usr/sbin/nginx)."), QStringLiteral("PATH"));
-    const QCommandLineOption module(QStringLiteral("rtmp-module"), QStringLiteral("ngx_rtmp_module.so path."), QStringLiteral("PATH"));
-    const QCommandLineOption noNginx(QStringLiteral("no-nginx"), QStringLiteral("Measure roomrec-server only."));
+    ServerBenchParser common(parser, QStringLiteral("Publisher"), {1, 10, 50, 100, 200});
     const QCommandLineOption keep(QStringLiteral("keep"), QStringLiteral("Keep the temporary folder (clip, files, logs)."));
     const QCommandLineOption avcc(QStringLiteral("avcc-extradata"), QStringLiteral("Publish the video's SPS/PPS as avcC instead of Annex B."));
-    parser.addOptions({quick, counts, seconds, server, nginx, module, noNginx, keep, avcc});
+    parser.addOptions({keep, avcc});
     parser.process(app);
 
     Options o;
-    if (parser.isSet(quick))
-        o.counts = {1, 10};
-    if (parser.isSet(counts)) {
-        o.counts.clear();
-        for (const QString &c : parser.value(counts).split(QLatin1Char(','), Qt::SkipEmptyParts))
-            if (c.toInt() > 0)
-                o.counts << c.toInt();
-    }
-    o.seconds = qMax(2, parser.value(seconds).toInt());
-    o.server = parser.isSet(server) ? parser.value(server)
-                                    : QDir(QCoreApplication::applicationDirPath() + QStringLiteral("/../app/server/roomrec-server")).absolutePath();
-    if (parser.isSet(nginx))
-        o.nginx = parser.value(nginx);
-    if (parser.isSet(module))
-        o.rtmpModule = parser.value(module);
-    o.withNginx = !parser.isSet(noNginx);
+    if (!common.read("bench_server", o))
+        return 1;
     o.keep = parser.isSet(keep);
     o.avccExtradata = parser.isSet(avcc);
-    if (o.withNginx && (!QFile::exists(o.nginx) || !QFile::exists(o.rtmpModule))) {
-        std::fprintf(stderr, "bench_server: %s or %s missing (apt-get install nginx-core libnginx-mod-rtmp, or --no-nginx)\n",
-                     qPrintable(o.nginx), qPrintable(o.rtmpModule));
-        return 1;
-    }
 
     QTemporaryDir work(QDir::tempPath() + QStringLiteral("/bench_server-XXXXXX"));
     work.setAutoRemove(!o.keep);
     const QString clipPath = work.path() + QStringLiteral("/clip.mp4");
-    if (auto failed = makeClip(o, clipPath)) {
+    if (auto failed = makeClip(o.ffmpeg, o.seconds, clipPath)) {
         std::fprintf(stderr, "bench_server: %s\n", qPrintable(*failed));
         return 1;
     }

@@ -36,7 +36,10 @@ class ClipPublisher {
 public:
     enum class State { Connecting, Handshake, Streaming, Draining, Stopping, Done, Failed };
 
-    ClipPublisher(const Clip &clip, int index, qint64 notBeforeUs) : m_clip(clip), m_index(index), m_notBeforeUs(notBeforeUs)
+    // record: start a recording before streaming and stop it at the end (bench_server); without,
+    // it only publishes (bench_relay, where others subscribe).
+    ClipPublisher(const Clip &clip, int index, qint64 notBeforeUs, bool record = true)
+        : m_clip(clip), m_index(index), m_notBeforeUs(notBeforeUs), m_record(record)
     {
         m_room = roomrec::RoomInfo{1, quint32(index + 1)};
         QObject::connect(&m_socket, &QTcpSocket::connected, [this] { sendNextRequest(); });
@@ -84,6 +87,11 @@ public:
         }
         if (m_state == State::Draining && m_socket.bytesToWrite() == 0) {
             m_drainUs = nowUs - m_lastDueUs;
+            if (!m_record) {
+                m_state = State::Done;
+                m_socket.disconnectFromHost();
+                return;
+            }
             m_state = State::Stopping;
             roomrec::ControlMessage stop(QStringLiteral("stopRecording"), ++m_lastId);
             stop.set(QStringLiteral("relationId"), qint64(m_room.relationId));
@@ -94,6 +102,10 @@ public:
     }
 
     State state() const { return m_state; }
+    bool isStreaming() const { return m_state == State::Streaming || m_state == State::Draining; }
+    // When the packet with this dts was due (and sent), on the driver's clock (µs).
+    qint64 dueUs(qint64 dtsUs) const { return m_startUs + dtsUs; }
+    QString userId() const { return QStringLiteral("bench%1").arg(m_index); }
     bool finished() const { return m_state == State::Done || m_state == State::Failed; }
     const QString &failure() const { return m_failure; }
     qint64 sentVideo() const { return m_sentVideo; }
@@ -194,7 +206,7 @@ private:
             m_socket.disconnectFromHost();
             return;
         }
-        if (++m_step <= 4)
+        if (++m_step <= (m_record ? 4 : 3))
             return sendNextRequest();
         // Recording: the clip starts with a key frame, so nothing sent is skipped.
         m_startUs = qMax(m_notBeforeUs, m_nowUs);
@@ -213,6 +225,7 @@ private:
     const Clip &m_clip;
     int m_index = 0;
     qint64 m_notBeforeUs = 0;
+    bool m_record = true;
     roomrec::RoomInfo m_room;
     QTcpSocket m_socket;
     roomrec::FrameDecoder m_decoder;

@@ -126,6 +126,7 @@ int RecordCommand::run(const QStringList &arguments)
         command.m_subStream = std::make_unique<PipelineThread>(std::move(sub.value()));
     }
     RoomClient &client = command.m_client;
+    client.setCaptureClockEpoch(command.m_clock.wallClockEpochUs()); // for watchers' latency
     if (!common.applyTls(client))
         return 2;
     auto onError = [&command](int code, const QString &message) { command.fail(code, message); };

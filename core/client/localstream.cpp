@@ -9,6 +9,7 @@ namespace roomrec {
 LocalStream::LocalStream(RoomClient &client, const MediaClock &clock, Track track, QObject *parent)
     : QObject(parent), m_client(client), m_clock(clock), m_track(track)
 {
+    m_client.setCaptureClockEpoch(m_clock.wallClockEpochUs()); // subscribers measure latency with it
     // Publishing follows the room: the server forgets our streams when we leave it or the
     // connection goes, and encoding stops with them.
     connect(&m_client, &RoomClient::stateChanged, this, [this](ClientState state) {

@@ -2,8 +2,10 @@
 
 #include "common/logging.h"
 #include "protocol/errorcode.h"
+#include "protocol/forwardedmedia.h"
 #include "protocol/frame.h"
 #include "protocol/protocollimits.h"
+#include "protocol/trackname.h"
 
 #include <QCborArray>
 #include <QSslConfiguration>
@@ -143,7 +145,7 @@ void RoomClient::connectToServer(const QString &host, quint16 port, const QStrin
     m_port = port;
     m_connectSuccess = std::move(onSuccess);
     m_connectError = std::move(onError);
-    m_decoder = FrameDecoder();
+    m_decoder = FrameDecoder(FrameDecoder::Side::Client);
     // A previous connection may still be closing in the background: drop it now.
     if (m_socket.state() != QAbstractSocket::UnconnectedState)
         m_socket.abort();
@@ -259,6 +261,7 @@ void RoomClient::becomeDisconnected(const Error &error)
     m_pingTimer.stop();
     m_room.reset();
     m_members.clear();
+    m_memberTracks.clear();
     m_counting = m_countFromKey = false;
     m_pending.failAll(error);
     setRecordingPhase(RecordingPhase::Idle);
@@ -276,14 +279,19 @@ void RoomClient::onReadyRead()
     while (true) {
         auto next = m_decoder.next();
         if (!next) {
-            m_socket.abort();
+            // Reported before the abort, whose `disconnected` would otherwise say "closed by server".
             connectionLost(makeError(ErrorCode::MalformedResponse, next.error().message));
+            m_socket.abort();
             return;
         }
         if (!next.value())
             return;
+        if (next.value()->kind == FrameKind::Forwarded) {
+            onForwarded(std::move(next.value()->payload));
+            continue;
+        }
         if (next.value()->kind != FrameKind::Control)
-            continue; // the server sends no media to publishers (yet)
+            continue; // the server forwards media only as kind 3
         auto message = ControlMessage::decode(next.value()->payload);
         if (!message) {
             emit errorOccurred(int(ErrorCode::MalformedResponse), message.error().message);
@@ -303,6 +311,10 @@ void RoomClient::onEvent(const ControlMessage &event)
     const QString &type = event.type();
     if (type == QLatin1String("members")) {
         m_members = stringsOf(event.fields().value(QStringLiteral("members")));
+        m_memberTracks.clear();
+        const QCborMap tracks = event.fields().value(QStringLiteral("tracks")).toMap();
+        for (auto it = tracks.constBegin(); it != tracks.constEnd(); ++it)
+            m_memberTracks.insert(it.key().toString(), stringsOf(it.value()));
         emit membersChanged(m_members);
     } else if (type == QLatin1String("keyFrameRequest")) {
         const int track = int(event.fields().value(QStringLiteral("track")).toInteger());
@@ -314,6 +326,13 @@ void RoomClient::onEvent(const ControlMessage &event)
         const QCborMap &f = event.fields();
         emit recordingEnded(stringsOf(f.value(QStringLiteral("fileIds"))), f.value(QStringLiteral("reason")).toString(),
                             int(f.value(QStringLiteral("code")).toInteger()), f.value(QStringLiteral("message")).toString());
+    } else if (type == QLatin1String("trackPublished")) {
+        if (auto track = RemoteTrack::fromCbor(event.fields()))
+            emit remoteTrackPublished(track.value());
+    } else if (type == QLatin1String("mediaDropped")) {
+        const QCborMap &f = event.fields();
+        if (const auto track = trackFromName(f.value(QStringLiteral("track")).toString()))
+            emit mediaDropped(f.value(QStringLiteral("userId")).toString(), *track, f.value(QStringLiteral("dropped")).toInteger());
     } else if (type == QLatin1String("error")) {
         emit errorOccurred(int(event.fields().value(QStringLiteral("code")).toInteger()),
                            event.fields().value(QStringLiteral("message")).toString());
@@ -372,6 +391,7 @@ void RoomClient::leaveRoom(DoneCallback onSuccess, ErrorCallback onError)
                 m_room.reset();
                 m_roomKind.reset();
                 m_members.clear();
+                m_memberTracks.clear();
                 forgetPublished();
                 setState(ClientState::SignedIn);
                 if (onSuccess)
@@ -445,6 +465,8 @@ void RoomClient::publishTrack(int track, QObject *source, const QCborMap &announ
     }
     QCborMap fields = announced;
     fields.insert(QStringLiteral("track"), track);
+    if (m_clockEpochUs)
+        fields.insert(QStringLiteral("clockEpochUs"), *m_clockEpochUs);
     QPointer<QObject> guarded(source);
     request(QStringLiteral("publish"), fields,
             resultHandler(onError, [this, guarded, track, connectPackets, keyFrame, onSuccess, fields](const QCborValue &) {
@@ -780,6 +802,52 @@ void RoomClient::checkRecordingAfterReconnect()
         setRecordingPhase(RecordingPhase::Idle);
         emit recordingEnded(result.fileIds, result.reason, result.errorCode, result.errorMessage);
     }, {});
+
+void RoomClient::onForwarded(QByteArray &&payload)
+{
+    auto media = ForwardedMedia::decode(std::move(payload));
+    if (!media) {
+        emit errorOccurred(int(ErrorCode::MalformedResponse), media.error().message);
+        return;
+    }
+    emit memberPacketReceived(media->userId, media->packet);
+}
+
+static QCborMap subscriptionFields(const QString &userId, std::optional<Track> track)
+{
+    QCborMap fields{{QStringLiteral("userId"), userId}};
+    if (track)
+        fields.insert(QStringLiteral("track"), trackName(*track));
+    return fields;
+}
+
+void RoomClient::subscribe(const QString &userId, std::optional<Track> track, ValueCallback<QList<RemoteTrack>> onSuccess,
+                           ErrorCallback onError)
+{
+    request(QStringLiteral("subscribe"), subscriptionFields(userId, track),
+            resultHandler(onError, [onSuccess, onError](const QCborValue &v) {
+                QList<RemoteTrack> tracks;
+                for (const QCborValue &item : v.toMap().value(QStringLiteral("tracks")).toArray()) {
+                    auto parsed = RemoteTrack::fromCbor(item.toMap());
+                    if (!parsed) {
+                        if (onError)
+                            onError(parsed.error().code, parsed.error().message);
+                        return;
+                    }
+                    tracks << parsed.value();
+                }
+                if (onSuccess)
+                    onSuccess(tracks);
+            }));
+}
+
+void RoomClient::unsubscribe(const QString &userId, std::optional<Track> track, DoneCallback onSuccess, ErrorCallback onError)
+{
+    request(QStringLiteral("unsubscribe"), subscriptionFields(userId, track),
+            resultHandler(onError, [onSuccess](const QCborValue &) {
+                if (onSuccess)
+                    onSuccess();
+            }));
 }
 
 } // namespace roomrec

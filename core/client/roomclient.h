@@ -9,6 +9,7 @@
 #include "media/streamworker.h"
 #include "protocol/framedecoder.h"
 #include "protocol/recordparam.h"
+#include "protocol/remotetrack.h"
 #include "protocol/roominfo.h"
 
 #include <QElapsedTimer>
@@ -89,6 +90,18 @@ public:
                  DoneCallback onSuccess, ErrorCallback onError);
     bool isPublished(Track track) const { return m_publishers[int(track)] != nullptr; }
     void unpublish(Track track, DoneCallback onSuccess, ErrorCallback onError);
+    // Publishes from now on say where the capture clock's pts 0 is on the wall clock (µs since
+    // 1970), so subscribers can measure capture-to-receive latency (MediaClock::wallClockEpochUs).
+    void setCaptureClockEpoch(qint64 epochUs) { m_clockEpochUs = epochUs; }
+
+    // Another member's tracks (all of them without `track`): their packets arrive as
+    // memberPacketReceived; the value lists the tracks published now (more come as
+    // remoteTrackPublished). Only members of our room (30000018 otherwise).
+    void subscribe(const QString &userId, std::optional<Track> track, ValueCallback<QList<RemoteTrack>> onSuccess,
+                   ErrorCallback onError);
+    void unsubscribe(const QString &userId, std::optional<Track> track, DoneCallback onSuccess, ErrorCallback onError);
+    // User ID -> names of the tracks they publish ("camera", "sub-stream", "audio").
+    QHash<QString, QStringList> memberTracks() const { return m_memberTracks; }
 
     void startRecording(const RoomInfo &room, const RecordParam &param, DoneCallback onSuccess, ErrorCallback onError);
     void stopRecording(const RoomInfo &room, ValueCallback<QStringList> onSuccess, ErrorCallback onError);
@@ -123,6 +136,11 @@ signals:
     void reconnecting(int code, const QString &message);
     void reconnected(bool recordingResumed);
     void reconnectFailed(int code, const QString &message);
+    // A subscribed member's encoded packet, as the publisher sent it.
+    void memberPacketReceived(const QString &userId, const roomrec::MediaPacket &packet);
+    void remoteTrackPublished(const roomrec::RemoteTrack &track);
+    // The server dropped this many of the track's packets in all because we read too slowly.
+    void mediaDropped(const QString &userId, roomrec::Track track, qint64 dropped);
 
 private:
     enum class RecordingPhase { Idle, Starting, Recording, Stopping };
@@ -140,6 +158,7 @@ private:
     void onReadyRead();
     void onSocketError();
     void onEvent(const ControlMessage &event);
+    void onForwarded(QByteArray &&payload);
     void sendPacket(const MediaPacket &packet);
     void connectionLost(const Error &error);
     void enteredRoom(const RoomInfo &room, const QCborMap &reply);
@@ -160,7 +179,7 @@ private:
 
     QSslSocket m_socket{this}; // plain TCP unless setTls(true)
     bool m_tls = false;
-    FrameDecoder m_decoder;
+    FrameDecoder m_decoder{FrameDecoder::Side::Client};
     PendingRequests m_pending;
     ClientState m_state = ClientState::Disconnected;
     QString m_userId;
@@ -169,6 +188,8 @@ private:
     ErrorCallback m_connectError;
     std::optional<RoomInfo> m_room;
     QStringList m_members;
+    QHash<QString, QStringList> m_memberTracks;
+    std::optional<qint64> m_clockEpochUs;
     // What is published per track: the packets' sender and how to ask it for a key frame.
     QPointer<QObject> m_publishers[2];
     std::function<void()> m_requestKeyFrame[2];

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QDateTime>
 #include <QElapsedTimer>
 
 namespace roomrec {
@@ -12,10 +13,14 @@ class MediaClock {
 public:
     static constexpr qint64 kOriginUs = 1'000'000;
 
-    MediaClock() { m_timer.start(); }
+    MediaClock() : m_wallAtStartUs(QDateTime::currentMSecsSinceEpoch() * 1000) { m_timer.start(); }
     qint64 nowUs() const { return kOriginUs + m_timer.nsecsElapsed() / 1000; }
+    // The wall clock (µs since 1970) at timestamp 0: timestamp + this = when it was captured,
+    // comparable with another process's wall clock on the same machine (latency).
+    qint64 wallClockEpochUs() const { return m_wallAtStartUs - kOriginUs; }
 
 private:
+    qint64 m_wallAtStartUs;
     QElapsedTimer m_timer;
 };
 

@@ -31,6 +31,8 @@ enum class ErrorCode : int {
     RequestTooLarge = 30000015,
     RequestTimeout = 30000016,
     ForbiddenOrigin = 30000017,
+    MemberNotInRoom = 30000018,
+    NotSubscribed = 30000019,
     InvalidFileName = 30000020,
     FileNameTooLong = 30000021,
     TooManyTags = 30000022,

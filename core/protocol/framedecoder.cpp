@@ -27,6 +27,12 @@ Result<std::pair<FrameKind, quint32>> FrameDecoder::checkHeader(const char *head
     switch (FrameKind(kind)) {
     case FrameKind::Control: limit = protocol::kMaxControlPayload; break;
     case FrameKind::Media: limit = protocol::kMaxMediaPayload; break;
+    case FrameKind::Forwarded:
+        if (m_side == Side::Client) {
+            limit = protocol::kMaxMediaPayload + 1 + protocol::kMaxUserIdChars;
+            break;
+        }
+        [[fallthrough]];
     default:
         m_failure = makeError(ErrorCode::UnknownFrameKind, QStringLiteral("kind %1").arg(kind));
         return *m_failure;

@@ -21,6 +21,11 @@ namespace roomrec {
 // Use one way per decoder.
 class FrameDecoder {
 public:
+    // Forwarded media (another member's packets) only ever flows from server to client: the
+    // server's decoders refuse that kind like any unknown one.
+    enum class Side { Server, Client };
+    explicit FrameDecoder(Side side = Side::Server) : m_side(side) {}
+
     void feed(const QByteArray &bytes);
 
     // The next complete frame, nullopt when more bytes are needed, or an error.
@@ -34,6 +39,7 @@ private:
     // The header's kind and length, checked; fails the decoder when they are not acceptable.
     Result<std::pair<FrameKind, quint32>> checkHeader(const char *header);
 
+    Side m_side;
     QByteArray m_buffer;
     qsizetype m_offset = 0;
     std::optional<Error> m_failure;

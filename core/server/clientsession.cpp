@@ -78,6 +78,19 @@ void ClientSession::send(const ControlMessage &message)
     m_socket->write(Frame{FrameKind::Control, message.encode()}.encode());
 }
 
+void ClientSession::sendMedia(const QByteArray &header, const QByteArray &payload)
+{
+    if (m_closing || m_socket->state() != QAbstractSocket::ConnectedState)
+        return;
+    m_socket->write(header);
+    m_socket->write(payload); // Qt keeps the array itself in its write buffer
+}
+
+void ClientSession::setSendBufferBytes(int bytes)
+{
+    m_socket->setSocketOption(QAbstractSocket::SendBufferSizeSocketOption, bytes);
+}
+
 void ClientSession::close()
 {
     if (m_closing)

@@ -33,6 +33,10 @@ public:
     // A request that was malformed (bad fields, unknown type) counts toward the bad-message limit.
     void replyError(quint64 id, const Error &error);
     void sendEvent(const QString &type, const QCborMap &fields = {}) { send(ControlMessage(type, 0, fields)); }
+    // A forwarded media frame: the header, then the publisher's payload, shared (no copy).
+    void sendMedia(const QByteArray &header, const QByteArray &payload);
+    qint64 unsentBytes() const { return m_socket->bytesToWrite(); }
+    void setSendBufferBytes(int bytes);
     void close();
     // Held back while its recording waits for the disk: the socket is not read (TCP pushes
     // back on the publisher) and silence is not held against it.
@@ -48,6 +52,7 @@ public:
     std::optional<RoomInfo> room;
     std::optional<VideoParams> video[2]; // indexed by Track::CameraVideo / SubStreamVideo
     std::optional<AudioParams> audio;
+    std::optional<qint64> clockEpochUs; // publisher's wall clock (µs since 1970) at pts 0, if it told
 
 signals:
     void requestReceived(roomrec::ClientSession *session, const roomrec::ControlMessage &message);

@@ -12,6 +12,8 @@
 #include <QFileInfo>
 #include <QPointer>
 
+#include <limits>
+
 namespace roomrec {
 
 namespace {
@@ -41,6 +43,8 @@ RoomServer::RoomServer(ServerConfig config, QObject *parent)
           {QStringLiteral("leaveRoom"), &RoomServer::handleLeaveRoom},
           {QStringLiteral("publish"), &RoomServer::handlePublish},
           {QStringLiteral("unpublish"), &RoomServer::handleUnpublish},
+          {QStringLiteral("subscribe"), &RoomServer::handleSubscribe},
+          {QStringLiteral("unsubscribe"), &RoomServer::handleUnsubscribe},
           {QStringLiteral("startRecording"), &RoomServer::handleStartRecording},
           {QStringLiteral("stopRecording"), &RoomServer::handleStopRecording},
           {QStringLiteral("recordingResult"), &RoomServer::handleRecordingResult},
@@ -51,6 +55,9 @@ RoomServer::RoomServer(ServerConfig config, QObject *parent)
     connect(&m_tcp, &QTcpServer::newConnection, this, &RoomServer::onNewConnection);
     m_backlogCheck.setInterval(50);
     connect(&m_backlogCheck, &QTimer::timeout, this, &RoomServer::resumeDrainedPublishers);
+    connect(&m_relay, &MediaRelay::keyFrameNeeded, this, [](ClientSession *publisher, Track track) {
+        publisher->sendEvent(QStringLiteral("keyFrameRequest"), {{QStringLiteral("track"), int(track)}});
+    });
 }
 
 RoomServer::~RoomServer()
@@ -330,7 +337,8 @@ void RoomServer::notifyMembers(const RoomInfo &info)
     const QCborMap event{{QStringLiteral("relationId"), qint64(info.relationId)},
                          {QStringLiteral("roomId"), qint64(info.roomId)},
                          {QStringLiteral("kind"), roomKindName(room->kind)},
-                         {QStringLiteral("members"), toCborArray(m_rooms.memberIds(info))}};
+                         {QStringLiteral("members"), toCborArray(m_rooms.memberIds(info))},
+                         {QStringLiteral("tracks"), MediaRelay::publishedTracks(room->members)}};
     for (ClientSession *member : room->members)
         member->sendEvent(QStringLiteral("members"), event);
 }
@@ -381,6 +389,7 @@ void RoomServer::leaveRoom(ClientSession *s)
     if (!s->room)
         return;
     const RoomInfo info = *s->room;
+    m_relay.leftRoom(s);
     s->room.reset();
     s->video[0].reset();
     s->video[1].reset();
@@ -424,6 +433,12 @@ void RoomServer::handlePublish(ClientSession *s, const ControlMessage &m)
             return s->replyError(m.id(), parsed.error());
         audio = parsed.value();
     }
+    if (m.has(QStringLiteral("clockEpochUs"))) {
+        auto epoch = m.integer(QStringLiteral("clockEpochUs"), 0, std::numeric_limits<qint64>::max());
+        if (!epoch)
+            return s->replyError(m.id(), epoch.error());
+        s->clockEpochUs = epoch.value();
+    }
     s->video[track.value()] = video.value();
     if (track.value() == int(Track::CameraVideo))
         s->audio = audio;
@@ -445,6 +460,12 @@ void RoomServer::handlePublish(ClientSession *s, const ControlMessage &m)
     // or the user back on a new connection after the old one died) in a new segment.
     m_recording->streamPublished(s->userId, s->id(), Track(track.value()), video.value(), audio);
     s->reply(m.id());
+    m_relay.published(s, Track(track.value()));
+    if (audio)
+        m_relay.published(s, Track::CameraAudio);
+    else if (track.value() == int(Track::CameraVideo))
+        m_relay.unpublished(s, Track::CameraAudio);
+    notifyMembers(*s->room);
 }
 
 void RoomServer::handleUnpublish(ClientSession *s, const ControlMessage &m)
@@ -455,9 +476,25 @@ void RoomServer::handleUnpublish(ClientSession *s, const ControlMessage &m)
     if (!s->video[track.value()])
         return s->replyError(m.id(), makeError(ErrorCode::NotPublishing));
     s->video[track.value()].reset();
-    if (track.value() == int(Track::CameraVideo))
+    m_relay.unpublished(s, Track(track.value()));
+    if (track.value() == int(Track::CameraVideo)) {
         s->audio.reset();
+        m_relay.unpublished(s, Track::CameraAudio);
+    }
     s->reply(m.id());
+    if (s->room)
+        notifyMembers(*s->room);
+}
+
+void RoomServer::handleSubscribe(ClientSession *s, const ControlMessage &m)
+{
+    const Room *room = s->room ? m_rooms.find(*s->room) : nullptr;
+    m_relay.subscribe(s, m, room ? room->members : QList<ClientSession *>{});
+}
+
+void RoomServer::handleUnsubscribe(ClientSession *s, const ControlMessage &m)
+{
+    m_relay.unsubscribe(s, m);
 }
 
 void RoomServer::handleStartRecording(ClientSession *s, const ControlMessage &m)
@@ -646,7 +683,9 @@ void RoomServer::onMedia(ClientSession *s, const MediaPacket &packet)
                                                {QStringLiteral("message"), errorMessage(int(ErrorCode::UnknownStream))}});
         return;
     }
-    if (m_recording->push(s->userId, s->id(), packet)) {
+    const bool diskBehind = m_recording->push(s->userId, s->id(), packet);
+    m_relay.forward(s, packet); // never waits: a slow subscriber only loses its own packets
+    if (diskBehind) {
         // The disk is behind: hold this publisher back rather than queue without end or drop.
         qCInfo(lcServer).noquote() << "holding back" << s->peer() << ": its recording waits for the disk";
         s->setReadingPaused(true);

@@ -5,6 +5,7 @@
 #include "library/outboxstore.h"
 #include "server/clientsession.h"
 #include "server/httpapi.h"
+#include "server/mediarelay.h"
 #include "server/tlstcpserver.h"
 #include "server/recordingservice.h"
 #include "server/roomregistry.h"
@@ -45,6 +46,7 @@ public:
     int httpConnectionCount() const { return m_http ? m_http->openConnections() : 0; }
     // The webhook's outbox (null without --webhook-url).
     WebhookOutbox *webhooks() { return m_webhooks.get(); }
+    const MediaRelay &relay() const { return m_relay; }
 
     // For third-party backends (HTTP API): the recording rules as for the user's own request,
     // recording what the user publishes in that room.
@@ -79,6 +81,8 @@ private:
     void handleLeaveRoom(ClientSession *s, const ControlMessage &m);
     void handlePublish(ClientSession *s, const ControlMessage &m);
     void handleUnpublish(ClientSession *s, const ControlMessage &m);
+    void handleSubscribe(ClientSession *s, const ControlMessage &m);
+    void handleUnsubscribe(ClientSession *s, const ControlMessage &m);
     void handleStartRecording(ClientSession *s, const ControlMessage &m);
     void handleStopRecording(ClientSession *s, const ControlMessage &m);
     void handleRecordingResult(ClientSession *s, const ControlMessage &m);
@@ -102,6 +106,7 @@ private:
     std::unique_ptr<RecordingService> m_recording;
     std::unique_ptr<HttpApi> m_http;
     RoomRegistry m_rooms;
+    MediaRelay m_relay{m_config.subscriberBacklogBytes};
     QList<ClientSession *> m_sessions;
     QList<FileRecord> m_recovered;
     quint64 m_nextSessionId = 1;

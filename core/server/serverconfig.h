@@ -24,6 +24,9 @@ struct ServerConfig {
     int maxConnections = 2000;    // protocol port; beyond, new connections get ServerBusy
     int signInTimeoutMs = 10'000; // hello + signIn must be done this soon after connecting
     qint64 maxUnsentBytes = 4 * 1024 * 1024; // replies/events a client leaves unread; beyond: dropped
+    // Forwarded video a subscriber leaves unread; beyond, its video is dropped up to the next
+    // key frame (audio up to twice this). Well under maxUnsentBytes.
+    qint64 subscriberBacklogBytes = 512 * 1024;
     bool httpEnabled = true;      // the HTTP API (docs/http-api.md), on the same address
     quint16 httpPort = 7708;      // 0: any free port
     QString webhookUrl;           // events are POSTed here (docs/http-api.md, Webhook)

@@ -58,7 +58,7 @@ documented() { # page options...
 check "man roomrec documents --help" documented "$src/packaging/man/roomrec.1" $(unset DISPLAY QT_QPA_PLATFORM; help_options "$bin/desktop/roomrec")
 check "man roomrec-server documents --help" documented "$src/packaging/man/roomrec-server.1" $(help_options "$bin/server/roomrec-server")
 check "man roomrec-cli documents --help" documented "$src/packaging/man/roomrec-cli.1" \
-  $( (help_options "$bin/cli/roomrec-cli" record; help_options "$bin/cli/roomrec-cli" files; help_options "$bin/cli/roomrec-cli" sign) | sort -u)
+  $( (help_options "$bin/cli/roomrec-cli" record; help_options "$bin/cli/roomrec-cli" files; help_options "$bin/cli/roomrec-cli" sign; help_options "$bin/cli/roomrec-cli" watch) | sort -u)
 
 # Icons rendered from the SVG: each PNG the size its folder says, a real .icns and .ico.
 for size in 16 22 24 32 48 64 128 256 512; do

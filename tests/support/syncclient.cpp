@@ -74,6 +74,7 @@ Status SyncClient::leaveRoom()
 
 Status SyncClient::publish(Track track, QSize size, int fps, int gopFrames)
 {
+    m_client.setCaptureClockEpoch(m_clock.wallClockEpochUs()); // subscribers measure latency with it
     PublishedStream::Options options;
     options.video = QStringLiteral("testpattern");
     options.audio = QStringLiteral("testtone");

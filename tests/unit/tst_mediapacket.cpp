@@ -1,5 +1,7 @@
 #include "protocol/errorcode.h"
+#include "protocol/forwardedmedia.h"
 #include "protocol/frame.h"
+#include "protocol/framedecoder.h"
 #include "protocol/mediapacket.h"
 
 #include <QtEndian>
@@ -14,6 +16,10 @@ private slots:
     void roundTrip();
     void malformed_data();
     void malformed();
+    void forwardedRoundTripSharesPayload();
+    void forwardedOnlyReachesClients();
+    void forwardedMalformed_data();
+    void forwardedMalformed();
 };
 
 void TestMediaPacket::roundTrip_data()
@@ -71,6 +77,63 @@ void TestMediaPacket::malformed()
     auto decoded = MediaPacket::decode(payload);
     QVERIFY(!decoded.ok());
     QCOMPARE(decoded.error().code, int(ErrorCode::MalformedMediaPacket));
+}
+
+void TestMediaPacket::forwardedRoundTripSharesPayload()
+{
+    MediaPacket p;
+    p.track = Track::SubStreamVideo;
+    p.key = true;
+    p.ptsUs = 2'000'000;
+    p.dtsUs = 1'966'000;
+    p.durationUs = 33'333;
+    p.data = QByteArray(5000, 'x');
+    // On the wire: the header built once, then the publisher's payload as it is.
+    const QByteArray wire = ForwardedMedia::frameHeader("alice@example", p) + p.data;
+    FrameDecoder decoder(FrameDecoder::Side::Client);
+    decoder.feed(wire);
+    auto frame = decoder.next();
+    QVERIFY(frame && frame.value());
+    QCOMPARE(frame.value()->kind, FrameKind::Forwarded);
+    auto media = ForwardedMedia::decode(std::move(frame.value()->payload));
+    QVERIFY(media);
+    QCOMPARE(media->userId, QStringLiteral("alice@example"));
+    QCOMPARE(media->packet.track, p.track);
+    QCOMPARE(media->packet.key, true);
+    QCOMPARE(media->packet.ptsUs, p.ptsUs);
+    QCOMPARE(media->packet.dtsUs, p.dtsUs);
+    QCOMPARE(media->packet.durationUs, p.durationUs);
+    QCOMPARE(media->packet.data, p.data);
+}
+
+void TestMediaPacket::forwardedOnlyReachesClients()
+{
+    MediaPacket p;
+    p.data = QByteArray(10, 'x');
+    FrameDecoder server; // a client must not send kind 3
+    server.feed(ForwardedMedia::frameHeader("bob", p) + p.data);
+    auto frame = server.next();
+    QVERIFY(!frame);
+    QCOMPARE(frame.error().code, int(ErrorCode::UnknownFrameKind));
+}
+
+void TestMediaPacket::forwardedMalformed_data()
+{
+    QTest::addColumn<QByteArray>("payload");
+    const QByteArray packet(MediaPacket::kHeaderBytes + 1, '\0');
+    QTest::newRow("empty") << QByteArray();
+    QTest::newRow("no user") << (QByteArray(1, '\0') + packet);
+    QTest::newRow("user longer than payload") << QByteArray("\x09" "bob");
+    QTest::newRow("user too long") << (QByteArray(1, char(65)) + QByteArray(65, 'a') + packet);
+    QTest::newRow("bad packet") << (QByteArray("\x03" "bob") + QByteArray(3, '\0'));
+}
+
+void TestMediaPacket::forwardedMalformed()
+{
+    QFETCH(QByteArray, payload);
+    auto media = ForwardedMedia::decode(std::move(payload));
+    QVERIFY(!media);
+    QCOMPARE(media.error().code, int(ErrorCode::MalformedMediaPacket));
 }
 
 QTEST_GUILESS_MAIN(TestMediaPacket)

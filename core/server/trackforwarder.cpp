@@ -1,0 +1,59 @@
+#include "server/trackforwarder.h"
+
+#include "protocol/forwardedmedia.h"
+
+#include <algorithm>
+
+namespace roomrec {
+
+TrackForwarder::TrackForwarder(const QString &publisherUserId, Track track)
+    : m_publisher(publisherUserId), m_publisherUtf8(publisherUserId.toUtf8()), m_track(track)
+{
+}
+
+void TrackForwarder::forward(const MediaPacket &packet)
+{
+    const bool video = packet.isVideo();
+    if (m_subscribers.empty() && !video)
+        return;
+    const OutgoingPacket out{ForwardedMedia::frameHeader(m_publisherUtf8, packet), packet};
+    if (video)
+        m_gop.add(out);
+    for (Subscriber &s : m_subscribers)
+        s.queue->offer(m_publisher, s.delivery, out);
+}
+
+bool TrackForwarder::addSubscriber(SubscriberQueue *queue)
+{
+    if (hasSubscriber(queue))
+        return true;
+    m_subscribers.push_back(Subscriber{queue, {}});
+    if (m_track == Track::CameraAudio)
+        return true;
+    Subscriber &added = m_subscribers.back();
+    for (const OutgoingPacket &cached : m_gop.packets())
+        queue->offer(m_publisher, added.delivery, cached);
+    return !m_gop.packets().isEmpty();
+}
+
+void TrackForwarder::removeSubscriber(const SubscriberQueue *queue)
+{
+    m_subscribers.erase(std::remove_if(m_subscribers.begin(), m_subscribers.end(),
+                                       [queue](const Subscriber &s) { return s.queue == queue; }),
+                        m_subscribers.end());
+}
+
+bool TrackForwarder::hasSubscriber(const SubscriberQueue *queue) const
+{
+    return std::any_of(m_subscribers.begin(), m_subscribers.end(), [queue](const Subscriber &s) { return s.queue == queue; });
+}
+
+bool TrackForwarder::takeKeyFrameRequest()
+{
+    if (m_sinceKeyFrameRequest.isValid() && m_sinceKeyFrameRequest.elapsed() < kKeyFrameRequestIntervalMs)
+        return false;
+    m_sinceKeyFrameRequest.start();
+    return true;
+}
+
+} // namespace roomrec
