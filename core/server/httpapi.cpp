@@ -43,6 +43,7 @@ Http httpStatusFor(int code)
     case ErrorCode::RequestTimeout:
         return Http::RequestTimeout;
     case ErrorCode::ServerBusy:
+    case ErrorCode::CatalogueBusy:
     case ErrorCode::ServerShuttingDown:
         return Http::ServiceUnavailable;
     case ErrorCode::InsufficientStorageQuota:

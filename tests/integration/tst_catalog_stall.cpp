@@ -16,6 +16,7 @@
 #include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
+#include <QScopeGuard>
 #include <QSqlDatabase>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -51,6 +52,15 @@ void TestCatalogStall::serverGoesOnWhileTheDatabaseIsFrozen()
     config.catalogQueue = 4;
     auto server = startTestServer(dir.path(), config);
     QVERIFY(server);
+    // Whatever fails below, the database thaws before the server shuts down.
+    auto thaw = qScopeGuard([this] {
+        if (m_postgres.isPaused())
+            m_postgres.resume();
+    });
+    // Declared before the clients: their callbacks may still come while they are destroyed.
+    int lost = 0;
+    int answered = 0;
+    QList<int> refusals;
     const QString files = QStringLiteral("http://127.0.0.1:%1/api/v1/files").arg(server->httpPort());
 
     const RoomInfo room{7, 1};
@@ -64,8 +74,7 @@ void TestCatalogStall::serverGoesOnWhileTheDatabaseIsFrozen()
     FileFilter alices;
     alices.userId = QStringLiteral("alice");
     QTRY_COMPARE_WITH_TIMEOUT(catalogOf(*server).files(alices)->size(), 1, 10'000);
-    int lost = 0;
-    connect(&alice.client(), &RoomClient::stateChanged, this, [&](ClientState state) {
+    connect(&alice.client(), &RoomClient::stateChanged, &alice.client(), [&](ClientState state) {
         if (state == ClientState::Disconnected)
             ++lost;
     });
@@ -78,8 +87,6 @@ void TestCatalogStall::serverGoesOnWhileTheDatabaseIsFrozen()
     SyncClient carol;
     QVERIFY(carol.connect(server->port(), QStringLiteral("carol")).ok());
     QTRY_COMPARE_WITH_TIMEOUT(server->catalog().queuedRequests(), 1, 10'000);
-    int answered = 0;
-    QList<int> refusals;
     auto ask = [&] {
         carol.client().listFiles(FileFilter{}, [&](const QList<FileRecord> &) { ++answered; },
                                  [&](int code, const QString &) { refusals << code; });
