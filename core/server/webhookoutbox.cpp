@@ -46,7 +46,9 @@ void WebhookOutbox::start()
 
 Result<QString> WebhookOutbox::store(Catalog &catalog, const QString &event, QJsonObject fields)
 {
-    const QString eventId = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    QString eventId = fields.value(QStringLiteral("eventId")).toString(); // enqueue() made it
+    if (eventId.isEmpty())
+        eventId = QUuid::createUuid().toString(QUuid::WithoutBraces);
     const QDateTime now = QDateTime::currentDateTimeUtc();
     fields.insert(QStringLiteral("eventId"), eventId);
     fields.insert(QStringLiteral("event"), event);
