@@ -17,7 +17,6 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QScopeGuard>
-#include <QSqlDatabase>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -35,9 +34,7 @@ private:
 
 void TestCatalogStall::initTestCase()
 {
-    if (!QSqlDatabase::isDriverAvailable(QStringLiteral("QPSQL")))
-        QSKIP("Qt's PostgreSQL driver (QPSQL) is not installed: Debian's libqt6sql6-psql, which scripts/deps.sh installs");
-    if (const QString why = PostgresServer::unavailableReason(); !why.isEmpty())
+    if (const QString why = PostgresServer::catalogueUnavailableReason(); !why.isEmpty())
         QSKIP(qPrintable(why));
     QVERIFY2(m_postgres.start(), qPrintable(m_postgres.errorString()));
 }

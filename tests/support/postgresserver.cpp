@@ -3,6 +3,7 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QFile>
+#include <QSqlDatabase>
 #include <QStandardPaths>
 #include <QVersionNumber>
 
@@ -70,6 +71,13 @@ QString PostgresServer::unavailableReason()
             return QStringLiteral("running as root and runuser (util-linux) is missing");
     }
     return {};
+}
+
+QString PostgresServer::catalogueUnavailableReason()
+{
+    if (!QSqlDatabase::isDriverAvailable(QStringLiteral("QPSQL")))
+        return QStringLiteral("Qt's PostgreSQL driver (QPSQL) is not installed: Debian's libqt6sql6-psql, which scripts/deps.sh installs");
+    return unavailableReason();
 }
 
 bool PostgresServer::run(const QString &program, const QStringList &arguments, int timeoutMs)

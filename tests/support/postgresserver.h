@@ -23,6 +23,9 @@ public:
     // Why no server can be started here (programs or the postgres user missing: scripts/deps.sh
     // installs them); empty if one can.
     static QString unavailableReason();
+    // The same, and also when Qt's PostgreSQL driver (QPSQL) is missing: why a catalogue on
+    // such a server cannot be tested here, empty if it can.
+    static QString catalogueUnavailableReason();
 
     // initdb, then start and wait until it accepts connections. `settings` are extra
     // postgresql.conf lines ("name = value"). Test defaults trade durability for speed
