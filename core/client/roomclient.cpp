@@ -802,6 +802,7 @@ void RoomClient::checkRecordingAfterReconnect()
         setRecordingPhase(RecordingPhase::Idle);
         emit recordingEnded(result.fileIds, result.reason, result.errorCode, result.errorMessage);
     }, {});
+}
 
 void RoomClient::onForwarded(QByteArray &&payload)
 {

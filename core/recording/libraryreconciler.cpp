@@ -6,6 +6,7 @@
 
 #include <QDir>
 #include <QDirIterator>
+#include <QFile>
 #include <QFileInfo>
 #include <QRegularExpression>
 
@@ -64,6 +65,15 @@ Result<LibraryReconciler::Summary> LibraryReconciler::reconcile(Catalog &catalog
             FileRecord record = orphanRecord(id, m.captured(1), file);
             auto repaired = Mp4Repair::repair(record.storagePath);
             auto info = repaired ? Mp4Probe::probe(record.storagePath) : Result<Mp4Info>(repaired.error());
+            // Killed right after a segment opened, before its row was catalogued (the row is
+            // queued on the catalogue's thread while the file is written): a header and no
+            // media, so nothing to keep (as CrashRecovery does for a row without media). A
+            // finished file has no fragments either, but a duration.
+            const bool noMedia = file.size() == 0 || (repaired && repaired->fragments == 0 && info && info->durationUs <= 0);
+            if (noMedia && QFile::remove(record.storagePath)) {
+                qCInfo(lcRecording) << "orphaned file" << record.storagePath << "had no media: removed";
+                continue;
+            }
             if (info) {
                 record.durationUs = info->durationUs;
                 record.videoCodec = info->videoCodec;

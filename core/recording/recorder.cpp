@@ -32,7 +32,7 @@ bool sameAudio(const std::optional<AudioParams> &a, const std::optional<AudioPar
 }
 } // namespace
 
-Recorder::Recorder(Catalog &catalog, IdGenerator &ids, WriterThreads &writers, RecorderConfig config, RecordingRequest request,
+Recorder::Recorder(CatalogWorker &catalog, IdGenerator &ids, WriterThreads &writers, RecorderConfig config, RecordingRequest request,
                    Mp4Finalizer *finalizer, QObject *parent)
     : QObject(parent), m_catalog(catalog), m_ids(ids), m_writers(writers), m_finalizer(finalizer), m_config(std::move(config)),
       m_request(std::move(request))

@@ -8,6 +8,7 @@
 #include "media/pipelinethread.h"
 #include "media/testpatternpainter.h"
 
+#include "catalogprobe.h"
 #include "frameprobe.h"
 #include "testserver.h"
 
@@ -124,7 +125,7 @@ void TestCfr::recordedFramesAreOnTheGrid()
     auto ids = alice.stopRecording(room);
     QVERIFY(ids.ok());
     QCOMPARE(ids->size(), 1);
-    const QString path = server.catalog().file(ids->first().toULongLong())->storagePath;
+    const QString path = catalogOf(server).file(ids->first().toULongLong())->storagePath;
 
     const FrameTimes times = FrameProbe::videoFrames(path);
     QVERIFY2(times.ok, qPrintable(times.error));

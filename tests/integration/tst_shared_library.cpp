@@ -10,7 +10,6 @@
 #include "syncclient.h"
 
 #include <QDir>
-#include <QSqlDatabase>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -31,9 +30,7 @@ private:
 
 void TestSharedLibrary::initTestCase()
 {
-    if (!QSqlDatabase::isDriverAvailable(QStringLiteral("QPSQL")))
-        QSKIP("Qt's PostgreSQL driver (QPSQL) is not installed: Debian's libqt6sql6-psql, which scripts/deps.sh installs");
-    if (const QString why = PostgresServer::unavailableReason(); !why.isEmpty())
+    if (const QString why = PostgresServer::catalogueUnavailableReason(); !why.isEmpty())
         QSKIP(qPrintable(why));
     QVERIFY2(m_postgres.start(), qPrintable(m_postgres.errorString()));
 }
