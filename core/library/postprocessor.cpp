@@ -1,7 +1,7 @@
 #include "library/postprocessor.h"
 
 #include "common/logging.h"
-#include "library/catalog.h"
+#include "library/catalogworker.h"
 #include "library/renditiontranscoder.h"
 #include "library/thumbnailextractor.h"
 
@@ -12,7 +12,7 @@
 
 namespace roomrec {
 
-PostProcessor::PostProcessor(Catalog &catalog, QObject *parent) : QObject(parent), m_catalog(catalog)
+PostProcessor::PostProcessor(CatalogWorker &catalog, QObject *parent) : QObject(parent), m_catalog(catalog)
 {
     m_pool.setMaxThreadCount(1); // encoding is heavy: one job at a time beside live recording
 }
@@ -33,25 +33,45 @@ void PostProcessor::cancelAll()
     applyUpdates(); // the stopped job's "pending" lands before we return
 }
 
-int PostProcessor::resume()
+void PostProcessor::resume()
 {
     // This server's own files only: in a shared library the others' are not on this disk.
-    auto files = m_catalog.processingUnfinished();
-    if (!files)
-        return 0;
-    for (const FileRecord &r : files.value())
-        enqueue(r.id);
-    return int(files->size());
+    m_catalog.write<Result<QList<FileRecord>>>(
+        [](Catalog &catalog) { return catalog.processingUnfinished(); }, this,
+        [this](const Result<QList<FileRecord>> &files) {
+            if (!files)
+                return;
+            for (const FileRecord &r : files.value())
+                enqueue(r.id);
+            if (!files->isEmpty())
+                qCInfo(lcLibrary) << "resuming post-processing of" << files->size() << "file(s)";
+            emit resumed(int(files->size()));
+        });
 }
 
 void PostProcessor::enqueue(quint64 fileId)
 {
-    auto record = m_catalog.file(fileId);
-    if (!record || record->processing.isEmpty())
-        return;
-    record->processingState = QStringLiteral("pending");
-    (void)m_catalog.update(record.value());
-    const FileRecord snapshot = record.value();
+    // The job starts from the row as marked "pending", read and written in one go.
+    m_catalog.write<Result<std::optional<FileRecord>>>(
+        [fileId](Catalog &catalog) -> Result<std::optional<FileRecord>> {
+            auto record = catalog.file(fileId);
+            if (!record)
+                return record.error();
+            if (record->processing.isEmpty())
+                return std::optional<FileRecord>();
+            record->processingState = QStringLiteral("pending");
+            if (Status s = catalog.update(record.value()); !s)
+                return s.error();
+            return std::optional<FileRecord>(record.value());
+        },
+        this, [this](const Result<std::optional<FileRecord>> &marked) {
+            if (marked && marked.value())
+                start(*marked.value());
+        });
+}
+
+void PostProcessor::start(const FileRecord &snapshot)
+{
     m_pool.start([this, snapshot] { run(snapshot, m_cancel, [this](Update u) { post(std::move(u)); }); });
 }
 
@@ -78,17 +98,21 @@ void PostProcessor::applyUpdates()
         updates.swap(m_updates);
     }
     for (const Update &u : updates) {
-        auto record = m_catalog.file(u.fileId);
-        if (!record)
-            continue; // deleted meanwhile
-        record->processingState = u.state;
-        if (u.final)
-            record->derived = u.derived;
-        (void)m_catalog.update(record.value());
-        if (u.final) {
-            qCInfo(lcLibrary).noquote() << "post-processing of" << u.fileId << ":" << u.state << "," << u.derived.size() << "outputs";
-            emit processed(u.fileId, u.state);
-        }
+        m_catalog.write<Status>(
+            [u](Catalog &catalog) {
+                return catalog.modify(u.fileId, [&u](FileRecord &record) {
+                    record.processingState = u.state;
+                    if (u.final)
+                        record.derived = u.derived;
+                    return success();
+                });
+            },
+            this, [this, u](const Status &s) {
+                if (!s || !u.final)
+                    return; // deleted meanwhile, or progress
+                qCInfo(lcLibrary).noquote() << "post-processing of" << u.fileId << ":" << u.state << "," << u.derived.size() << "outputs";
+                emit processed(u.fileId, u.state);
+            });
     }
 }
 

@@ -10,26 +10,29 @@
 
 namespace roomrec {
 
-class Catalog;
+class CatalogWorker;
 
 // Runs what a recording asked for with its RecordParam flags, as jobs on a worker thread,
 // once a file is finished: "screenshot" -> cover + thumbnails (ThumbnailExtractor),
 // "transcode" -> a 360p rendition, "watermark" -> the text burnt into the rendition (or into
 // a full-size copy when no transcode was asked) (RenditionTranscoder). Progress and outputs
-// go to the catalogue (processingState, derived), from the catalogue's own thread.
+// go to the catalogue (processingState, derived) on the catalogue's thread (CatalogWorker),
+// never waited for.
 // A job can be cancelled (cancelAll(), and always at destruction, i.e. server shutdown): it
 // stops within a frame, removes what it wrote and stays "pending", so resume() at the next
 // start runs it again.
 class PostProcessor : public QObject {
     Q_OBJECT
 public:
-    explicit PostProcessor(Catalog &catalog, QObject *parent = nullptr);
+    explicit PostProcessor(CatalogWorker &catalog, QObject *parent = nullptr);
     ~PostProcessor() override; // cancelAll()
 
+    // Marks the file "pending" in the catalogue, then runs its job (if it asked for any).
     void enqueue(quint64 fileId);
-    // Queues again what an earlier run left pending or running; returns how many.
-    int resume();
-    // Waits until every queued job has run to its end (tests).
+    // Queues again what an earlier run left pending or running; resumed() tells how many.
+    void resume();
+    // Waits until every job started has run to its end and its state is queued for the
+    // catalogue (tests; enqueue()s still on their way through the catalogue are not waited for).
     void waitForAll();
     // Drops the queued jobs and stops the running one, waiting only until it has stopped
     // (a frame's work); all of them are left "pending" in the catalogue. Jobs enqueued
@@ -38,6 +41,7 @@ public:
 
 signals:
     void processed(quint64 fileId, const QString &state);
+    void resumed(int files);
 
 private:
     struct Update {
@@ -50,7 +54,9 @@ private:
     void applyUpdates();
     static void run(const FileRecord &record, const std::atomic_bool &cancel, const std::function<void(Update)> &report);
 
-    Catalog &m_catalog;
+    void start(const FileRecord &snapshot);
+
+    CatalogWorker &m_catalog;
     std::atomic_bool m_cancel{false}; // read by the running job once a frame
     QThreadPool m_pool;
     QMutex m_mutex;

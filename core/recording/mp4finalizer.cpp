@@ -1,11 +1,11 @@
 #include "recording/mp4finalizer.h"
 
 #include "common/logging.h"
-#include "library/catalog.h"
+#include "library/catalogworker.h"
 
 namespace roomrec {
 
-Mp4Finalizer::Mp4Finalizer(Catalog &catalog, QObject *parent) : QObject(parent), m_catalog(catalog)
+Mp4Finalizer::Mp4Finalizer(CatalogWorker &catalog, QObject *parent) : QObject(parent), m_catalog(catalog)
 {
     m_pool.setMaxThreadCount(1); // one file at a time: the disk is the limit anyway
 }
@@ -67,15 +67,20 @@ void Mp4Finalizer::applyResults()
         const HybridMp4Finisher::Outcome &o = d.outcome.value();
         qCDebug(lcRecording) << "file" << d.fileId << "finished:" << o.fragments << "fragments," << o.bytesWritten
                              << "bytes written," << o.bytesRead << "read, size" << o.sizeAfter;
-        auto record = m_catalog.file(d.fileId);
-        if (!record) { // deleted meanwhile
-            emit fileReady(d.fileId);
-            continue;
-        }
-        record->sizeBytes = o.sizeAfter;
-        (void)m_catalog.update(record.value());
-        emit finalized(d.fileId, o.sizeAfter);
-        emit fileReady(d.fileId);
+        const quint64 fileId = d.fileId;
+        const qint64 size = o.sizeAfter;
+        m_catalog.write<Status>(
+            [fileId, size](Catalog &catalog) {
+                return catalog.modify(fileId, [size](FileRecord &record) {
+                    record.sizeBytes = size;
+                    return success();
+                });
+            },
+            this, [this, fileId, size](const Status &s) {
+                if (s) // else deleted meanwhile
+                    emit finalized(fileId, size);
+                emit fileReady(fileId);
+            });
     }
 }
 

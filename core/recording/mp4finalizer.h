@@ -12,17 +12,17 @@
 
 namespace roomrec {
 
-class Catalog;
+class CatalogWorker;
 
 // Finishes closed fragmented MP4s into regular ones in place (HybridMp4Finisher: a
 // complete moov appended, the reserved header flipped into one mdat), so every player
 // knows the duration and can seek at once, without the media being written again. Runs on
-// one worker thread; the catalogue (which belongs to the caller's thread) gets the new
-// size there afterwards.
+// one worker thread; the new size then goes to the catalogue's thread, and the file is
+// announced once it has landed there.
 class Mp4Finalizer : public QObject {
     Q_OBJECT
 public:
-    explicit Mp4Finalizer(Catalog &catalog, QObject *parent = nullptr);
+    explicit Mp4Finalizer(CatalogWorker &catalog, QObject *parent = nullptr);
     ~Mp4Finalizer() override;
 
     void enqueue(quint64 fileId, const QString &path);
@@ -33,7 +33,7 @@ public:
     void keepAsIs(quint64 fileId) { emit fileKeptAsIs(fileId); }
     // Queued or being finished (its file must not be deleted under it).
     bool isBusyWith(quint64 fileId) const { return m_busy.contains(fileId); }
-    // Blocks until every queued file is done and catalogued (shutdown, tests).
+    // Blocks until every queued file is done and its size queued for the catalogue (shutdown, tests).
     void waitForAll();
 
 signals:
@@ -52,7 +52,7 @@ private:
         bool resumed = false;
     };
     void start(quint64 fileId, const QString &path, bool resumed);
-    Catalog &m_catalog;
+    CatalogWorker &m_catalog;
     QThreadPool m_pool;
     QMutex m_mutex;
     QList<Finished> m_done;

@@ -19,7 +19,7 @@ namespace {
 constexpr qint64 kLateAudioWindowUs = 1'000'000;
 } // namespace
 
-Recorder::Recorder(Catalog &catalog, IdGenerator &ids, WriterThreads &writers, RecorderConfig config, RecordingRequest request,
+Recorder::Recorder(CatalogWorker &catalog, IdGenerator &ids, WriterThreads &writers, RecorderConfig config, RecordingRequest request,
                    Mp4Finalizer *finalizer, QObject *parent)
     : QObject(parent), m_catalog(catalog), m_ids(ids), m_writers(writers), m_finalizer(finalizer), m_config(std::move(config)),
       m_request(std::move(request))

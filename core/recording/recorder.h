@@ -1,7 +1,7 @@
 #pragma once
 
 #include "common/idgenerator.h"
-#include "library/catalog.h"
+#include "library/catalogworker.h"
 #include "recording/mp4finalizer.h"
 #include "recording/recorderconfig.h"
 #include "recording/recordingrequest.h"
@@ -27,7 +27,7 @@ class Recorder : public QObject {
 public:
     // finalizer may be null (files then stay fragmented MP4, which still play). Files are
     // written on `writers`' threads.
-    Recorder(Catalog &catalog, IdGenerator &ids, WriterThreads &writers, RecorderConfig config, RecordingRequest request,
+    Recorder(CatalogWorker &catalog, IdGenerator &ids, WriterThreads &writers, RecorderConfig config, RecordingRequest request,
              Mp4Finalizer *finalizer = nullptr, QObject *parent = nullptr);
     ~Recorder() override;
 
@@ -66,7 +66,7 @@ private:
     QString segmentPath(quint64 id) const;
     Status checkFileName() const;
 
-    Catalog &m_catalog;
+    CatalogWorker &m_catalog;
     IdGenerator &m_ids;
     WriterThreads &m_writers;
     Mp4Finalizer *m_finalizer;

@@ -1,11 +1,12 @@
 #include "recording/segment.h"
 
 #include "common/logging.h"
+#include "protocol/errorcode.h"
 #include "recording/mp4finalizer.h"
 
 namespace roomrec {
 
-Segment::Segment(Catalog &catalog, FileRecord record, WriterThreads &threads, Mp4Finalizer *finalizer)
+Segment::Segment(CatalogWorker &catalog, FileRecord record, WriterThreads &threads, Mp4Finalizer *finalizer)
     : m_catalog(catalog), m_record(std::move(record)), m_threads(threads), m_finalizer(finalizer)
 {
 }
@@ -26,8 +27,12 @@ Status Segment::open(const VideoParams &video, const std::optional<AudioParams> 
     m_record.audioCodec = audio ? QStringLiteral("aac") : QString();
     m_record.width = video.width;
     m_record.height = video.height;
-    if (Status s = m_catalog.insert(m_record); !s)
+    m_catalog.write([record = m_record](Catalog &catalog) {
+        Status s = catalog.insert(record);
+        if (!s) // the file is written all the same; its final row is inserted then (complete())
+            qCWarning(lcRecording).noquote() << "segment" << record.id << "not catalogued at its start:" << s.error().toString();
         return s;
+    });
     m_file = new SegmentFileWriter(m_threads.next(), this, [this, onFailure](const Error &error) {
         m_failure = error;
         if (onFailure)
@@ -70,9 +75,20 @@ void Segment::complete(const SegmentFileWriter::Report &report)
         qCWarning(lcRecording) << "segment" << m_record.id << "did not finish cleanly:" << report.status.error().toString();
     qCInfo(lcRecording) << "segment" << m_record.id << "closed (" << m_reason << "):" << report.videoFrames << "video frames,"
                         << m_record.durationUs / 1000 << "ms," << m_record.sizeBytes << "bytes";
-    if (Status s = m_catalog.update(m_record); !s)
-        qCWarning(lcRecording).noquote() << "segment" << m_record.id << ":" << s.error().toString();
-    else if (m_finalizer && m_record.state == FileRecord::State::Complete)
+    // Queued, not waited for: whatever asks about this file later (a listing, the finalizer's
+    // size, a webhook event) is queued after it and sees the final row.
+    m_catalog.write([record = m_record](Catalog &catalog) {
+        Status s = catalog.update(record);
+        // The start's insert failed (the database was unreachable then): the file is
+        // catalogued now rather than left for the next start to find as an orphan.
+        if (!s && s.error().code == int(ErrorCode::FileNotFound))
+            s = catalog.insert(record);
+        if (!s)
+            qCWarning(lcRecording).noquote() << "segment" << record.id << "final state not catalogued:" << s.error().toString()
+                                             << "(recovered from the file at the next start)";
+        return s;
+    });
+    if (m_finalizer && m_record.state == FileRecord::State::Complete)
         m_finalizer->enqueue(m_record.id, m_record.storagePath);
     else if (m_finalizer)
         m_finalizer->keepAsIs(m_record.id);

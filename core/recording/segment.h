@@ -1,6 +1,6 @@
 #pragma once
 
-#include "library/catalog.h"
+#include "library/catalogworker.h"
 #include "library/filerecord.h"
 #include "recording/segmentfilewriter.h"
 #include "recording/writerthreads.h"
@@ -12,14 +12,17 @@ namespace roomrec {
 class Mp4Finalizer;
 
 // One file of a recording: its catalogue row and its file, written on a writer thread
-// (SegmentFileWriter). The row is inserted (state "recording") before the first byte is
-// written, so a crash always leaves a row the recovery scan can find. close() returns at once;
-// when the file is finished the row gets its final size, duration and state, the finalizer
-// takes the file, and the segment deletes itself.
+// (SegmentFileWriter). The row's insert (state "recording") is queued on the catalogue's
+// thread when the file opens, and its final state after it, in that order (one FIFO queue);
+// neither is waited for, so a slow database never holds the media up. A crash before the
+// insert landed leaves a file with no row, which the next start catalogues (LibraryReconciler);
+// after it, a "recording" row the recovery scan repairs. close() returns at once; when the
+// file is finished its final row is queued, the finalizer takes the file and the segment
+// deletes itself.
 class Segment : public QObject {
     Q_OBJECT
 public:
-    Segment(Catalog &catalog, FileRecord record, WriterThreads &threads, Mp4Finalizer *finalizer);
+    Segment(CatalogWorker &catalog, FileRecord record, WriterThreads &threads, Mp4Finalizer *finalizer);
     ~Segment() override;
 
     // onFailure: a write failed on the writer thread (told once, in this thread).
@@ -38,7 +41,7 @@ public:
 private:
     void complete(const SegmentFileWriter::Report &report);
 
-    Catalog &m_catalog;
+    CatalogWorker &m_catalog;
     FileRecord m_record;
     WriterThreads &m_threads;
     Mp4Finalizer *m_finalizer;

@@ -3,6 +3,8 @@
 #include "common/logging.h"
 #include "protocol/errorcode.h"
 #include "protocol/usersignature.h"
+#include "library/catalogworker.h"
+#include "server/deferredhttpreply.h"
 #include "server/filerangedevice.h"
 #include "server/roomserver.h"
 
@@ -113,11 +115,14 @@ HttpApi::HttpApi(RoomServer &server, QObject *parent)
       m_access(server.config().secret, server.config().httpAccessToken, server.config().address.isLoopback()),
       m_signer(mediaUrlKey(server.config()), server.config().playUrlSeconds)
 {
+    // Every route that needs the catalogue answers when the catalogue's thread has: the
+    // responder waits in a DeferredHttpReply, the network thread goes on meanwhile.
     using Method = QHttpServerRequest::Method;
-    m_http.route(QStringLiteral("/api/v1/files"), Method::Get, [this](const QHttpServerRequest &request) {
+    m_http.route(QStringLiteral("/api/v1/files"), Method::Get, [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+        auto reply = DeferredHttpReply::make(std::move(responder));
         auto caller = callerOf(request, UserSignature::Privileges());
         if (!caller)
-            return errorResponse(caller.error());
+            return reply->send(errorResponse(caller.error()));
         const QUrlQuery q = request.query();
         FileFilter filter;
         filter.name = q.queryItemValue(QStringLiteral("name"), QUrl::FullyDecoded);
@@ -127,88 +132,109 @@ HttpApi::HttpApi(RoomServer &server, QObject *parent)
             filter.classId = q.queryItemValue(QStringLiteral("classId")).toUInt();
         if (q.hasQueryItem(QStringLiteral("limit")))
             filter.limit = qBound(1, q.queryItemValue(QStringLiteral("limit")).toInt(), 10000);
-        auto files = findFiles(caller.value(), filter);
-        if (!files)
-            return errorResponse(files.error());
-        return QHttpServerResponse(QJsonObject{{QStringLiteral("files"), files.value()}});
+        findFiles(caller.value(), filter, [reply](const Result<QJsonArray> &files) {
+            reply->send(files ? QHttpServerResponse(QJsonObject{{QStringLiteral("files"), files.value()}}) : errorResponse(files.error()));
+        });
     });
-    m_http.route(QStringLiteral("/api/v1/files/<arg>"), Method::Get, [this](const QString &idText, const QHttpServerRequest &request) {
+    m_http.route(QStringLiteral("/api/v1/files/<arg>"), Method::Get,
+                 [this](const QString &idText, const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+        auto reply = DeferredHttpReply::make(std::move(responder));
         auto caller = callerOf(request, UserSignature::Privileges());
         if (!caller)
-            return errorResponse(caller.error());
-        auto record = ownFile(caller.value(), idText);
-        return record ? QHttpServerResponse(describe(record.value())) : errorResponse(record.error());
+            return reply->send(errorResponse(caller.error()));
+        ownFile(caller.value(), idText, [this, reply](const Result<FileRecord> &record) {
+            reply->send(record ? QHttpServerResponse(describe(record.value())) : errorResponse(record.error()));
+        });
     });
-    m_http.route(QStringLiteral("/api/v1/files/<arg>"), Method::Delete, [this](const QString &idText, const QHttpServerRequest &request) {
+    m_http.route(QStringLiteral("/api/v1/files/<arg>"), Method::Delete,
+                 [this](const QString &idText, const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+        auto reply = DeferredHttpReply::make(std::move(responder));
         auto caller = callerOf(request, UserSignature::Record);
         if (!caller)
-            return errorResponse(caller.error());
-        auto record = ownFile(caller.value(), idText);
-        if (!record)
-            return errorResponse(record.error());
-        if (Status deleted = m_server.deleteFile(record->id); !deleted)
-            return errorResponse(deleted.error());
-        qCInfo(lcServer).noquote() << "deleted file" << record->id << "over HTTP for"
-                                   << (caller->userId.isEmpty() ? QStringLiteral("the operator") : caller->userId);
-        return QHttpServerResponse(QJsonObject{{QStringLiteral("deleted"), QString::number(record->id)}});
+            return reply->send(errorResponse(caller.error()));
+        const QString who = caller->userId.isEmpty() ? QStringLiteral("the operator") : caller->userId;
+        ownFile(caller.value(), idText, [this, reply, who](const Result<FileRecord> &record) {
+            if (!record)
+                return reply->send(errorResponse(record.error()));
+            const quint64 id = record->id;
+            // Deleted even if the client has gone meanwhile: it asked.
+            m_server.deleteFile(id, [reply, id, who](const Status &deleted) {
+                if (!deleted)
+                    return reply->send(errorResponse(deleted.error()));
+                qCInfo(lcServer).noquote() << "deleted file" << id << "over HTTP for" << who;
+                reply->send(QHttpServerResponse(QJsonObject{{QStringLiteral("deleted"), QString::number(id)}}));
+            });
+        });
     });
     // The guide's DescribeVodPlayInfo: play addresses by the file name given at start.
-    m_http.route(QStringLiteral("/api/v1/playinfo"), Method::Get, [this](const QHttpServerRequest &request) {
+    m_http.route(QStringLiteral("/api/v1/playinfo"), Method::Get, [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+        auto reply = DeferredHttpReply::make(std::move(responder));
         auto caller = callerOf(request, UserSignature::Privileges());
         if (!caller)
-            return errorResponse(caller.error());
+            return reply->send(errorResponse(caller.error()));
         FileFilter filter;
         filter.name = request.query().queryItemValue(QStringLiteral("fileName"), QUrl::FullyDecoded);
         if (filter.name.isEmpty())
-            return errorResponse(makeError(ErrorCode::MissingField, QStringLiteral("fileName")));
-        auto files = findFiles(caller.value(), filter);
-        if (!files)
-            return errorResponse(files.error());
-        return QHttpServerResponse(QJsonObject{{QStringLiteral("fileName"), filter.name}, {QStringLiteral("files"), files.value()}});
+            return reply->send(errorResponse(makeError(ErrorCode::MissingField, QStringLiteral("fileName"))));
+        findFiles(caller.value(), filter, [reply, name = filter.name](const Result<QJsonArray> &files) {
+            reply->send(files ? QHttpServerResponse(QJsonObject{{QStringLiteral("fileName"), name}, {QStringLiteral("files"), files.value()}})
+                              : errorResponse(files.error()));
+        });
     });
     // The guide's DescribeRecordPlayInfo: the play address by the file ID returned at stop.
-    m_http.route(QStringLiteral("/api/v1/recordplayinfo"), Method::Get, [this](const QHttpServerRequest &request) {
+    m_http.route(QStringLiteral("/api/v1/recordplayinfo"), Method::Get, [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+        auto reply = DeferredHttpReply::make(std::move(responder));
         auto caller = callerOf(request, UserSignature::Privileges());
         if (!caller)
-            return errorResponse(caller.error());
-        auto record = ownFile(caller.value(), request.query().queryItemValue(QStringLiteral("fileId")));
-        return record ? QHttpServerResponse(describe(record.value())) : errorResponse(record.error());
+            return reply->send(errorResponse(caller.error()));
+        ownFile(caller.value(), request.query().queryItemValue(QStringLiteral("fileId")), [this, reply](const Result<FileRecord> &record) {
+            reply->send(record ? QHttpServerResponse(describe(record.value())) : errorResponse(record.error()));
+        });
     });
     m_http.route(QStringLiteral("/media/<arg>"), Method::Get,
                  [this](const QString &idText, const QHttpServerRequest &request, QHttpServerResponder &&responder) {
-                     serveMedia(idText, request, std::move(responder));
+                     auto reply = DeferredHttpReply::make(std::move(responder));
+                     mediaRecord(idText, request, [reply, range = request.value("Range")](const Result<FileRecord> &record) {
+                         QHttpServerResponder *responder = reply->take();
+                         if (!responder)
+                             return; // the player has gone
+                         if (!record)
+                             return responder->write(QJsonDocument(errorJson(record.error())), httpStatusFor(record.error().code));
+                         serveMedia(record.value(), range, *responder);
+                     });
                  });
-    m_http.route(QStringLiteral("/api/v1/recordings/start"), Method::Post, [this](const QHttpServerRequest &request) {
+    m_http.route(QStringLiteral("/api/v1/recordings/start"), Method::Post,
+                 [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+        auto reply = DeferredHttpReply::make(std::move(responder));
         auto caller = callerOf(request, UserSignature::Record);
         if (!caller)
-            return errorResponse(caller.error());
+            return reply->send(errorResponse(caller.error()));
         auto body = recordingBody(request, caller.value());
         if (!body)
-            return errorResponse(body.error());
+            return reply->send(errorResponse(body.error()));
         auto param = RecordParam::fromCbor(QCborMap::fromJsonObject(body->json.value(QStringLiteral("param")).toObject()));
         if (!param)
-            return errorResponse(param.error());
-        auto started = m_server.startRecordingFor(body->userId, body->room, param.value());
-        if (!started)
-            return errorResponse(started.error());
-        return QHttpServerResponse(QJsonObject{{QStringLiteral("recordingId"), QString::number(started.value())}});
+            return reply->send(errorResponse(param.error()));
+        m_server.startRecordingFor(body->userId, body->room, param.value(), [reply](const Result<quint64> &started) {
+            reply->send(started ? QHttpServerResponse(QJsonObject{{QStringLiteral("recordingId"), QString::number(started.value())}})
+                                : errorResponse(started.error()));
+        });
     });
     m_http.route(QStringLiteral("/api/v1/recordings/stop"), Method::Post,
                  [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
-        auto refuse = [&responder](const Error &error) { responder.write(QJsonDocument(errorJson(error)), httpStatusFor(error.code)); };
+        auto reply = DeferredHttpReply::make(std::move(responder));
         auto caller = callerOf(request, UserSignature::Record);
         if (!caller)
-            return refuse(caller.error());
+            return reply->send(errorResponse(caller.error()));
         auto body = recordingBody(request, caller.value());
         if (!body)
-            return refuse(body.error());
+            return reply->send(errorResponse(body.error()));
         auto ids = m_server.stopRecordingFor(body->userId, body->room);
         if (!ids)
-            return refuse(ids.error());
+            return reply->send(errorResponse(ids.error()));
         // Answered once the files are complete on disk, as on the protocol port.
-        auto deferred = std::make_shared<QHttpServerResponder>(std::move(responder));
-        m_server.whenFilesComplete(ids.value(), [deferred, ids = ids.value()] {
-            deferred->write(QJsonDocument(QJsonObject{{QStringLiteral("fileIds"), QJsonArray::fromStringList(ids)}}));
+        m_server.whenFilesComplete(ids.value(), [reply, ids = ids.value()] {
+            reply->send(QHttpServerResponse(QJsonObject{{QStringLiteral("fileIds"), QJsonArray::fromStringList(ids)}}));
         });
     });
 }
@@ -242,17 +268,18 @@ Result<UserSignature::Grant> HttpApi::callerOf(const QHttpServerRequest &request
     return caller;
 }
 
-Result<FileRecord> HttpApi::ownFile(const UserSignature::Grant &caller, const QString &idText) const
+void HttpApi::ownFile(const UserSignature::Grant &caller, const QString &idText, std::function<void(Result<FileRecord>)> done)
 {
     auto id = parseId(idText);
     if (!id)
-        return id.error();
-    auto record = m_server.catalog().file(id.value());
-    if (!record)
-        return record.error();
-    if (!caller.isAdmin() && record->userId != caller.userId)
-        return makeError(ErrorCode::NotFileOwner, QStringLiteral("file %1").arg(id.value()));
-    return record;
+        return done(id.error());
+    m_server.catalog().request<Result<FileRecord>>(
+        this, [id = id.value()](Catalog &catalog) { return catalog.file(id); },
+        [caller, done](Result<FileRecord> record) {
+            if (record && !caller.isAdmin() && record->userId != caller.userId)
+                record = makeError(ErrorCode::NotFileOwner, QStringLiteral("file %1").arg(record->id));
+            done(record);
+        });
 }
 
 Result<HttpApi::RecordingBody> HttpApi::recordingBody(const QHttpServerRequest &request, const UserSignature::Grant &caller) const
@@ -274,20 +301,23 @@ Result<HttpApi::RecordingBody> HttpApi::recordingBody(const QHttpServerRequest &
     return RecordingBody{body.value(), userId, room.value()};
 }
 
-Result<QJsonArray> HttpApi::findFiles(const UserSignature::Grant &caller, FileFilter filter) const
+void HttpApi::findFiles(const UserSignature::Grant &caller, FileFilter filter, std::function<void(Result<QJsonArray>)> done)
 {
     if (!caller.isAdmin()) {
         if (!filter.userId.isEmpty() && filter.userId != caller.userId)
-            return makeError(ErrorCode::NotFileOwner, QStringLiteral("files of %1").arg(filter.userId.left(64)));
+            return done(makeError(ErrorCode::NotFileOwner, QStringLiteral("files of %1").arg(filter.userId.left(64))));
         filter.userId = caller.userId; // a user lists their own files
     }
-    auto files = m_server.catalog().files(filter);
-    if (!files)
-        return files.error();
-    QJsonArray list;
-    for (const FileRecord &r : files.value())
-        list << describe(r);
-    return list;
+    m_server.catalog().request<Result<QList<FileRecord>>>(
+        this, [filter](Catalog &catalog) { return catalog.files(filter); },
+        [this, done](const Result<QList<FileRecord>> &files) {
+            if (!files)
+                return done(files.error());
+            QJsonArray list;
+            for (const FileRecord &r : files.value())
+                list << describe(r);
+            done(list);
+        });
 }
 
 QJsonObject HttpApi::describe(const FileRecord &record) const
@@ -297,21 +327,17 @@ QJsonObject HttpApi::describe(const FileRecord &record) const
     return o;
 }
 
-void HttpApi::serveMedia(const QString &idText, const QHttpServerRequest &request, QHttpServerResponder &&responder) const
+void HttpApi::serveMedia(const FileRecord &record, const QByteArray &range, QHttpServerResponder &responder)
 {
     auto refuse = [&responder](const Error &error) {
         responder.write(QJsonDocument(errorJson(error)), httpStatusFor(error.code));
     };
-    auto record = mediaRecord(idText, request);
-    if (!record)
-        return refuse(record.error());
-    auto *file = new QFile(record->storagePath);
+    auto *file = new QFile(record.storagePath);
     if (!file->open(QIODevice::ReadOnly)) {
         delete file;
         return refuse(makeError(ErrorCode::FileNotFound, QStringLiteral("the file is gone from storage")));
     }
     const qint64 size = file->size();
-    const QByteArray range = request.value("Range");
     const auto m = QRegularExpression(QStringLiteral("^bytes=(\\d*)-(\\d*)$")).match(QString::fromLatin1(range));
     if (size == 0) {
         // Qt's streaming path expects data to read; an empty file is simply an empty body.
@@ -342,7 +368,7 @@ void HttpApi::serveMedia(const QString &idText, const QHttpServerRequest &reques
     }
     // Streamed from a window of the file as the client reads, never read whole first.
     delete file;
-    auto *window = new FileRangeDevice(record->storagePath, first, last - first + 1);
+    auto *window = new FileRangeDevice(record.storagePath, first, last - first + 1);
     if (!window->open(QIODevice::ReadOnly)) {
         delete window;
         return refuse(makeError(ErrorCode::FileNotFound, QStringLiteral("the file is gone from storage")));
@@ -354,25 +380,27 @@ void HttpApi::serveMedia(const QString &idText, const QHttpServerRequest &reques
                     Http::PartialContent);
 }
 
-Result<FileRecord> HttpApi::mediaRecord(const QString &idText, const QHttpServerRequest &request) const
+void HttpApi::mediaRecord(const QString &idText, const QHttpServerRequest &request, std::function<void(Result<FileRecord>)> done)
 {
     auto id = parseId(idText);
     if (!id)
-        return id.error();
+        return done(id.error());
     const QDateTime now = QDateTime::currentDateTimeUtc();
     if (MediaUrlSigner::isSigned(request.query())) {
         // A signed play URL opens its one file; the browser checks still apply.
         if (Status safe = m_access.checkBrowserSafety(request); !safe)
-            return safe.error();
+            return done(safe.error());
         if (Status valid = m_signer.verify(id.value(), request.query(), now); !valid)
-            return valid.error();
-        return m_server.catalog().file(id.value());
+            return done(valid.error());
+        m_server.catalog().request<Result<FileRecord>>(
+            this, [id = id.value()](Catalog &catalog) { return catalog.file(id); }, std::move(done));
+        return;
     }
     // Players that cannot send headers may put the user signature in "?token=" here only.
     auto caller = m_access.caller(request, true, now);
     if (!caller)
-        return caller.error();
-    return ownFile(caller.value(), idText);
+        return done(caller.error());
+    ownFile(caller.value(), idText, std::move(done));
 }
 
 } // namespace roomrec

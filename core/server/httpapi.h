@@ -11,6 +11,8 @@
 #include <QHttpServer>
 #include <QJsonObject>
 
+#include <functional>
+
 namespace roomrec {
 
 class RoomServer;
@@ -40,14 +42,15 @@ private:
     };
 
     Result<UserSignature::Grant> callerOf(const QHttpServerRequest &request, UserSignature::Privileges needed) const;
-    // The file, if the caller may see it (theirs, or the caller is admin).
-    Result<FileRecord> ownFile(const UserSignature::Grant &caller, const QString &idText) const;
+    // The file, if the caller may see it (theirs, or the caller is admin). The look-ups below
+    // answer on this thread once the catalogue's thread has (never if this object is gone).
+    void ownFile(const UserSignature::Grant &caller, const QString &idText, std::function<void(Result<FileRecord>)> done);
     Result<RecordingBody> recordingBody(const QHttpServerRequest &request, const UserSignature::Grant &caller) const;
-    Result<FileRecord> mediaRecord(const QString &idText, const QHttpServerRequest &request) const;
+    void mediaRecord(const QString &idText, const QHttpServerRequest &request, std::function<void(Result<FileRecord>)> done);
     QJsonObject describe(const FileRecord &record) const;
     // Described, for answers; a user's filter is narrowed to their own files.
-    Result<QJsonArray> findFiles(const UserSignature::Grant &caller, FileFilter filter) const;
-    void serveMedia(const QString &idText, const QHttpServerRequest &request, QHttpServerResponder &&responder) const;
+    void findFiles(const UserSignature::Grant &caller, FileFilter filter, std::function<void(Result<QJsonArray>)> done);
+    static void serveMedia(const FileRecord &record, const QByteArray &range, QHttpServerResponder &responder);
 
     RoomServer &m_server;
     HttpAccess m_access;

@@ -3,6 +3,7 @@
 #include "common/logging.h"
 #include "protocol/errorcode.h"
 
+#include <QDeadlineTimer>
 #include <QDir>
 
 namespace roomrec {
@@ -14,7 +15,7 @@ QString outcomeKey(const QString &userId, const RoomInfo &room)
 }
 } // namespace
 
-RecordingService::RecordingService(Catalog &catalog, IdGenerator &ids, const ServerConfig &config, QObject *parent)
+RecordingService::RecordingService(CatalogWorker &catalog, IdGenerator &ids, const ServerConfig &config, QObject *parent)
     : QObject(parent), m_catalog(catalog), m_ids(ids), m_config(config)
 {
     // Post-processing works on the finished (finalized) file.
@@ -24,21 +25,25 @@ RecordingService::RecordingService(Catalog &catalog, IdGenerator &ids, const Ser
     connect(&m_postProcessor, &PostProcessor::processed, this, &RecordingService::fileProcessed);
     // A crash while a file was being finished left it fragmented (still playable): finish it
     // now. Files from the last week are enough; finishing takes well under a second.
-    if (auto complete = m_catalog.inState(FileRecord::State::Complete)) {
-        const QDateTime weekAgo = QDateTime::currentDateTimeUtc().addDays(-7);
-        QList<FileRecord> recent;
-        for (const FileRecord &r : complete.value()) {
-            if (!r.endedAt.isValid() || r.endedAt >= weekAgo)
-                recent << r;
-        }
-        m_finalizer.resumeUnfinished(recent);
-    }
-    if (const int resumed = m_postProcessor.resume())
-        qCInfo(lcServer) << "resumed post-processing of" << resumed << "file(s)";
+    m_catalog.request<Result<QList<FileRecord>>>(
+        this, [](Catalog &c) { return c.inState(FileRecord::State::Complete); },
+        [this](const Result<QList<FileRecord>> &complete) {
+            if (!complete)
+                return;
+            const QDateTime weekAgo = QDateTime::currentDateTimeUtc().addDays(-7);
+            QList<FileRecord> recent;
+            for (const FileRecord &r : complete.value()) {
+                if (!r.endedAt.isValid() || r.endedAt >= weekAgo)
+                    recent << r;
+            }
+            m_finalizer.resumeUnfinished(recent);
+        });
+    m_postProcessor.resume();
 }
 
 Result<quint64> RecordingService::start(const QString &userId, quint64 sourceId, const RoomInfo &room, const RecordParam &param,
-                                        const VideoParams &video, const std::optional<AudioParams> &audio)
+                                        const VideoParams &video, const std::optional<AudioParams> &audio,
+                                        qint64 bytesUsedBefore)
 {
     if (m_recorders.contains(userId))
         return makeError(ErrorCode::RecordingAlreadyRunning);
@@ -50,12 +55,7 @@ Result<quint64> RecordingService::start(const QString &userId, quint64 sourceId,
     config.keyFrameTimeoutMs = m_config.keyFrameTimeoutMs;
     config.minFreeBytes = m_config.minFreeBytes;
     config.backlogBytes = m_config.recordingBacklogBytes;
-    if (m_config.quotaBytes > 0) {
-        auto used = m_catalog.bytesUsedBy(userId);
-        if (!used)
-            return used.error();
-        config.bytesUsedBefore = used.value();
-    }
+    config.bytesUsedBefore = bytesUsedBefore;
     RecordingRequest request{m_ids.next(), userId, room, param, video,
                              param.recordDataType == RecordParam::Camera ? audio : std::nullopt};
     auto *recorder = new Recorder(m_catalog, m_ids, m_writers, config, request, &m_finalizer, this);
@@ -88,6 +88,22 @@ Result<QStringList> RecordingService::stop(const QString &userId, const RoomInfo
         return makeError(ErrorCode::NotRecording);
     }
     return recorder->stop(QStringLiteral("stopped"));
+}
+
+void RecordingService::waitForFinalizedFiles(int catalogueWaitMs)
+{
+    const QDeadlineTimer catalogue(catalogueWaitMs);
+    m_writers.waitUntilIdle();
+    m_catalog.drain(int(catalogue.remainingTime()));
+    m_finalizer.waitForAll();
+    m_catalog.drain(int(catalogue.remainingTime()));
+}
+
+void RecordingService::waitForPostProcessing()
+{
+    waitForFinalizedFiles();
+    m_postProcessor.waitForAll();
+    m_catalog.drain();
 }
 
 bool RecordingService::isBacklogged(const QString &userId) const

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "common/idgenerator.h"
-#include "library/catalog.h"
+#include "library/catalogworker.h"
 #include "library/postprocessor.h"
 #include "recording/recorder.h"
 #include "recording/writerthreads.h"
@@ -29,12 +29,14 @@ struct RecordingOutcome {
 class RecordingService : public QObject {
     Q_OBJECT
 public:
-    RecordingService(Catalog &catalog, IdGenerator &ids, const ServerConfig &config, QObject *parent = nullptr);
+    RecordingService(CatalogWorker &catalog, IdGenerator &ids, const ServerConfig &config, QObject *parent = nullptr);
 
     // sourceId: the connection whose media is recorded (other connections of the same user
     // are ignored, so two devices of one user cannot interleave into one file).
+    // bytesUsedBefore: the user's files in the catalogue (read by the caller when there is a
+    // quota, on the catalogue's thread), so starting never waits for the database.
     Result<quint64> start(const QString &userId, quint64 sourceId, const RoomInfo &room, const RecordParam &param,
-                          const VideoParams &video, const std::optional<AudioParams> &audio);
+                          const VideoParams &video, const std::optional<AudioParams> &audio, qint64 bytesUsedBefore);
     Result<QStringList> stop(const QString &userId, const RoomInfo &room);
     // Returns whether the recording now waits on the disk for more than its backlog allows.
     bool push(const QString &userId, quint64 sourceId, const MediaPacket &packet);
@@ -51,19 +53,14 @@ public:
     // Being finished or post-processed: deleting it now would race those jobs.
     bool isFileBusy(const FileRecord &record) const;
     void stopAll(const QString &reason);
-    // Waits until every closed file is finalized and catalogued (shutdown, tests).
-    void waitForFinalizedFiles()
-    {
-        m_writers.waitUntilIdle();
-        m_finalizer.waitForAll();
-    }
+    // Waits until every closed file is finalized and catalogued (shutdown, tests); the
+    // catalogue is waited for catalogueWaitMs in all, so a database that does not answer
+    // cannot hold shutdown up (what it misses is rebuilt from the files at the next start).
+    // Each step hands on through the catalogue (a file's size after its finishing), so it is
+    // drained between them.
+    void waitForFinalizedFiles(int catalogueWaitMs = 30'000);
     // Waits for finalization and then for the post-processing jobs.
-    void waitForPostProcessing()
-    {
-        m_writers.waitUntilIdle();
-        m_finalizer.waitForAll();
-        m_postProcessor.waitForAll();
-    }
+    void waitForPostProcessing();
 
 signals:
     void keyFrameNeeded(const QString &userId, roomrec::Track track);
@@ -79,7 +76,7 @@ private:
     void onFinished(const QString &userId, Recorder *recorder, const QStringList &ids, const QString &reason,
                     int code, const QString &message);
 
-    Catalog &m_catalog;
+    CatalogWorker &m_catalog;
     WriterThreads m_writers; // first in, last out: segments finishing use the members below
     Mp4Finalizer m_finalizer{m_catalog};
     PostProcessor m_postProcessor{m_catalog};

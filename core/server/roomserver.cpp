@@ -4,6 +4,7 @@
 #include "protocol/errorcode.h"
 #include "protocol/frame.h"
 #include "protocol/protocollimits.h"
+#include "library/outboxstore.h"
 #include "recording/crashrecovery.h"
 #include "recording/libraryreconciler.h"
 
@@ -82,15 +83,22 @@ Status RoomServer::start()
         return catalogUrl.error();
     if (Status s = m_catalog.open(catalogUrl.value(), m_config.nodeId); !s)
         return s;
-    auto recovered = CrashRecovery::recover(m_catalog, QDir(m_config.dataDir).absoluteFilePath(QStringLiteral("recordings")));
-    if (!recovered)
-        return recovered.error();
-    m_recovered = recovered.value();
-    auto reconciled = LibraryReconciler::reconcile(m_catalog, QDir(m_config.dataDir).absoluteFilePath(QStringLiteral("recordings")));
-    if (!reconciled)
-        return reconciled.error();
-    m_recovered << reconciled->orphansCatalogued;
-    auto floor = m_catalog.highestId();
+    // Before listening, so waiting for the catalogue's thread here holds nobody up.
+    const QString recordings = QDir(m_config.dataDir).absoluteFilePath(QStringLiteral("recordings"));
+    auto floor = m_catalog.call([&](Catalog &catalog) -> Result<quint64> {
+        auto recovered = CrashRecovery::recover(catalog, recordings);
+        if (!recovered)
+            return recovered.error();
+        m_recovered = recovered.value();
+        auto reconciled = LibraryReconciler::reconcile(catalog, recordings);
+        if (!reconciled)
+            return reconciled.error();
+        m_recovered << reconciled->orphansCatalogued;
+        // The outbox table exists either way, so events stored by an earlier run stay put.
+        if (Status s = OutboxStore(catalog).open(); !s)
+            return s.error();
+        return catalog.highestId();
+    });
     if (!floor)
         return floor.error();
     m_ids = std::make_unique<IdGenerator>(m_config.nodeId, floor.value());
@@ -157,9 +165,6 @@ Status RoomServer::start()
 
 Status RoomServer::startWebhooks()
 {
-    // The outbox table exists either way, so events stored by an earlier run stay put.
-    if (Status s = m_outbox.open(); !s)
-        return s;
     if (m_config.webhookUrl.isEmpty())
         return success();
     const QUrl url(m_config.webhookUrl);
@@ -170,7 +175,7 @@ Status RoomServer::startWebhooks()
         qCInfo(lcServer) << "webhook events go unsigned (no --secret-file or --webhook-secret-file)";
     const WebhookOutbox::Policy policy{m_config.webhookFirstRetryMs, m_config.webhookMaxRetryMs,
                                        m_config.webhookGiveUpMs, m_config.webhookTimeoutMs};
-    m_webhooks = std::make_unique<WebhookOutbox>(m_outbox, url, key, policy);
+    m_webhooks = std::make_unique<WebhookOutbox>(m_catalog, url, key, policy);
     m_webhookEvents = std::make_unique<WebhookEvents>(m_catalog, *m_webhooks);
     m_webhookEvents->recovered(m_recovered);
     m_webhooks->start();
@@ -188,10 +193,12 @@ void RoomServer::shutdown()
         return;
     m_shuttingDown = true;
     m_tcp.close();
-    if (m_recording) {
+    if (m_recording)
         m_recording->stopAll(QStringLiteral("shutdown"));
-        m_recording->waitForFinalizedFiles();
-    }
+    // Every file finished and its final row in the catalogue, within a bound: with the
+    // database gone, what is still queued is given up and the next start's recovery scan
+    // rebuilds those rows from the files (CrashRecovery, LibraryReconciler).
+    waitForFinalizedFiles();
     const QList<ClientSession *> sessions = m_sessions;
     for (ClientSession *s : sessions)
         s->close();
@@ -457,13 +464,18 @@ void RoomServer::handleStartRecording(ClientSession *s, const ControlMessage &m)
     auto param = RecordParam::fromCbor(paramMap.value());
     if (!param)
         return s->replyError(m.id(), param.error());
-    auto started = startRecording(s, info.value(), param.value());
-    if (!started)
-        return s->replyError(m.id(), started.error());
-    s->reply(m.id(), QCborMap{{QStringLiteral("recordingId"), QString::number(started.value())}});
+    QPointer<ClientSession> session(s);
+    const quint64 requestId = m.id();
+    startRecording(s, info.value(), param.value(), [session, requestId](const Result<quint64> &started) {
+        if (!session)
+            return;
+        if (!started)
+            return session->replyError(requestId, started.error());
+        session->reply(requestId, QCborMap{{QStringLiteral("recordingId"), QString::number(started.value())}});
+    });
 }
 
-Result<quint64> RoomServer::startRecording(ClientSession *s, const RoomInfo &info, const RecordParam &param)
+Status RoomServer::mayStartRecording(const ClientSession *s, const RoomInfo &info, const RecordParam &param) const
 {
     if (!(s->privileges & UserSignature::Record))
         return makeError(ErrorCode::NoPermissionForRecording);
@@ -474,13 +486,40 @@ Result<quint64> RoomServer::startRecording(ClientSession *s, const RoomInfo &inf
         return makeError(ErrorCode::OneOnOneRoomNotSupported);
     if (m_recording->isRecording(s->userId))
         return makeError(ErrorCode::RecordingAlreadyRunning);
-    const auto &video = s->video[param.recordDataType];
-    if (!video)
+    if (!s->video[param.recordDataType])
         return makeError(ErrorCode::StreamNotPublished, param.recordDataType ? QStringLiteral("sub-stream") : QStringLiteral("camera"));
-    return m_recording->start(s->userId, s->id(), info, param, *video, s->audio);
+    return success();
 }
 
-Result<quint64> RoomServer::startRecordingFor(const QString &userId, const RoomInfo &room, const RecordParam &param)
+void RoomServer::startRecording(ClientSession *s, const RoomInfo &info, const RecordParam &param,
+                                std::function<void(Result<quint64>)> done)
+{
+    if (Status may = mayStartRecording(s, info, param); !may)
+        return done(may.error());
+    auto begin = [this, session = QPointer<ClientSession>(s), info, param, done](qint64 bytesUsed) {
+        // Checked again: the session, its room and streams may have changed while the
+        // catalogue answered (or another start of this user got in first).
+        if (!session || m_shuttingDown)
+            return done(makeError(session ? ErrorCode::ServerShuttingDown : ErrorCode::NotInRoom));
+        if (Status may = mayStartRecording(session, info, param); !may)
+            return done(may.error());
+        done(m_recording->start(session->userId, session->id(), info, param, *session->video[param.recordDataType],
+                                session->audio, bytesUsed));
+    };
+    if (m_config.quotaBytes <= 0)
+        return begin(0);
+    const QString userId = s->userId;
+    m_catalog.request<Result<qint64>>(
+        this, [userId](Catalog &catalog) { return catalog.bytesUsedBy(userId); },
+        [begin, done](const Result<qint64> &used) {
+            if (!used)
+                return done(used.error());
+            begin(used.value());
+        });
+}
+
+void RoomServer::startRecordingFor(const QString &userId, const RoomInfo &room, const RecordParam &param,
+                                   std::function<void(Result<quint64>)> done)
 {
     // The user's connection in that room that publishes the stream to record.
     ClientSession *best = nullptr;
@@ -489,8 +528,8 @@ Result<quint64> RoomServer::startRecordingFor(const QString &userId, const RoomI
             best = s;
     }
     if (!best)
-        return makeError(ErrorCode::NotInRoom, QStringLiteral("%1 is not in room %2").arg(userId, room.toString()));
-    return startRecording(best, room, param);
+        return done(makeError(ErrorCode::NotInRoom, QStringLiteral("%1 is not in room %2").arg(userId, room.toString())));
+    startRecording(best, room, param, std::move(done));
 }
 
 Result<QStringList> RoomServer::stopRecordingFor(const QString &userId, const RoomInfo &room)
@@ -508,30 +547,59 @@ void RoomServer::whenFilesComplete(const QStringList &fileIds, std::function<voi
     m_recording->writers().whenCompleted(ids, std::move(done));
 }
 
-Status RoomServer::deleteFile(quint64 fileId)
+void RoomServer::deleteFile(quint64 fileId, std::function<void(Status)> done)
 {
-    auto record = m_catalog.file(fileId);
-    if (!record)
-        return record.error();
-    if (record->state == FileRecord::State::Recording)
-        return makeError(ErrorCode::RecordingAlreadyRunning, QStringLiteral("the file is still being recorded"));
-    if (m_recording && m_recording->isFileBusy(record.value()))
-        return makeError(ErrorCode::FileBusy, record->processingState.isEmpty() ? QStringLiteral("finishing") : record->processingState);
+    // The row is read on the catalogue's thread; whether the file is busy is known here; the
+    // file and the row are removed on the catalogue's thread again (the unlink is disk work).
+    m_catalog.request<Result<FileRecord>>(
+        this, [fileId](Catalog &catalog) { return catalog.file(fileId); },
+        [this, fileId, done](const Result<FileRecord> &record) {
+            if (!record)
+                return done(record.error());
+            if (record->state == FileRecord::State::Recording)
+                return done(makeError(ErrorCode::RecordingAlreadyRunning, QStringLiteral("the file is still being recorded")));
+            if (m_recording && m_recording->isFileBusy(record.value()))
+                return done(makeError(ErrorCode::FileBusy,
+                                      record->processingState.isEmpty() ? QStringLiteral("finishing") : record->processingState));
+            const QString path = record->storagePath;
+            m_catalog.write<Status>([fileId, path](Catalog &catalog) { return removeFileAndRow(catalog, fileId, path); },
+                                    this, done);
+        });
+}
+
+Status RoomServer::removeFileAndRow(Catalog &catalog, quint64 fileId, const QString &storagePath)
+{
     // The MP4 first, then the row, then the derived outputs, so a crash at any point leaves
     // what the next start repairs (LibraryReconciler): a row without its file (dropped, with
     // its derived outputs), or derived outputs of no file (removed). Never a catalogued file
     // whose derived outputs are half gone, nor a file without its row (it would come back as
     // an orphan). A download in progress keeps its open file until it ends (POSIX unlink).
-    const QFileInfo file(record->storagePath);
-    if (QFile::exists(record->storagePath) && !QFile::remove(record->storagePath))
-        return makeError(ErrorCode::StorageWriteFailed, QStringLiteral("cannot remove %1").arg(record->storagePath));
-    if (Status s = m_catalog.remove(fileId); !s)
+    const QFileInfo file(storagePath);
+    if (QFile::exists(storagePath) && !QFile::remove(storagePath))
+        return makeError(ErrorCode::StorageWriteFailed, QStringLiteral("cannot remove %1").arg(storagePath));
+    if (Status s = catalog.remove(fileId); !s)
         return s;
     QDir derived(file.absoluteDir().filePath(QString::number(fileId)));
     if (derived.exists() && !derived.removeRecursively())
         qCWarning(lcServer).noquote() << "file" << fileId << "deleted, but not all of" << derived.path()
                                       << "(removed at the next start)";
     return success();
+}
+
+void RoomServer::waitForFinalizedFiles()
+{
+    if (m_recording)
+        m_recording->waitForFinalizedFiles();
+    else
+        m_catalog.drain();
+}
+
+void RoomServer::waitForPostProcessing()
+{
+    if (m_recording)
+        m_recording->waitForPostProcessing();
+    else
+        m_catalog.drain();
 }
 
 void RoomServer::handleStopRecording(ClientSession *s, const ControlMessage &m)
@@ -579,12 +647,16 @@ void RoomServer::handleFileInfo(ClientSession *s, const ControlMessage &m)
     const quint64 id = idText->toULongLong(&ok);
     if (!ok)
         return s->replyError(m.id(), makeError(ErrorCode::WrongFieldType, QStringLiteral("fileId")));
-    auto record = m_catalog.file(id);
-    if (!record)
-        return s->replyError(m.id(), record.error());
-    if (!(s->privileges & UserSignature::Admin) && record->userId != s->userId)
-        return s->replyError(m.id(), makeError(ErrorCode::NotFileOwner, QStringLiteral("file %1").arg(id)));
-    s->reply(m.id(), record->toCbor());
+    const quint64 requestId = m.id();
+    m_catalog.request<Result<FileRecord>>(
+        s, [id](Catalog &catalog) { return catalog.file(id); },
+        [s, requestId, id](const Result<FileRecord> &record) { // s: still there, or this is not called
+            if (!record)
+                return s->replyError(requestId, record.error());
+            if (!(s->privileges & UserSignature::Admin) && record->userId != s->userId)
+                return s->replyError(requestId, makeError(ErrorCode::NotFileOwner, QStringLiteral("file %1").arg(id)));
+            s->reply(requestId, record->toCbor());
+        });
 }
 
 void RoomServer::handleListFiles(ClientSession *s, const ControlMessage &m)
@@ -614,13 +686,17 @@ void RoomServer::handleListFiles(ClientSession *s, const ControlMessage &m)
             return s->replyError(m.id(), classId.error());
         filter.classId = quint32(classId.value());
     }
-    auto files = m_catalog.files(filter);
-    if (!files)
-        return s->replyError(m.id(), files.error());
-    QCborArray list;
-    for (const FileRecord &r : files.value())
-        list << r.toCbor();
-    s->reply(m.id(), QCborMap{{QStringLiteral("files"), list}});
+    const quint64 requestId = m.id();
+    m_catalog.request<Result<QList<FileRecord>>>(
+        s, [filter](Catalog &catalog) { return catalog.files(filter); },
+        [s, requestId](const Result<QList<FileRecord>> &files) { // s: still there, or this is not called
+            if (!files)
+                return s->replyError(requestId, files.error());
+            QCborArray list;
+            for (const FileRecord &r : files.value())
+                list << r.toCbor();
+            s->reply(requestId, QCborMap{{QStringLiteral("files"), list}});
+        });
 }
 
 void RoomServer::onMedia(ClientSession *s, const MediaPacket &packet)

@@ -1,8 +1,7 @@
 #pragma once
 
 #include "common/idgenerator.h"
-#include "library/catalog.h"
-#include "library/outboxstore.h"
+#include "library/catalogworker.h"
 #include "server/clientsession.h"
 #include "server/httpapi.h"
 #include "server/tlstcpserver.h"
@@ -36,7 +35,9 @@ public:
     quint16 port() const { return m_tcp.serverPort(); }
     bool isTls() const { return m_tcp.isTls(); }
     const ServerConfig &config() const { return m_config; }
-    Catalog &catalog() { return m_catalog; }
+    // The catalogue, on its own thread: submit jobs from this server's thread (never wait for
+    // them here once listening; call() is for start-up and tests).
+    CatalogWorker &catalog() { return m_catalog; }
     RecordingService *recordingService() { return m_recording.get(); } // null before start()
     const QList<FileRecord> &recoveredAtStart() const { return m_recovered; }
     int sessionCount() const { return int(m_sessions.size()); } // open protocol connections
@@ -47,16 +48,20 @@ public:
     WebhookOutbox *webhooks() { return m_webhooks.get(); }
 
     // For third-party backends (HTTP API): the recording rules as for the user's own request,
-    // recording what the user publishes in that room.
-    Result<quint64> startRecordingFor(const QString &userId, const RoomInfo &room, const RecordParam &param);
+    // recording what the user publishes in that room. `done` runs later on this thread (the
+    // quota check reads the catalogue), unless the server is destroyed first.
+    void startRecordingFor(const QString &userId, const RoomInfo &room, const RecordParam &param,
+                           std::function<void(Result<quint64>)> done);
     Result<QStringList> stopRecordingFor(const QString &userId, const RoomInfo &room);
     // Runs `done` once none of these files is still being finished on a writer thread.
     void whenFilesComplete(const QStringList &fileIds, std::function<void()> done);
-    // Removes the file, its derived outputs and its catalogue row (not while it is recorded).
-    Status deleteFile(quint64 fileId);
-    // Finished files are rewritten with a full index in the background; wait for that.
-    void waitForFinalizedFiles() { if (m_recording) m_recording->waitForFinalizedFiles(); }
-    void waitForPostProcessing() { if (m_recording) m_recording->waitForPostProcessing(); }
+    // Removes the file, its derived outputs and its catalogue row (not while it is recorded);
+    // `done` runs later on this thread, unless the server is destroyed first.
+    void deleteFile(quint64 fileId, std::function<void(Status)> done);
+    // Finished files get their full index in the background, then their final row; wait for
+    // that (shutdown, tests: this runs the event loop).
+    void waitForFinalizedFiles();
+    void waitForPostProcessing();
 
 signals:
     void recordingEnded(const QString &userId, const roomrec::RecordingOutcome &outcome);
@@ -86,17 +91,22 @@ private:
     void handleListFiles(ClientSession *s, const ControlMessage &m);
 
     Result<RoomInfo> roomOf(const ControlMessage &m) const;
-    Result<quint64> startRecording(ClientSession *s, const RoomInfo &room, const RecordParam &param);
+    // Checks the rules, then (after the quota's catalogue read, if there is a quota) starts;
+    // `done` runs on this thread, with NotInRoom if the session went away meanwhile.
+    void startRecording(ClientSession *s, const RoomInfo &room, const RecordParam &param,
+                        std::function<void(Result<quint64>)> done);
+    Status mayStartRecording(const ClientSession *s, const RoomInfo &room, const RecordParam &param) const;
     void leaveRoom(ClientSession *s);
+    // On the catalogue's thread.
+    static Status removeFileAndRow(Catalog &catalog, quint64 fileId, const QString &storagePath);
     Status startWebhooks();
 
     ServerConfig m_config;
     QHash<QString, Handler> m_handlers;
     TlsTcpServer m_tcp{this};
-    Catalog m_catalog;
+    // Before everything that writes to it: destroyed last, it runs what they queued.
+    CatalogWorker m_catalog{m_config.catalogQueue};
     std::unique_ptr<IdGenerator> m_ids;
-    // Before the recording service: it may still report finished files while it is destroyed.
-    OutboxStore m_outbox{m_catalog};
     std::unique_ptr<WebhookOutbox> m_webhooks;
     std::unique_ptr<WebhookEvents> m_webhookEvents;
     std::unique_ptr<RecordingService> m_recording;

@@ -13,6 +13,7 @@ struct ServerConfig {
     QString dataDir;              // files under recordings/, catalogue in catalog.sqlite
     quint32 nodeId = 0;           // distinct per server sharing a library (file IDs)
     QString catalog;              // --catalog URL (CatalogUrl); empty: sqlite:<dataDir>/catalog.sqlite
+    int catalogQueue = 256;       // catalogue requests waiting for the database; beyond: CatalogueBusy
     qint64 segmentSeconds = 3600;
     qint64 idleTimeoutMs = 60'000;
     int keyFrameTimeoutMs = 15'000; // a recording waits this long for the publisher's first key frame

@@ -16,8 +16,8 @@ constexpr qint64 kKeepFinishedMs = 7 * 24 * 3600'000LL;
 constexpr qint64 kPruneEveryMs = 3600'000;
 } // namespace
 
-WebhookOutbox::WebhookOutbox(OutboxStore &store, QUrl url, QByteArray key, Policy policy, QObject *parent)
-    : QObject(parent), m_store(store), m_url(std::move(url)), m_key(std::move(key)), m_policy(policy)
+WebhookOutbox::WebhookOutbox(CatalogWorker &catalog, QUrl url, QByteArray key, Policy policy, QObject *parent)
+    : QObject(parent), m_catalog(catalog), m_url(std::move(url)), m_key(std::move(key)), m_policy(policy)
 {
     m_timer.setSingleShot(true);
     connect(&m_timer, &QTimer::timeout, this, &WebhookOutbox::deliverNext);
@@ -35,12 +35,16 @@ WebhookOutbox::~WebhookOutbox()
 
 void WebhookOutbox::start()
 {
-    if (auto pending = m_store.count(OutboxStore::State::Pending); pending && pending.value() > 0)
-        qCInfo(lcServer) << "webhook:" << pending.value() << "event(s) from an earlier run still to deliver";
+    m_catalog.write<Result<int>>(
+        [](Catalog &catalog) { return OutboxStore(catalog).count(OutboxStore::State::Pending); }, this,
+        [](const Result<int> &pending) {
+            if (pending && pending.value() > 0)
+                qCInfo(lcServer) << "webhook:" << pending.value() << "event(s) from an earlier run still to deliver";
+        });
     m_timer.start(0);
 }
 
-Result<QString> WebhookOutbox::enqueue(const QString &event, QJsonObject fields)
+Result<QString> WebhookOutbox::store(Catalog &catalog, const QString &event, QJsonObject fields)
 {
     const QString eventId = QUuid::createUuid().toString(QUuid::WithoutBraces);
     const QDateTime now = QDateTime::currentDateTimeUtc();
@@ -48,15 +52,35 @@ Result<QString> WebhookOutbox::enqueue(const QString &event, QJsonObject fields)
     fields.insert(QStringLiteral("event"), event);
     fields.insert(QStringLiteral("createdAt"), now.toString(Qt::ISODateWithMs));
     const QByteArray body = QJsonDocument(fields).toJson(QJsonDocument::Compact);
-    auto added = m_store.add(eventId, event, body, now);
+    auto added = OutboxStore(catalog).add(eventId, event, body, now);
     if (!added) {
         qCWarning(lcServer).noquote() << "webhook: cannot store" << event << "event:" << added.error().toString();
         return added.error();
     }
-    // Deferred: callers may be in the middle of shutting down, and the oldest event goes first.
-    if (!m_inFlight)
-        m_timer.start(0);
     return eventId;
+}
+
+Result<QString> WebhookOutbox::enqueue(const QString &event, QJsonObject fields)
+{
+    // The ID is made here so the caller has it at once; the row is written in queue order.
+    const QString eventId = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    fields.insert(QStringLiteral("eventId"), eventId);
+    m_catalog.write<Result<QString>>(
+        [event, fields](Catalog &catalog) { return store(catalog, event, fields); }, this,
+        [this](const Result<QString> &stored) {
+            if (stored)
+                wake();
+        });
+    return eventId;
+}
+
+void WebhookOutbox::wake()
+{
+    // Deferred: callers may be in the middle of shutting down, and the oldest event goes first.
+    if (m_lookingUp)
+        m_lookAgain = true;
+    else if (!m_inFlight)
+        m_timer.start(0);
 }
 
 QByteArray WebhookOutbox::signature(const QByteArray &key, const QByteArray &body)
@@ -75,24 +99,38 @@ qint64 WebhookOutbox::retryDelayMs(int failures, const Policy &policy, double ji
 
 void WebhookOutbox::deliverNext()
 {
-    if (m_inFlight)
+    if (m_inFlight || m_lookingUp)
         return;
     const QDateTime now = QDateTime::currentDateTimeUtc();
     if (!m_lastPrune.isValid() || m_lastPrune.msecsTo(now) >= kPruneEveryMs) {
         m_lastPrune = now;
-        (void)m_store.prune(now.addMSecs(-kKeepFinishedMs));
+        m_catalog.write<Result<int>>(
+            [before = now.addMSecs(-kKeepFinishedMs)](Catalog &catalog) { return OutboxStore(catalog).prune(before); });
     }
-    auto next = m_store.next();
+    m_lookingUp = true;
+    m_lookAgain = false;
+    m_catalog.write<Result<std::optional<OutboxStore::Event>>>(
+        [](Catalog &catalog) { return OutboxStore(catalog).next(); }, this,
+        [this](const Result<std::optional<OutboxStore::Event>> &next) { deliverEvent(next); });
+}
+
+void WebhookOutbox::deliverEvent(const Result<std::optional<OutboxStore::Event>> &next)
+{
+    m_lookingUp = false;
     if (!next) {
         qCWarning(lcServer).noquote() << "webhook: cannot read the outbox:" << next.error().toString();
         m_timer.start(int(qMin<qint64>(m_policy.firstRetryMs, INT_MAX)));
         return;
     }
-    if (!next.value())
+    if (!next.value()) {
+        if (m_lookAgain) // an event stored after this read
+            m_timer.start(0);
         return; // all delivered; enqueue() wakes us
+    }
     const OutboxStore::Event &event = *next.value();
-    const qint64 wait = now.msecsTo(event.nextAttemptAt);
+    const qint64 wait = QDateTime::currentDateTimeUtc().msecsTo(event.nextAttemptAt);
     if (wait > 0) {
+        // A newer event waits behind the oldest: its time comes first.
         m_timer.start(int(qMin<qint64>(wait, INT_MAX)));
         return;
     }
@@ -124,30 +162,44 @@ void WebhookOutbox::onReplied(QNetworkReply *reply, const OutboxStore::Event &ev
     const QDateTime now = QDateTime::currentDateTimeUtc();
     const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     const int attempts = event.attempts + 1;
-    qint64 nextLookMs = 0;
+    const qint64 seq = event.seq;
+    // Once the outbox row says what happened, look at the outbox again (at once, or after the
+    // retry delay if the row could not be updated: it still says "due now").
+    auto thenLookAgain = [this](qint64 ifFailedMs, std::function<void()> announce = {}) {
+        return [this, ifFailedMs, announce](const Status &marked) {
+            if (announce)
+                announce();
+            if (!marked)
+                qCWarning(lcServer).noquote() << "webhook: cannot update the outbox:" << marked.error().toString();
+            if (!m_inFlight && !m_lookingUp)
+                m_timer.start(int(qMin<qint64>(marked ? 0 : ifFailedMs, INT_MAX)));
+        };
+    };
     if (status >= 200 && status < 300) {
-        if (Status s = m_store.markDelivered(event.seq, attempts, now); !s)
-            qCWarning(lcServer).noquote() << "webhook: delivered but not marked (it will be sent again):" << s.error().toString();
         qCDebug(lcServer).noquote() << "webhook:" << event.type << event.eventId << "delivered, attempt" << attempts;
-        emit delivered(event.eventId);
-    } else {
-        const QString why = status ? QStringLiteral("HTTP %1").arg(status) : reply->errorString();
-        if (event.createdAt.msecsTo(now) >= m_policy.giveUpMs) {
-            qCWarning(lcServer).noquote() << "webhook: gave up on" << event.type << event.eventId << "after" << attempts
-                                          << "attempts:" << why;
-            (void)m_store.markFailed(event.seq, attempts, why, now);
-            emit gaveUp(event.eventId);
-        } else {
-            const qint64 delay = retryDelayMs(attempts, m_policy, QRandomGenerator::global()->generateDouble());
-            qCInfo(lcServer).noquote() << "webhook:" << event.type << event.eventId
-                                       << QStringLiteral("attempt %1 failed (%2), next in %3 ms").arg(attempts).arg(why).arg(delay);
-            if (Status s = m_store.markRetry(event.seq, attempts, now.addMSecs(delay), why); !s) {
-                qCWarning(lcServer).noquote() << "webhook: cannot update the outbox:" << s.error().toString();
-                nextLookMs = delay; // the row still says "due now": do not hammer the receiver
-            }
-        }
+        // Not marked (the database is gone): it will be sent again, which its event ID tells.
+        m_catalog.write<Status>(
+            [seq, attempts, now](Catalog &catalog) { return OutboxStore(catalog).markDelivered(seq, attempts, now); }, this,
+            thenLookAgain(0, [this, id = event.eventId] { emit delivered(id); }));
+        return;
     }
-    m_timer.start(int(qMin<qint64>(nextLookMs, INT_MAX)));
+    const QString why = status ? QStringLiteral("HTTP %1").arg(status) : reply->errorString();
+    if (event.createdAt.msecsTo(now) >= m_policy.giveUpMs) {
+        qCWarning(lcServer).noquote() << "webhook: gave up on" << event.type << event.eventId << "after" << attempts
+                                      << "attempts:" << why;
+        m_catalog.write<Status>(
+            [seq, attempts, why, now](Catalog &catalog) { return OutboxStore(catalog).markFailed(seq, attempts, why, now); }, this,
+            thenLookAgain(0, [this, id = event.eventId] { emit gaveUp(id); }));
+        return;
+    }
+    const qint64 delay = retryDelayMs(attempts, m_policy, QRandomGenerator::global()->generateDouble());
+    qCInfo(lcServer).noquote() << "webhook:" << event.type << event.eventId
+                               << QStringLiteral("attempt %1 failed (%2), next in %3 ms").arg(attempts).arg(why).arg(delay);
+    m_catalog.write<Status>(
+        [seq, attempts, next = now.addMSecs(delay), why](Catalog &catalog) {
+            return OutboxStore(catalog).markRetry(seq, attempts, next, why);
+        },
+        this, thenLookAgain(delay));
 }
 
 } // namespace roomrec

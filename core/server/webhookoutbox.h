@@ -1,6 +1,7 @@
 #pragma once
 
 #include "common/result.h"
+#include "library/catalogworker.h"
 #include "library/outboxstore.h"
 
 #include <QJsonObject>
@@ -20,7 +21,8 @@ namespace roomrec {
 // connection) schedules a retry with exponential backoff and jitter, and an event still
 // undelivered after the give-up age is marked failed and logged. One request is in flight at
 // a time, oldest event first, so a receiver sees events in order; nothing ever waits on the
-// network (replies come back as signals).
+// network (replies come back as signals) or on the database (the outbox is read and written
+// on the catalogue's thread, CatalogWorker).
 class WebhookOutbox : public QObject {
     Q_OBJECT
 public:
@@ -32,13 +34,18 @@ public:
     };
 
     // key: HMAC key for X-RoomRec-Signature; empty: events go unsigned.
-    WebhookOutbox(OutboxStore &store, QUrl url, QByteArray key, Policy policy, QObject *parent = nullptr);
+    WebhookOutbox(CatalogWorker &catalog, QUrl url, QByteArray key, Policy policy, QObject *parent = nullptr);
     ~WebhookOutbox() override;
 
     // Delivers what earlier runs left undelivered, then everything enqueued.
     void start();
-    // Stores the event (its fields plus "eventId", "event", "createdAt") and schedules it.
+    // Queues the event for the outbox (its fields plus "eventId", "event", "createdAt") and
+    // schedules it once stored; returns its ID at once.
     Result<QString> enqueue(const QString &event, QJsonObject fields);
+    // The same, for jobs already on the catalogue's thread (an event made from rows read in
+    // the same job); call wake() on this object's thread once it is stored.
+    static Result<QString> store(Catalog &catalog, const QString &event, QJsonObject fields);
+    void wake();
 
     // "sha256=" + lowercase hex HMAC-SHA256(key, body): the X-RoomRec-Signature value.
     static QByteArray signature(const QByteArray &key, const QByteArray &body);
@@ -52,16 +59,19 @@ signals:
 
 private:
     void deliverNext();
+    void deliverEvent(const Result<std::optional<OutboxStore::Event>> &next);
     void post(const OutboxStore::Event &event);
     void onReplied(QNetworkReply *reply, const OutboxStore::Event &event);
 
-    OutboxStore &m_store;
+    CatalogWorker &m_catalog;
     const QUrl m_url;
     const QByteArray m_key;
     const Policy m_policy;
     QNetworkAccessManager m_network;
     QTimer m_timer; // the next look at the outbox (now, or when the oldest event is due)
     QPointer<QNetworkReply> m_inFlight;
+    bool m_lookingUp = false;  // the outbox's next event is being read
+    bool m_lookAgain = false;  // woken meanwhile: what was read may predate a new event
     QDateTime m_lastPrune;
 };
 

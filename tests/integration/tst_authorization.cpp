@@ -6,6 +6,8 @@
 #include "mp4inspector.h"
 #include "rawpeer.h"
 #include "syncclient.h"
+#include "catalogprobe.h"
+#include "servercalls.h"
 #include "testserver.h"
 
 #include "protocol/errorcode.h"
@@ -151,7 +153,7 @@ quint64 TestAuthorization::addFile(const QString &owner, const QString &name)
     derived.write("jpeg");
     derived.close();
     r.sizeBytes = 4096;
-    return m_server->catalog().insert(r) ? r.id : 0;
+    return catalogOf(*m_server).insert(r) ? r.id : 0;
 }
 
 void TestAuthorization::initTestCase()
@@ -239,7 +241,7 @@ void TestAuthorization::httpRoutes()
                 + QString::fromLatin1(QUrl::toPercentEncoding(QString::fromLatin1(token(caller))));
     const bool stopRoute = path.endsWith(QLatin1String("/stop"));
     if (stopRoute)
-        QVERIFY(m_server->startRecordingFor(QStringLiteral("alice"), kRoom, SyncClient::param(QStringLiteral("auth"))).ok());
+        QVERIFY(ServerCalls::startRecordingFor(*m_server, QStringLiteral("alice"), kRoom, SyncClient::param(QStringLiteral("auth"))).ok());
 
     const HttpReply reply = rawRequest(m_server->httpPort(), verb, path, auth(caller), body);
     QCOMPARE(reply.status, status);
@@ -249,7 +251,7 @@ void TestAuthorization::httpRoutes()
     }
     // What was allowed happened, what was refused did not.
     if (verb == "DELETE") {
-        QCOMPARE(m_server->catalog().file(file).ok(), status != 200);
+        QCOMPARE(catalogOf(*m_server).file(file).ok(), status != 200);
         QCOMPARE(QFile::exists(m_dir.filePath(QStringLiteral("%1.mp4").arg(file))), status != 200);
         QCOMPARE(QFile::exists(m_dir.filePath(QStringLiteral("%1/cover.jpg").arg(file))), status != 200);
     }
@@ -489,7 +491,7 @@ void TestAuthorization::expiryCheckedOnEveryRequestRecordingGoesOn()
     // Still recording; a fresh signature on a new connection stops it and gets the files.
     FileFilter carols;
     carols.userId = QStringLiteral("carol");
-    auto running = m_server->catalog().files(carols);
+    auto running = catalogOf(*m_server).files(carols);
     QVERIFY(running.ok());
     QCOMPARE(running.value().size(), 1);
     QCOMPARE(running.value().first().state, FileRecord::State::Recording);
@@ -504,7 +506,7 @@ void TestAuthorization::expiryCheckedOnEveryRequestRecordingGoesOn()
     QVERIFY2(ids.ok(), qPrintable(ids ? QString() : ids.error().toString()));
     QCOMPARE(ids.value().size(), 1);
     m_server->waitForFinalizedFiles();
-    auto file = m_server->catalog().file(ids.value().first().toULongLong());
+    auto file = catalogOf(*m_server).file(ids.value().first().toULongLong());
     QVERIFY(file.ok());
     // The file runs past the moment the signature expired.
     QVERIFY2(file->endedAt >= QDateTime::fromSecsSinceEpoch(expiresAt.toSecsSinceEpoch(), Qt::UTC), qPrintable(file->endedAt.toString(Qt::ISODateWithMs)));

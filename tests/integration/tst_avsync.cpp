@@ -4,6 +4,7 @@
 #include "mp4inspector.h"
 #include "syncclient.h"
 
+#include "catalogprobe.h"
 #include "testserver.h"
 
 #include <QTemporaryDir>
@@ -32,7 +33,7 @@ void TestAvSync::flashesAndBeepsLineUp()
     QTest::qWait(seconds * 1000 + 500);
     auto ids = alice.stopRecording(room);
     QVERIFY(ids.ok());
-    const Mp4Report mp4 = Mp4Inspector::inspect(server.catalog().file(ids->first().toULongLong())->storagePath, true);
+    const Mp4Report mp4 = Mp4Inspector::inspect(catalogOf(server).file(ids->first().toULongLong())->storagePath, true);
     QCOMPARE(mp4.decodeErrors, 0);
     QVERIFY2(mp4.flashTimes.size() >= seconds - 1, qPrintable(QString::number(mp4.flashTimes.size())));
     QVERIFY2(mp4.beepTimes.size() >= seconds - 1, qPrintable(QString::number(mp4.beepTimes.size())));

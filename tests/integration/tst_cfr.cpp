@@ -8,6 +8,7 @@
 #include "media/pipelinethread.h"
 #include "media/testpatternpainter.h"
 
+#include "catalogprobe.h"
 #include "testserver.h"
 
 #include <QProcess>
@@ -126,7 +127,7 @@ void TestCfr::recordedFramesAreOnTheGrid()
     auto ids = alice.stopRecording(room);
     QVERIFY(ids.ok());
     QCOMPARE(ids->size(), 1);
-    const QString path = server.catalog().file(ids->first().toULongLong())->storagePath;
+    const QString path = catalogOf(server).file(ids->first().toULongLong())->storagePath;
 
     QProcess probe;
     probe.start(ffprobe, {QStringLiteral("-v"), QStringLiteral("error"), QStringLiteral("-select_streams"), QStringLiteral("v:0"),

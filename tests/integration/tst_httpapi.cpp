@@ -2,6 +2,7 @@
 // play info by file name and by file ID, listing, download with Range, delete, starting and
 // stopping a user's recording, the webhook, and bearer-token checks.
 #include "syncclient.h"
+#include "catalogprobe.h"
 #include "testserver.h"
 
 #include "protocol/errorcode.h"
@@ -154,7 +155,7 @@ void TestHttpApi::downloadWithRange()
     QFETCH(qint64, first);
     QFETCH(qint64, length);
     QVERIFY(!m_fileId.isEmpty());
-    QFile file(m_server->catalog().file(m_fileId.toULongLong())->storagePath);
+    QFile file(catalogOf(*m_server).file(m_fileId.toULongLong())->storagePath);
     QVERIFY(file.open(QIODevice::ReadOnly));
     const QByteArray whole = file.readAll();
     QList<QPair<QByteArray, QByteArray>> headers;
@@ -221,7 +222,7 @@ void TestHttpApi::emptyFileDownloadsAsEmpty()
     QFile file(empty.storagePath);
     QVERIFY(file.open(QIODevice::WriteOnly));
     file.close();
-    QVERIFY(m_server->catalog().insert(empty).ok());
+    QVERIFY(catalogOf(*m_server).insert(empty).ok());
     const Reply reply = request("GET", QStringLiteral("/media/77.mp4"));
     QCOMPARE(reply.status, 200);
     QVERIFY(reply.body.isEmpty());
@@ -229,7 +230,7 @@ void TestHttpApi::emptyFileDownloadsAsEmpty()
 
 void TestHttpApi::deleteRemovesFileAndRow()
 {
-    const auto record = m_server->catalog().file(m_fileId.toULongLong());
+    const auto record = catalogOf(*m_server).file(m_fileId.toULongLong());
     QVERIFY(record.ok());
     QVERIFY(QFile::exists(record->storagePath));
     QCOMPARE(request("DELETE", QStringLiteral("/api/v1/files/") + m_fileId).status, 200);

@@ -8,6 +8,7 @@
 #include "playercheck.h"
 #include "serverprocess.h"
 #include "syncclient.h"
+#include "catalogprobe.h"
 #include "testserver.h"
 
 #include "recording/hybridmp4finisher.h"
@@ -133,7 +134,7 @@ void TestHybridFilesE2E::recordedFilesAreFinishedInPlace()
     int frames = 0;
     qint64 compared = 0; // bytes seen while recording and compared once finished
     for (const QString &id : ids.value()) {
-        auto record = server->catalog().file(id.toULongLong());
+        auto record = catalogOf(*server).file(id.toULongLong());
         QVERIFY(record.ok());
         QCOMPARE(record->state, FileRecord::State::Complete);
         verifyFinished(record.value(), -1);

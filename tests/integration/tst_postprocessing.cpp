@@ -2,6 +2,7 @@
 // finished: screenshots (cover + thumbnails as JPEG), a 360p rendition, a watermark.
 #include "mp4inspector.h"
 #include "syncclient.h"
+#include "catalogprobe.h"
 #include "testserver.h"
 
 #include "common/ffmpegptr.h"
@@ -57,8 +58,8 @@ void TestPostProcessing::flags()
     auto ids = alice.stopRecording(room);
     QVERIFY(ids.ok());
     server->waitForPostProcessing();
-    QTRY_VERIFY_WITH_TIMEOUT(kinds.isEmpty() || server->catalog().file(ids->first().toULongLong())->processingState == QLatin1String("done"), 60'000);
-    const FileRecord record = server->catalog().file(ids->first().toULongLong()).value();
+    QTRY_VERIFY_WITH_TIMEOUT(kinds.isEmpty() || catalogOf(*server).file(ids->first().toULongLong())->processingState == QLatin1String("done"), 60'000);
+    const FileRecord record = catalogOf(*server).file(ids->first().toULongLong()).value();
     QCOMPARE(record.processingState, kinds.isEmpty() ? QString() : QStringLiteral("done"));
     QStringList seen;
     for (const QJsonValue &v : record.derived) {

@@ -8,6 +8,7 @@
 #include "protocol/errorcode.h"
 #include "protocol/frame.h"
 #include "serverprocess.h"
+#include "catalogprobe.h"
 #include "testserver.h"
 
 #include <QProcess>
@@ -41,7 +42,7 @@ void TestRecordingE2E::verifyCatalogued(RoomServer &server, const QStringList &i
     // Files are finished on writer threads after the stop has answered.
     server.waitForFinalizedFiles();
     for (const QString &id : ids) {
-        auto record = server.catalog().file(id.toULongLong());
+        auto record = catalogOf(server).file(id.toULongLong());
         QVERIFY2(record.ok(), qPrintable(id));
         QCOMPARE(record->state, FileRecord::State::Complete);
         QVERIFY(QFile::exists(record->storagePath));
@@ -122,7 +123,7 @@ void TestRecordingE2E::subStreamRecording()
     auto ids = bob.stopRecording(room);
     QVERIFY(ids.ok());
     QCOMPARE(ids->size(), 1);
-    auto record = server->catalog().file(ids->first().toULongLong());
+    auto record = catalogOf(*server).file(ids->first().toULongLong());
     QVERIFY(record.ok());
     QCOMPARE(record->streamKind, 1);
     const Mp4Report mp4 = Mp4Inspector::inspect(record->storagePath);
@@ -149,7 +150,7 @@ void TestRecordingE2E::recordingStartsAtARequestedKeyFrame()
     QTest::qWait(1500);
     auto ids = alice.stopRecording(room);
     QVERIFY(ids.ok());
-    const Mp4Report mp4 = Mp4Inspector::inspect(server->catalog().file(ids->first().toULongLong())->storagePath);
+    const Mp4Report mp4 = Mp4Inspector::inspect(catalogOf(*server).file(ids->first().toULongLong())->storagePath);
     // 1.5 s at 30 fps is 45 frames; waiting for the next natural key frame (x264 also cuts
     // one at the pattern's once-a-second flash) would lose up to 30 of them.
     QVERIFY2(mp4.videoFramesDecoded >= 42, qPrintable(QString::number(mp4.videoFramesDecoded)));
@@ -182,7 +183,7 @@ void TestRecordingE2E::secondStartIsRefused()
     auto ids = alice.stopRecording(room);
     QVERIFY(ids.ok());
     QCOMPARE(ids->size(), 1); // and no second file
-    auto all = server->catalog().files({});
+    auto all = catalogOf(*server).files({});
     QCOMPARE(all->size(), 1);
 }
 
@@ -246,7 +247,7 @@ void TestRecordingE2E::segmentsLoseAndRepeatNothing()
     int frames = 0;
     qint64 expectedStartUs = 0;
     for (int i = 0; i < ids->size(); ++i) {
-        auto record = server->catalog().file(ids->at(i).toULongLong());
+        auto record = catalogOf(*server).file(ids->at(i).toULongLong());
         QCOMPARE(record->segmentIndex, i);
         // The timeline continues: each file starts where the previous one ended (frame
         // durations are whole microseconds, so 1/30 s rounds: allow 1 ms).
@@ -288,7 +289,7 @@ void TestRecordingE2E::idleTimeoutEndsAndKeepsFiles()
     QCOMPARE(outcome.reason, QStringLiteral("idle"));
     QCOMPARE(outcome.fileIds.size(), 1);
     verifyCatalogued(*server, outcome.fileIds);
-    const Mp4Report mp4 = Mp4Inspector::inspect(server->catalog().file(outcome.fileIds.first().toULongLong())->storagePath);
+    const Mp4Report mp4 = Mp4Inspector::inspect(catalogOf(*server).file(outcome.fileIds.first().toULongLong())->storagePath);
     QVERIFY(mp4.durationSeconds > 1.0);
     QCOMPARE(mp4.decodeErrors, 0);
 
@@ -329,7 +330,7 @@ void TestRecordingE2E::garbageFromOneConnectionDisturbsNoOne()
     QTest::qWait(500);
     auto ids = alice.stopRecording(room);
     QVERIFY(ids.ok());
-    const Mp4Report mp4 = Mp4Inspector::inspect(server->catalog().file(ids->first().toULongLong())->storagePath);
+    const Mp4Report mp4 = Mp4Inspector::inspect(catalogOf(*server).file(ids->first().toULongLong())->storagePath);
     QCOMPARE(mp4.decodeErrors, 0);
     QVERIFY(qAbs(mp4.videoFramesDecoded - alice.client().recordedFramesSent()) <= 1);
 }

@@ -2,6 +2,7 @@
 // fuzzer once crashed on) against one RoomServer in this process, as fuzz_server does, so CI
 // exercises them without clang. See tests/support/serverscript.h for the script format.
 #include "mp4inspector.h"
+#include "catalogprobe.h"
 #include "serverscript.h"
 
 #include "server/roomserver.h"
@@ -97,7 +98,7 @@ void TestServerCorpus::replay()
         QCOMPARE(videoFrames, 30); // 2 s at 15 fps
     }
     // Deleted again, with the derived outputs: nothing is left for the next script.
-    auto left = m_server->catalog().files(FileFilter{{}, {}, {}, {}, 100000});
+    auto left = catalogOf(*m_server).files(FileFilter{{}, {}, {}, {}, 100000});
     QVERIFY(left.ok());
     QVERIFY(left->isEmpty());
     QCOMPARE(mp4FilesLeft(), QStringList());

@@ -6,6 +6,7 @@
 #include "mp4inspector.h"
 #include "rawpeer.h"
 #include "syncclient.h"
+#include "catalogprobe.h"
 #include "testserver.h"
 
 #include "protocol/errorcode.h"
@@ -54,7 +55,7 @@ void aNormalUserStillRecords(RoomServer &server, const RoomInfo &room)
     QVERIFY(ids.ok());
     QCOMPARE(ids.value().size(), 1);
     server.waitForFinalizedFiles();
-    const Mp4Report report = Mp4Inspector::inspect(server.catalog().file(ids.value().first().toULongLong())->storagePath);
+    const Mp4Report report = Mp4Inspector::inspect(catalogOf(server).file(ids.value().first().toULongLong())->storagePath);
     QVERIFY2(report.opened, qPrintable(report.error));
     QVERIFY(report.videoFramesDecoded > 5);
     QCOMPARE(report.decodeErrors, 0);
@@ -214,7 +215,7 @@ void TestServerLimits::clientThatNeverReadsIsDropped()
         r.state = FileRecord::State::Complete;
         r.startedAt = QDateTime::currentDateTimeUtc();
         r.storagePath = dir.filePath(QStringLiteral("x%1.mp4").arg(i));
-        QVERIFY(server->catalog().insert(r).ok());
+        QVERIFY(catalogOf(*server).insert(r).ok());
     }
     RawPeer reader;
     QVERIFY(reader.connect(server->port()));

@@ -10,6 +10,7 @@
 #include "protocol/protocollimits.h"
 #include "protocol/usersignature.h"
 #include "serverprocess.h"
+#include "catalogprobe.h"
 #include "testserver.h"
 
 #include <QProcess>
@@ -190,7 +191,7 @@ void TestServerRules::quotaRefusesStart()
     old.state = FileRecord::State::Complete;
     old.startedAt = QDateTime::currentDateTimeUtc();
     old.storagePath = dir.filePath(QStringLiteral("old.mp4"));
-    QVERIFY(server->catalog().insert(old).ok());
+    QVERIFY(catalogOf(*server).insert(old).ok());
     SyncClient alice;
     const RoomInfo room{1, 1};
     QVERIFY(alice.enterAndPublish(server->port(), QStringLiteral("alice"), room).ok());
@@ -222,7 +223,7 @@ void TestServerRules::quotaEndsRecordingCleanly()
     QCOMPARE(ended.first().at(2).toInt(), int(ErrorCode::InsufficientStorageQuota));
     const QStringList ids = ended.first().at(0).toStringList();
     QCOMPARE(ids.size(), 1);
-    auto record = server->catalog().file(ids.first().toULongLong());
+    auto record = catalogOf(*server).file(ids.first().toULongLong());
     QVERIFY(record.ok());
     QCOMPARE(record->state, FileRecord::State::Complete);
     QCOMPARE(record->endReason, QStringLiteral("quota"));
@@ -231,7 +232,7 @@ void TestServerRules::quotaEndsRecordingCleanly()
     QVERIFY(mp4.videoFramesDecoded > 10);
     QVERIFY(!alice.client().isRecording());
     // Listed in the library, and the result query knows it.
-    auto listed = server->catalog().files(FileFilter{QStringLiteral("capped")});
+    auto listed = catalogOf(*server).files(FileFilter{QStringLiteral("capped")});
     QCOMPARE(listed->size(), 1);
     auto result = alice.recordingResult(room);
     QVERIFY(result.ok());
@@ -353,7 +354,7 @@ void TestServerRules::twentyClientsRecordAtOnce()
         QVERIFY(ids.ok());
         QCOMPARE(ids->size(), 1);
         server->waitForFinalizedFiles(); // files are finished on writer threads after the stop
-        auto record = server->catalog().file(ids->first().toULongLong());
+        auto record = catalogOf(*server).file(ids->first().toULongLong());
         QCOMPARE(record->state, FileRecord::State::Complete);
         QCOMPARE(record->userId, QStringLiteral("user%1").arg(i));
         const Mp4Report mp4 = Mp4Inspector::inspect(record->storagePath);

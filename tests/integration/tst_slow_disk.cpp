@@ -4,6 +4,7 @@
 // dropping media. The stall is made real by parking every writer thread.
 #include "mp4inspector.h"
 #include "syncclient.h"
+#include "catalogprobe.h"
 #include "testserver.h"
 
 #include "server/recordingservice.h"
@@ -78,7 +79,7 @@ void TestSlowDisk::stalledWritesDoNotStallOthers()
     QTRY_VERIFY_WITH_TIMEOUT(stopped.has_value(), 10'000);
     QCOMPARE(stopped->size(), 1);
     // When the stop answers, the file is complete.
-    auto record = server->catalog().file(stopped->first().toULongLong());
+    auto record = catalogOf(*server).file(stopped->first().toULongLong());
     QCOMPARE(record->state, FileRecord::State::Complete);
     const Mp4Report report = Mp4Inspector::inspect(record->storagePath);
     QVERIFY2(report.opened, qPrintable(report.error));
@@ -112,7 +113,7 @@ void TestSlowDisk::backlogHoldsThePublisherBackAndLosesNothing()
     auto ids = alice.stopRecording(room);
     QVERIFY2(ids.ok(), ids ? "" : qPrintable(ids.error().toString()));
     server->waitForFinalizedFiles();
-    auto record = server->catalog().file(ids->first().toULongLong());
+    auto record = catalogOf(*server).file(ids->first().toULongLong());
     QCOMPARE(record->state, FileRecord::State::Complete);
     const Mp4Report report = Mp4Inspector::inspect(record->storagePath);
     QVERIFY2(report.opened, qPrintable(report.error));

@@ -3,6 +3,8 @@
 // reconciled at start, and deletes that cannot race the jobs still working on a file.
 #include "mp4inspector.h"
 #include "syncclient.h"
+#include "catalogprobe.h"
+#include "servercalls.h"
 #include "testserver.h"
 
 #include "protocol/errorcode.h"
@@ -60,7 +62,7 @@ void TestStorage::fileNameLengthIsCheckedInBytesAtStart()
         QVERIFY(ids.ok());
         QCOMPARE(ids->size(), 1);
         server->waitForFinalizedFiles();
-        QVERIFY(QFile::exists(server->catalog().file(ids->first().toULongLong())->storagePath));
+        QVERIFY(QFile::exists(catalogOf(*server).file(ids->first().toULongLong())->storagePath));
     } else {
         // Refused at start, with the reason in bytes, not later at the first key frame.
         QVERIFY(!started.ok());
@@ -103,7 +105,7 @@ void TestStorage::freeSpaceFloorEndsTheRecordingCleanly()
     server->waitForFinalizedFiles();
     // What was recorded is kept and plays to its end.
     for (const QString &id : ended.first().at(0).toStringList()) {
-        auto record = server->catalog().file(id.toULongLong());
+        auto record = catalogOf(*server).file(id.toULongLong());
         QVERIFY(record.ok());
         QCOMPARE(record->state, FileRecord::State::Complete);
         const Mp4Report report = Mp4Inspector::inspect(record->storagePath);
@@ -154,9 +156,9 @@ void TestStorage::startUpReconcilesCatalogueAndDisk()
 
     auto server = startTestServer(dir.path());
     QVERIFY(server);
-    QVERIFY(server->catalog().file(ids[0].toULongLong()).ok());
-    QCOMPARE(server->catalog().file(ids[1].toULongLong()).error().code, int(ErrorCode::FileNotFound));
-    auto orphan = server->catalog().file(ids[1].toULongLong() + 1000);
+    QVERIFY(catalogOf(*server).file(ids[0].toULongLong()).ok());
+    QCOMPARE(catalogOf(*server).file(ids[1].toULongLong()).error().code, int(ErrorCode::FileNotFound));
+    auto orphan = catalogOf(*server).file(ids[1].toULongLong() + 1000);
     QVERIFY(orphan.ok());
     QCOMPARE(orphan->state, FileRecord::State::Recovered);
     QCOMPARE(orphan->name, QStringLiteral("orphan"));
@@ -204,7 +206,7 @@ void TestStorage::recoveryDropsASegmentWithNoMedia()
     }
     auto server = startTestServer(dir.path());
     QVERIFY(server);
-    QCOMPARE(server->catalog().file(77).error().code, int(ErrorCode::FileNotFound));
+    QCOMPARE(catalogOf(*server).file(77).error().code, int(ErrorCode::FileNotFound));
     QVERIFY(!QFileInfo::exists(path));
 }
 
@@ -225,16 +227,16 @@ void TestStorage::deleteWaitsForJobsOnTheFile()
     QFile file(busy.storagePath);
     QVERIFY(file.open(QIODevice::WriteOnly));
     file.close();
-    QVERIFY(server->catalog().insert(busy).ok());
-    const Status refused = server->deleteFile(99);
+    QVERIFY(catalogOf(*server).insert(busy).ok());
+    const Status refused = ServerCalls::deleteFile(*server, 99);
     QVERIFY(!refused.ok());
     QCOMPARE(refused.error().code, int(ErrorCode::FileBusy));
     QVERIFY(QFile::exists(busy.storagePath));
     busy.processingState = QStringLiteral("done");
-    QVERIFY(server->catalog().update(busy).ok());
-    QVERIFY(server->deleteFile(99).ok());
+    QVERIFY(catalogOf(*server).update(busy).ok());
+    QVERIFY(ServerCalls::deleteFile(*server, 99).ok());
     QVERIFY(!QFile::exists(busy.storagePath));
-    QCOMPARE(server->catalog().file(99).error().code, int(ErrorCode::FileNotFound));
+    QCOMPARE(catalogOf(*server).file(99).error().code, int(ErrorCode::FileNotFound));
 }
 
 void TestStorage::finishingCutShortByACrashIsResumed()
@@ -297,7 +299,7 @@ void TestStorage::finishingCutShortByACrashIsResumed()
     const QByteArray head = file.read(64);
     const quint32 ftypSize = qFromBigEndian<quint32>(head.constData());
     QCOMPARE(head.mid(int(ftypSize) + 4, 4), QByteArray("mdat"));
-    QCOMPARE(server->catalog().file(record.id)->sizeBytes, file.size());
+    QCOMPARE(catalogOf(*server).file(record.id)->sizeBytes, file.size());
     const Mp4Report report = Mp4Inspector::inspect(record.storagePath);
     QVERIFY2(report.opened, qPrintable(report.error));
     QCOMPARE(report.videoFramesDecoded, 30);

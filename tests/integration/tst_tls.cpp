@@ -2,6 +2,7 @@
 // a plain-TCP client knocking at a TLS server.
 #include "mp4inspector.h"
 #include "syncclient.h"
+#include "catalogprobe.h"
 #include "testserver.h"
 
 #include "protocol/errorcode.h"
@@ -52,7 +53,7 @@ void TestTls::trustedClientRecords()
     QTest::qWait(1500);
     auto ids = alice.stopRecording(room);
     QVERIFY(ids.ok());
-    const Mp4Report mp4 = Mp4Inspector::inspect(m_server->catalog().file(ids->first().toULongLong())->storagePath);
+    const Mp4Report mp4 = Mp4Inspector::inspect(catalogOf(*m_server).file(ids->first().toULongLong())->storagePath);
     QCOMPARE(mp4.decodeErrors, 0);
     QVERIFY(qAbs(mp4.videoFramesDecoded - alice.client().recordedFramesSent()) <= 1);
 }

@@ -3,6 +3,7 @@
 // that fails at first gets the event later (backoff); an event given up on does not block
 // the next; and events a server could not deliver before it stopped arrive after a restart.
 #include "syncclient.h"
+#include "catalogprobe.h"
 #include "testserver.h"
 
 #include "server/webhookoutbox.h"
@@ -93,7 +94,7 @@ qint64 fileSizeOnDisk(RoomServer &server, const QString &name)
 {
     FileFilter filter;
     filter.name = name;
-    auto files = server.catalog().files(filter);
+    auto files = catalogOf(server).files(filter);
     return files && !files->isEmpty() ? QFileInfo(files->first().storagePath).size() : 0;
 }
 } // namespace
@@ -182,7 +183,7 @@ void TestWebhook::eventsOfARecordingArriveInOrderSigned()
     }
     QCOMPARE(eventIds.size(), 4);
 
-    const FileRecord record = server->catalog().file(ids.first().toULongLong()).value();
+    const FileRecord record = catalogOf(*server).file(ids.first().toULongLong()).value();
     const qint64 realSize = QFileInfo(record.storagePath).size();
     const QJsonObject started = receiver.accepted[0].json;
     QCOMPARE(started.value(QStringLiteral("recordingId")).toString(), QString::number(record.recordingId));

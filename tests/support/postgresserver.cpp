@@ -7,6 +7,7 @@
 #include <QVersionNumber>
 
 #include <pwd.h>
+#include <signal.h>
 #include <unistd.h>
 
 namespace {
@@ -140,8 +141,65 @@ bool PostgresServer::start(const QStringList &settings, bool durable)
     return true;
 }
 
+QList<qint64> PostgresServer::serverProcesses() const
+{
+    QFile pidFile(m_dir->filePath(QStringLiteral("data/postmaster.pid")));
+    if (!pidFile.open(QIODevice::ReadOnly))
+        return {};
+    const qint64 postmaster = pidFile.readLine().trimmed().toLongLong();
+    if (postmaster <= 0)
+        return {};
+    QList<qint64> pids{postmaster};
+    const QDir proc(QStringLiteral("/proc"));
+    for (const QString &entry : proc.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+        bool ok = false;
+        const qint64 pid = entry.toLongLong(&ok);
+        if (!ok)
+            continue;
+        QFile stat(proc.filePath(entry + QStringLiteral("/stat")));
+        if (!stat.open(QIODevice::ReadOnly))
+            continue;
+        // "pid (comm) state ppid ...": comm may hold spaces and parentheses, so after the last ')'.
+        const QByteArray line = stat.readAll();
+        const QList<QByteArray> fields = line.mid(line.lastIndexOf(')') + 2).split(' ');
+        if (fields.size() > 1 && fields.at(1).toLongLong() == postmaster)
+            pids << pid;
+    }
+    return pids;
+}
+
+bool PostgresServer::pause()
+{
+    if (!m_running || isPaused()) {
+        m_error = QStringLiteral("not running, or paused already");
+        return false;
+    }
+    m_paused = serverProcesses();
+    if (m_paused.isEmpty()) {
+        m_error = QStringLiteral("no postmaster.pid");
+        return false;
+    }
+    for (qint64 pid : std::as_const(m_paused)) // the postmaster first: it forks no new backend then
+        ::kill(pid_t(pid), SIGSTOP);
+    return true;
+}
+
+bool PostgresServer::resume()
+{
+    if (!isPaused()) {
+        m_error = QStringLiteral("not paused");
+        return false;
+    }
+    for (qint64 pid : std::as_const(m_paused))
+        ::kill(pid_t(pid), SIGCONT);
+    m_paused.clear();
+    return true;
+}
+
 void PostgresServer::stop()
 {
+    if (isPaused())
+        resume();
     if (m_running) {
         run(QStringLiteral("pg_ctl"), {QStringLiteral("-D"), m_dir->filePath(QStringLiteral("data")), QStringLiteral("-m"),
                                        QStringLiteral("fast"), QStringLiteral("-w"), QStringLiteral("-t"), QStringLiteral("120"),

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QList>
 #include <QProcess>
 #include <QString>
 #include <QStringList>
@@ -27,8 +28,14 @@ public:
     // postgresql.conf lines ("name = value"). Test defaults trade durability for speed
     // (fsync off) unless `durable`.
     bool start(const QStringList &settings = {}, bool durable = false);
-    void stop();
+    void stop(); // resumes a paused server first
     bool isRunning() const { return m_running; }
+    // Freezes the whole server, the postmaster and every backend process, with SIGSTOP: a
+    // database host that stops answering while its connections stay open (a query then just
+    // waits). resume() lets it go on (SIGCONT). False with errorString() if it cannot.
+    bool pause();
+    bool resume();
+    bool isPaused() const { return !m_paused.isEmpty(); }
     QString errorString() const { return m_error; }
 
     // A new empty database owned by the superuser 'roomrec'; its catalogue URL, or empty.
@@ -42,7 +49,10 @@ private:
     static QString binDir();
     bool run(const QString &program, const QStringList &arguments, int timeoutMs = 120'000);
 
+    QList<qint64> serverProcesses() const; // the postmaster first, then its children
+
     std::unique_ptr<QTemporaryDir> m_dir;
+    QList<qint64> m_paused;
     bool m_running = false;
     QString m_error;
 };

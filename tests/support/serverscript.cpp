@@ -1,5 +1,7 @@
 #include "serverscript.h"
 
+#include "catalogprobe.h"
+#include "servercalls.h"
 #include "protocol/controlmessage.h"
 #include "protocol/errorcode.h"
 #include "protocol/frame.h"
@@ -355,12 +357,12 @@ ServerScriptReport ServerScript::run(RoomServer &server, const QByteArray &scrip
     FileFilter everything;
     everything.userId = kUser;
     everything.limit = 100000;
-    if (auto files = server.catalog().files(everything))
+    if (auto files = catalogOf(server).files(everything))
         report.files = files.value();
     if (check)
         check(report);
     for (const FileRecord &file : std::as_const(report.files)) {
-        if (Status s = server.deleteFile(file.id); !s && report.failure.isEmpty())
+        if (Status s = ServerCalls::deleteFile(server, file.id); !s && report.failure.isEmpty())
             report.failure = QStringLiteral("delete %1: %2").arg(file.id).arg(s.error().toString());
     }
     return report;

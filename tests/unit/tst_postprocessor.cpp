@@ -7,6 +7,7 @@
 
 #include "common/ffmpegptr.h"
 #include "library/catalog.h"
+#include "library/catalogworker.h"
 #include "library/postprocessor.h"
 #include "library/renditiontranscoder.h"
 #include "library/thumbnailextractor.h"
@@ -285,8 +286,10 @@ void TestPostProcessor::cancelMidTranscodeThenResume()
     const QString clip = dir.filePath(QStringLiteral("42.mp4"));
     const Status written = TestClip::write(clip, QSize(640, 480), kFrames, 25);
     QVERIFY2(written.ok(), qPrintable(written.ok() ? QString() : written.error().toString()));
-    Catalog catalog;
-    QVERIFY(catalog.open(dir.filePath(QStringLiteral("catalog.sqlite"))).ok());
+    // The catalogue on its own thread, as in the server; the test reads it through call().
+    CatalogWorker catalog;
+    QVERIFY(catalog.open(CatalogUrl::sqlite(dir.filePath(QStringLiteral("catalog.sqlite"))), 0).ok());
+    auto file42 = [&] { return catalog.call([](Catalog &c) { return c.file(42); }); };
     FileRecord record;
     record.id = 42;
     record.recordingId = 42;
@@ -296,10 +299,10 @@ void TestPostProcessor::cancelMidTranscodeThenResume()
     record.state = FileRecord::State::Complete;
     record.storagePath = clip;
     record.processing = {QStringLiteral("screenshot"), QStringLiteral("transcode")};
-    QVERIFY(catalog.insert(record).ok());
+    QVERIFY(catalog.call([&](Catalog &c) { return c.insert(record); }).ok());
     const QString outputDir = dir.filePath(QStringLiteral("42"));
     auto outputFiles = [&] { return QDir(outputDir).entryList(QDir::Files); }; // read afresh each time
-    auto state = [&] { return catalog.file(42)->processingState; };
+    auto state = [&] { return file42()->processingState; };
 
     int processed = 0;
     auto processor = std::make_unique<PostProcessor>(catalog);
@@ -320,7 +323,7 @@ void TestPostProcessor::cancelMidTranscodeThenResume()
     const qint64 cancelMs = cancelling.elapsed();
 
     QCOMPARE(state(), QStringLiteral("pending"));
-    QVERIFY(catalog.file(42)->derived.isEmpty());
+    QVERIFY(file42()->derived.isEmpty());
     QCOMPARE(processed, 0);
     // No half-written rendition, and no screenshots that no catalogue entry points at.
     QVERIFY2(outputFiles().isEmpty(), qPrintable(outputFiles().join(QLatin1Char(' '))));
@@ -332,12 +335,15 @@ void TestPostProcessor::cancelMidTranscodeThenResume()
     }
     QElapsedTimer full;
     full.start();
-    QCOMPARE(processor->resume(), 1);
-    processor->waitForAll();
+    QSignalSpy resumed(processor.get(), &PostProcessor::resumed);
+    processor->resume();
+    QTRY_COMPARE_WITH_TIMEOUT(resumed.size(), 1, 10'000);
+    QCOMPARE(resumed.first().first().toInt(), 1);
+    // processed comes once the final state is in the catalogue.
+    QTRY_COMPARE_WITH_TIMEOUT(processed, 1, 120'000);
     const qint64 fullMs = full.elapsed();
     QCOMPARE(state(), QStringLiteral("done"));
-    QCOMPARE(processed, 1);
-    const FileRecord done = catalog.file(42).value();
+    const FileRecord done = file42().value();
     const QJsonObject rendition = derivedOfKind(done.derived, QStringLiteral("rendition"));
     QCOMPARE(sizeOf(rendition), QSize(480, 360));
     QVERIFY(!derivedOfKind(done.derived, QStringLiteral("cover")).isEmpty());
