@@ -66,6 +66,7 @@ enum class ErrorCode : int {
     StorageFull = 30000217,
     FileBusy = 30000218,
     CatalogueBusy = 30000219,
+    RoomOnOtherNode = 30000230,
     // --- response packet (client side) ---
     MalformedResponse = 30000300,
     UnexpectedResponse = 30000301,

@@ -3,6 +3,7 @@
 #include "common/idgenerator.h"
 #include "library/catalogworker.h"
 #include "server/clientsession.h"
+#include "server/clusterplacement.h"
 #include "server/httpapi.h"
 #include "server/tlstcpserver.h"
 #include "server/recordingservice.h"
@@ -97,6 +98,9 @@ private:
                         std::function<void(Result<quint64>)> done);
     Status mayStartRecording(const ClientSession *s, const RoomInfo &room, const RecordParam &param) const;
     void leaveRoom(ClientSession *s);
+    void createRoomHere(ClientSession *s, quint64 requestId, const RoomInfo &room, RoomKind kind);
+    void joinRoomHere(ClientSession *s, quint64 requestId, const RoomInfo &room);
+    Status startCluster();
     // On the catalogue's thread.
     static Status removeFileAndRow(Catalog &catalog, quint64 fileId, const QString &storagePath);
     Status startWebhooks();
@@ -111,6 +115,7 @@ private:
     std::unique_ptr<WebhookEvents> m_webhookEvents;
     std::unique_ptr<RecordingService> m_recording;
     std::unique_ptr<HttpApi> m_http;
+    std::unique_ptr<ClusterPlacement> m_cluster; // null unless --public-address
     RoomRegistry m_rooms;
     QList<ClientSession *> m_sessions;
     QList<FileRecord> m_recovered;
