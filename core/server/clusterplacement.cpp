@@ -77,6 +77,13 @@ void ClusterPlacement::locate(const RoomInfo &room, QObject *context,
         std::move(done));
 }
 
+void ClusterPlacement::liveNode(quint32 nodeId, QObject *context, std::function<void(Result<std::optional<ClusterNode>>)> done)
+{
+    m_catalog.request<Result<std::optional<ClusterNode>>>(
+        context, [nodeId, timeout = m_nodeTimeout](Catalog &catalog) { return RoomPlacementStore(catalog, timeout).liveNode(nodeId); },
+        std::move(done));
+}
+
 void ClusterPlacement::release(const RoomInfo &room)
 {
     m_catalog.write([room, nodeId = m_self.nodeId, timeout = m_nodeTimeout](Catalog &catalog) {

@@ -43,6 +43,8 @@ public:
     // The live node hosting the room, if any.
     void locate(const RoomInfo &room, QObject *context, std::function<void(Result<std::optional<ClusterNode>>)> done);
     void release(const RoomInfo &room);
+    // A node by ID if its heartbeat is current (file downloads are sent to the node holding the file).
+    void liveNode(quint32 nodeId, QObject *context, std::function<void(Result<std::optional<ClusterNode>>)> done);
 
 private:
     void beat();

@@ -171,6 +171,10 @@ Status RoomServer::startCluster()
 {
     if (m_config.publicAddress.isEmpty())
         return success();
+    if (m_config.secret.isEmpty())
+        return makeError(ErrorCode::SignatureMissing,
+                         QStringLiteral("cluster mode (--public-address) needs --secret-file, the same on every node: users "
+                                        "signed in on one node are redirected to another, and play URLs are signed for it"));
     // Port 0 in the public address or URL: the port this server actually listens on (tests,
     // and nodes started with --port 0).
     auto address = HostPort::parse(m_config.publicAddress, 0);

@@ -39,6 +39,8 @@ public:
     // The catalogue, on its own thread: submit jobs from this server's thread (never wait for
     // them here once listening; call() is for start-up and tests).
     CatalogWorker &catalog() { return m_catalog; }
+    // Cluster mode (--public-address): room placement and the other nodes; null otherwise.
+    ClusterPlacement *cluster() { return m_cluster.get(); }
     RecordingService *recordingService() { return m_recording.get(); } // null before start()
     const QList<FileRecord> &recoveredAtStart() const { return m_recovered; }
     int sessionCount() const { return int(m_sessions.size()); } // open protocol connections

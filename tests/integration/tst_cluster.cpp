@@ -4,16 +4,21 @@
 // reached the other node is redirected and ends up on the room's node; both nodes record;
 // either node lists every file; file IDs are unique across nodes; a node killed with -9 in
 // the middle of a recording loses its rooms' placement after the node timeout (another node
-// may then host them) and recovers its file when it comes back.
+// may then host them) and recovers its file when it comes back. Every file downloads from
+// either node's HTTP API (the node without it redirects to the one with it) and decodes.
 #include "common/idgenerator.h"
 #include "haproxyserver.h"
 #include "library/catalog.h"
 #include "library/roomplacementstore.h"
 #include "postgresserver.h"
+#include "mp4inspector.h"
 #include "protocol/errorcode.h"
+#include "protocol/usersignature.h"
 #include "serverprocess.h"
 #include "syncclient.h"
 
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include <QSignalSpy>
 #include <QSqlDatabase>
 #include <QTemporaryDir>
@@ -24,6 +29,16 @@
 using namespace roomrec;
 using namespace std::chrono_literals;
 
+namespace {
+// Nodes of a cluster share the secret: a user signed for one is welcome on every other.
+const QByteArray kSecret = "cluster-test-secret-0123456789";
+
+QString tokenFor(const QString &user)
+{
+    return QString::fromLatin1(UserSignature::sign(kSecret, user, QDateTime::currentDateTimeUtc().addSecs(3600), UserSignature::All));
+}
+} // namespace
+
 class TestCluster : public QObject {
     Q_OBJECT
 private slots:
@@ -32,11 +47,17 @@ private slots:
 
 private:
     quint16 startNode(ServerProcess &server, const QTemporaryDir &data, quint32 nodeId);
+    static Status enterAndPublish(SyncClient &client, quint16 port, const QString &user, const RoomInfo &room);
+    // GET /media/ID from a node as the user, following redirects; where the bytes came from
+    // (the port of the node that served them) and the file's decode report.
+    std::pair<int, Mp4Report> download(quint16 httpPort, quint64 fileId, const QString &user);
     std::optional<quint32> hostOf(const RoomInfo &room);
     QSet<quint64> filesListedBy(quint16 port, const QString &user);
 
     PostgresServer m_postgres;
     QString m_url;
+    QTemporaryDir m_work;
+    QString m_secretFile;
 };
 
 void TestCluster::initTestCase()
@@ -50,6 +71,41 @@ void TestCluster::initTestCase()
     QVERIFY2(m_postgres.start(), qPrintable(m_postgres.errorString()));
     m_url = m_postgres.createDatabase(QStringLiteral("cluster"));
     QVERIFY2(!m_url.isEmpty(), qPrintable(m_postgres.errorString()));
+    m_secretFile = m_work.filePath(QStringLiteral("secret"));
+    QFile secret(m_secretFile);
+    QVERIFY(secret.open(QIODevice::WriteOnly));
+    secret.write(kSecret);
+}
+
+Status TestCluster::enterAndPublish(SyncClient &client, quint16 port, const QString &user, const RoomInfo &room)
+{
+    if (Status s = client.connect(port, user, tokenFor(user)); !s)
+        return s;
+    if (Status s = client.createRoom(room); !s)
+        return s;
+    return client.publish(Track::CameraVideo, QSize(320, 180), 30, 15);
+}
+
+std::pair<int, Mp4Report> TestCluster::download(quint16 httpPort, quint64 fileId, const QString &user)
+{
+    QNetworkAccessManager network;
+    QNetworkRequest request(QUrl(QStringLiteral("http://127.0.0.1:%1/media/%2").arg(httpPort).arg(fileId)));
+    request.setRawHeader("Authorization", "Bearer " + tokenFor(user).toLatin1());
+    QNetworkReply *reply = network.get(request); // redirects are followed (Qt's default policy)
+    QSignalSpy finished(reply, &QNetworkReply::finished);
+    if (!finished.wait(60'000) || reply->error() != QNetworkReply::NoError) {
+        Mp4Report failed;
+        failed.error = reply->errorString() + QStringLiteral(" ") + QString::fromUtf8(reply->readAll());
+        return {0, failed};
+    }
+    const QString path = m_work.filePath(QStringLiteral("download-%1-%2.mp4").arg(fileId).arg(httpPort));
+    QFile out(path);
+    if (!out.open(QIODevice::WriteOnly) || out.write(reply->readAll()) < 0)
+        return {0, Mp4Report{}};
+    out.close();
+    const int servedBy = reply->url().port();
+    reply->deleteLater();
+    return {servedBy, Mp4Inspector::inspect(path)};
 }
 
 quint16 TestCluster::startNode(ServerProcess &server, const QTemporaryDir &data, quint32 nodeId)
@@ -58,6 +114,7 @@ quint16 TestCluster::startNode(ServerProcess &server, const QTemporaryDir &data,
     return server.start(QStringLiteral(ROOMREC_SERVER_BINARY), data.path(),
                         {QStringLiteral("--catalog"), m_url, QStringLiteral("--node-id"), QString::number(nodeId),
                          QStringLiteral("--public-address"), QStringLiteral("127.0.0.1:0"),
+                         QStringLiteral("--secret-file"), m_secretFile,
                          QStringLiteral("--node-timeout-seconds"), QStringLiteral("2")});
 }
 
@@ -75,7 +132,7 @@ std::optional<quint32> TestCluster::hostOf(const RoomInfo &room)
 QSet<quint64> TestCluster::filesListedBy(quint16 port, const QString &user)
 {
     SyncClient client;
-    if (!client.connect(port, user))
+    if (!client.connect(port, user, tokenFor(user)))
         return {};
     FileFilter mine;
     mine.userId = user;
@@ -109,7 +166,7 @@ void TestCluster::twoNodesBehindHaproxy()
     for (int i = 0; i < kRooms; ++i) {
         const RoomInfo room{300, quint32(i + 1)};
         hosts.push_back(std::make_unique<SyncClient>());
-        QVERIFY(hosts.back()->enterAndPublish(front, QStringLiteral("host%1").arg(i), room, QSize(320, 180), 30, 15).ok());
+        QVERIFY(enterAndPublish(*hosts.back(), front, QStringLiteral("host%1").arg(i), room).ok());
         const auto node = hostOf(room);
         QVERIFY2(node.has_value(), qPrintable(room.toString()));
         roomOnNode.insert(*node, i);
@@ -126,7 +183,8 @@ void TestCluster::twoNodesBehindHaproxy()
         guests.push_back(std::make_unique<SyncClient>());
         SyncClient &guest = *guests.back();
         QSignalSpy redirected(&guest.client(), &RoomClient::redirected);
-        QVERIFY(guest.connect(front, QStringLiteral("guest%1").arg(g)).ok());
+        const QString name = QStringLiteral("guest%1").arg(g);
+        QVERIFY(guest.connect(front, name, tokenFor(name)).ok());
         Status joined = guest.joinRoom(shared);
         QVERIFY2(joined.ok(), qPrintable(joined ? QString() : joined.error().toString()));
         redirects += int(redirected.count());
@@ -154,9 +212,22 @@ void TestCluster::twoNodesBehindHaproxy()
         allIds.insert(id);
         fileOf.insert(QStringLiteral("host%1").arg(i), id);
     }
+    const quint16 http1 = node1.httpPort();
+    const quint16 http2 = node2.httpPort();
+    QVERIFY(http1 && http2);
     for (auto it = fileOf.cbegin(); it != fileOf.cend(); ++it) {
         QVERIFY(filesListedBy(port1, it.key()).contains(it.value()));
         QVERIFY(filesListedBy(port2, it.key()).contains(it.value()));
+        // Either node's HTTP API serves it: the one that recorded it directly, the other by
+        // redirecting there.
+        const quint16 holder = IdGenerator::nodeOf(it.value()) == 1 ? http1 : http2;
+        for (quint16 asked : {http1, http2}) {
+            const auto [servedBy, report] = download(asked, it.value(), it.key());
+            QVERIFY2(report.opened, qPrintable(report.error));
+            QCOMPARE(servedBy, int(holder));
+            QVERIFY(report.videoFramesDecoded >= 30);
+            QCOMPARE(report.decodeErrors, 0);
+        }
     }
 
     // Node 1 is killed in the middle of a recording.
@@ -171,11 +242,22 @@ void TestCluster::twoNodesBehindHaproxy()
     // Its rooms' placement lapses after the node timeout: the room can then be hosted by
     // node 2 (until then, node 2 answers that node 1 still has it).
     SyncClient rescuer;
-    QVERIFY(rescuer.connect(port2, QStringLiteral("rescuer")).ok());
+    QVERIFY(rescuer.connect(port2, QStringLiteral("rescuer"), tokenFor(QStringLiteral("rescuer"))).ok());
     // (QTRY evaluates its condition once more at the end: the flag keeps it from creating twice.)
     bool rescued = false;
     QTRY_VERIFY_WITH_TIMEOUT(rescued || (rescued = rescuer.createRoom(victimRoom).ok()), 20'000);
     QCOMPARE(hostOf(victimRoom), std::optional<quint32>(2));
+
+    // While it is down, its files cannot be served: a coded 503, not a hang or a wrong file.
+    {
+        QNetworkAccessManager network;
+        QNetworkRequest request(QUrl(QStringLiteral("http://127.0.0.1:%1/media/%2").arg(http2).arg(fileOf.value(victimUser))));
+        request.setRawHeader("Authorization", "Bearer " + tokenFor(victimUser).toLatin1());
+        QNetworkReply *reply = network.get(request);
+        QTRY_VERIFY_WITH_TIMEOUT(reply->isFinished(), 30'000);
+        QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 503);
+        QVERIFY(reply->readAll().contains(QByteArray::number(int(ErrorCode::NodeUnavailable))));
+    }
 
     // Node 1 comes back: it recovers the killed recording into the library, where either
     // node lists it; and it no longer claims the rooms of its previous run.
@@ -189,6 +271,14 @@ void TestCluster::twoNodesBehindHaproxy()
         allIds.insert(id);
     }
     QCOMPARE(allIds.size(), 3); // unique across nodes
+    const quint16 http1Again = node1Again.httpPort();
+    for (quint64 id : victimFiles) { // served again, the recovered one too, from the other node
+        const auto [servedBy, report] = download(http2, id, victimUser);
+        QVERIFY2(report.opened, qPrintable(report.error));
+        QCOMPARE(servedBy, int(http1Again));
+        QVERIFY(report.videoFramesDecoded >= 20);
+        QCOMPARE(report.decodeErrors, 0);
+    }
     QCOMPARE(hostOf(victimRoom), std::optional<quint32>(2));
 }
 
