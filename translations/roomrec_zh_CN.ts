@@ -493,6 +493,22 @@
         <source>Stopping the server on this computer…</source>
         <translation>正在停止本机服务器…</translation>
     </message>
+    <message>
+        <source>Connection lost: reconnecting to %1…</source>
+        <translation>连接已断开：正在重新连接到 %1…</translation>
+    </message>
+    <message>
+        <source>Reconnected: the recording goes on in the same file</source>
+        <translation>已重新连接：录制在同一个文件中继续</translation>
+    </message>
+    <message>
+        <source>Reconnected</source>
+        <translation>已重新连接</translation>
+    </message>
+    <message>
+        <source>Could not reconnect: %1</source>
+        <translation>无法重新连接：%1</translation>
+    </message>
 </context>
 <context>
     <name>roomrec::PlayerWindow</name>
@@ -681,6 +697,30 @@
     <message>
         <source>Leave</source>
         <translation>离开</translation>
+    </message>
+    <message>
+        <source>camera</source>
+        <translation>摄像头</translation>
+    </message>
+    <message>
+        <source>mic muted</source>
+        <translation>麦克风已静音</translation>
+    </message>
+    <message>
+        <source>mic</source>
+        <translation>麦克风</translation>
+    </message>
+    <message>
+        <source>screen</source>
+        <translation>屏幕</translation>
+    </message>
+    <message>
+        <source>%1 (you)</source>
+        <translation>%1（你）</translation>
+    </message>
+    <message>
+        <source>%1 · %2</source>
+        <translation>%1 · %2</translation>
     </message>
 </context>
 <context>

@@ -69,8 +69,6 @@ MainWindow::MainWindow(MainWindowOptions options, QWidget *parent) : QMainWindow
     if (!m_options.language.isEmpty())
         m_settings.language = m_options.language;
     m_translator.use(m_settings.language);
-    for (Track track : {Track::CameraVideo, Track::SubStreamVideo})
-        m_local[int(track)] = std::make_unique<LocalStream>(m_client, m_clock, track);
     buildUi();
     applyStreamOptions();
     for (Track track : {Track::CameraVideo, Track::SubStreamVideo})
@@ -91,16 +89,34 @@ MainWindow::MainWindow(MainWindowOptions options, QWidget *parent) : QMainWindow
         finishShutdownWhenIdle();
     });
 
-    connect(&m_client, &RoomClient::membersChanged, m_room, &RoomPanel::setMembers);
-    connect(&m_client, &RoomClient::recordingStateChanged, m_recordPanel, &RecordPanel::setRecording);
-    connect(&m_client, &RoomClient::errorOccurred, this, &MainWindow::showError);
-    connect(&m_client, &RoomClient::stateChanged, this, &MainWindow::updateConnectionState);
-    connect(&m_client, &RoomClient::recordingEnded, this,
+    m_room->setMembersModel(&m_session.members());
+    connect(&m_session, &RoomSession::recordingChanged, m_recordPanel, &RecordPanel::setRecording);
+    connect(&m_session, &RoomSession::recordingBusyChanged, m_recordPanel, &RecordPanel::setBusy);
+    connect(&m_session, &RoomSession::errorOccurred, this, &MainWindow::showError);
+    connect(&m_session, &RoomSession::stateChanged, this, &MainWindow::updateConnectionState);
+    connect(&m_session, &RoomSession::reconnectStateChanged, this, &MainWindow::showReconnectState);
+    connect(&m_session, &RoomSession::joined, this, [this](const RoomInfo &room) {
+        statusBar()->showMessage(tr("In room %1").arg(room.toString()), 4000);
+        updateConnectionState();
+    });
+    connect(&m_session, &RoomSession::recordingStarted, this, [this](const RecordParam &param) {
+        statusBar()->showMessage(tr("Recording “%1”").arg(param.fileName), 4000);
+    });
+    connect(&m_session, &RoomSession::recordingStopped, this, [this](const QStringList &ids) {
+        addResults(ids, {});
+        m_recordPanel->suggestFileName();
+    });
+    connect(&m_session, &RoomSession::recordingEndedByServer, this,
             [this](const QStringList &ids, const QString &reason, int code, const QString &message) {
                 addResults(ids, tr("ended by the server (%1)").arg(reason));
                 if (code)
                     showError(code, message);
             });
+    connect(&m_session, &RoomSession::fileInfoReady, this, [this](const FileRecord &r) {
+        m_results->addFile(r);
+        updateResultButtons();
+    });
+    connect(&m_session, &RoomSession::filesListed, m_library, &LibraryPanel::setFiles);
     updateConnectionState();
     if (m_options.autoStart)
         QTimer::singleShot(0, this, &MainWindow::start);
@@ -117,7 +133,7 @@ MainWindow::~MainWindow()
     }
     // After a close everything has stopped already. A window destroyed without one (tests,
     // the screenshot tool) leaves the members' destructors to join what still runs.
-    m_client.disconnectFromServer();
+    m_session.client().disconnectFromServer();
 }
 
 VideoPreview *MainWindow::cameraPreview() const
@@ -144,11 +160,11 @@ void MainWindow::buildUi()
             panel->setRegion(m_settings.screenRegion);
         m_streams[int(track)] = panel;
         connect(panel, &StreamPanel::sourceChanged, this, [this, track] {
-            m_local[int(track)]->setOptions(streamOptions(track)); // restarts it if it runs
+            m_session.stream(track).setOptions(streamOptions(track)); // restarts it if it runs
             saveSettings();
         });
         connect(panel, &StreamPanel::publishToggled, this, [this, track](bool on) {
-            m_local[int(track)]->setPublishWanted(on);
+            m_session.stream(track).setPublishWanted(on);
         });
     }
     m_recordPanel = new RecordPanel(this);
@@ -226,10 +242,13 @@ void MainWindow::buildUi()
 
     connect(m_connection, &ConnectionPanel::connectRequested, this, &MainWindow::connectOrHost);
     connect(m_connection, &ConnectionPanel::disconnectRequested, this, &MainWindow::disconnectAll);
-    connect(m_room, &RoomPanel::joinRequested, this, &MainWindow::joinRoom);
-    connect(m_room, &RoomPanel::leaveRequested, this, &MainWindow::leaveRoom);
-    connect(m_recordPanel, &RecordPanel::startRequested, this, &MainWindow::startRecording);
-    connect(m_recordPanel, &RecordPanel::stopRequested, this, [this] { stopRecording(); });
+    connect(m_room, &RoomPanel::joinRequested, this, [this] {
+        saveSettings();
+        m_session.joinRoom(m_room->room(), m_room->kind());
+    });
+    connect(m_room, &RoomPanel::leaveRequested, this, [this] { m_session.leaveRoom(); });
+    connect(m_recordPanel, &RecordPanel::startRequested, &m_session, &RoomSession::startRecording);
+    connect(m_recordPanel, &RecordPanel::stopRequested, this, [this] { m_session.stopRecording(); });
     connect(m_recordPanel, &RecordPanel::categoriesEdited, this, [this](const RecordPanel::Categories &c) {
         m_settings.categories = c;
         saveSettings();
@@ -332,8 +351,9 @@ void MainWindow::showError(int code, const QString &message)
 void MainWindow::updateConnectionState()
 {
     QString text;
-    bool connected = m_client.state() != ClientState::Disconnected;
-    switch (m_client.state()) {
+    const RoomClient &client = m_session.client();
+    bool connected = client.state() != ClientState::Disconnected;
+    switch (client.state()) {
     case ClientState::Disconnected:
         if (m_closing)
             text = tr("Closing…");
@@ -347,21 +367,34 @@ void MainWindow::updateConnectionState()
         connected = m_host.state() == EmbeddedServerHost::State::Starting || m_host.state() == EmbeddedServerHost::State::Stopping;
         break;
     case ClientState::Connecting: text = tr("Connecting to %1…").arg(m_connectedTo); break;
-    case ClientState::SignedIn: text = tr("Connected to %1 as %2").arg(m_connectedTo, m_client.userId()); break;
+    case ClientState::SignedIn: text = tr("Connected to %1 as %2").arg(m_connectedTo, client.userId()); break;
     case ClientState::InRoom:
-        text = tr("In room %1 on %2 as %3").arg(m_client.room()->toString(), m_connectedTo, m_client.userId());
+        text = tr("In room %1 on %2 as %3").arg(client.room()->toString(), m_connectedTo, client.userId());
         break;
+    case ClientState::Reconnecting: text = tr("Connection lost: reconnecting to %1…").arg(m_connectedTo); break;
     }
     m_connection->setState(text, connected);
     m_stateBadge->setText(text);
-    m_room->setInRoom(m_client.state() == ClientState::InRoom,
-                      m_client.state() == ClientState::SignedIn || m_client.state() == ClientState::InRoom);
+    m_room->setInRoom(client.state() == ClientState::InRoom,
+                      client.state() == ClientState::SignedIn || client.state() == ClientState::InRoom);
+}
+
+void MainWindow::showReconnectState(RoomSession::ReconnectState state)
+{
+    // The state line says "reconnecting" (updateConnectionState); this says how it ended.
+    if (state == RoomSession::ReconnectState::Reconnected)
+        statusBar()->showMessage(m_session.lastReconnectResumedRecording()
+                                     ? tr("Reconnected: the recording goes on in the same file")
+                                     : tr("Reconnected"),
+                                 8000);
+    else if (state == RoomSession::ReconnectState::Failed)
+        statusBar()->showMessage(tr("Could not reconnect: %1").arg(statusText()), 20000);
 }
 
 void MainWindow::start()
 {
     // The camera is previewed here only; it is sent when the user ticks Publish.
-    m_local[0]->setCaptureWanted(true);
+    cameraStream().setCaptureWanted(true);
     connectOrHost();
 }
 
@@ -372,7 +405,7 @@ void MainWindow::connectOrHost()
         showError(int(ErrorCode::InvalidUserId), errorMessage(int(ErrorCode::InvalidUserId)));
         return;
     }
-    if (m_client.state() != ClientState::Disconnected || m_closing)
+    if (m_session.state() != ClientState::Disconnected || m_closing)
         return;
     saveSettings();
     if (m_connection->hostLocally() && !m_host.isRunning()) {
@@ -388,73 +421,41 @@ void MainWindow::connectOrHost()
 
 void MainWindow::connectClient()
 {
-    if (m_client.state() != ClientState::Disconnected || m_closing)
+    if (m_session.state() != ClientState::Disconnected || m_closing)
         return;
-    QString host = QStringLiteral("127.0.0.1");
-    quint16 port = 0;
+    ServerTarget target;
     if (m_connection->hostLocally()) {
         if (!m_host.isRunning())
             return;
-        port = m_hostedPort;
-        m_connectedTo = tr("this computer (port %1)").arg(port);
+        target.port = m_hostedPort;
+        m_connectedTo = tr("this computer (port %1)").arg(target.port);
     } else {
         auto address = HostPort::parse(m_connection->serverAddress(), 7707);
         if (!address) {
             showError(int(ErrorCode::ConnectionFailed), address.error().message);
             return;
         }
-        host = address->host;
-        port = address->port;
+        target.host = address->host;
+        target.port = address->port;
         m_connectedTo = address->toString();
+        // The embedded server is plain TCP on loopback; a remote one may want TLS.
+        target.tls = m_connection->tls();
+        target.signature = m_connection->signature();
+        if (!m_options.caFile.isEmpty())
+            target.extraCaCertificates = QSslCertificate::fromPath(m_options.caFile);
     }
-    // The embedded server is plain TCP on loopback; a remote one may want TLS.
-    m_client.setTls(!m_connection->hostLocally() && m_connection->tls(),
-                    m_options.caFile.isEmpty() ? QList<QSslCertificate>() : QSslCertificate::fromPath(m_options.caFile));
-    m_client.connectToServer(host, port, m_connection->userId(), m_connection->hostLocally() ? QString() : m_connection->signature(),
-                             [this] { joinRoom(); }, [this](int code, const QString &message) { showError(code, message); });
+    target.userId = m_connection->userId();
+    saveSettings();
+    m_session.connectAndJoin(target, m_room->room(), m_room->kind());
 }
 
 void MainWindow::disconnectAll()
 {
-    auto finish = [this] {
-        // Streams stop publishing by themselves when the client leaves; previews go on.
-        m_client.disconnectFromServer();
+    m_session.disconnectFromServer([this] {
         m_host.stop(); // stopped() updates the state line
         m_connectedTo.clear();
         updateConnectionState();
-    };
-    if (m_client.isRecording())
-        stopRecording(finish);
-    else
-        finish();
-}
-
-void MainWindow::joinRoom()
-{
-    const RoomInfo room = m_room->room();
-    saveSettings();
-    auto joined = [this, room](const QStringList &members) {
-        m_room->setMembers(members);
-        statusBar()->showMessage(tr("In room %1").arg(room.toString()), 4000);
-        updateConnectionState(); // streams the user asked to publish follow the room by themselves
-    };
-    auto fail = [this](int code, const QString &m) { showError(code, m); };
-    auto join = [this, room, joined, fail] { m_client.createOrJoinRoom(room, m_room->kind(), joined, fail); };
-    if (m_client.room())
-        m_client.leaveRoom(join, fail);
-    else
-        join();
-}
-
-void MainWindow::leaveRoom()
-{
-    auto leave = [this] {
-        m_client.leaveRoom([this] { updateConnectionState(); }, [this](int code, const QString &m) { showError(code, m); });
-    };
-    if (m_client.isRecording())
-        stopRecording(leave);
-    else
-        leave();
+    });
 }
 
 PublishedStream::Options MainWindow::streamOptions(Track track) const
@@ -481,12 +482,12 @@ PublishedStream::Options MainWindow::streamOptions(Track track) const
 void MainWindow::applyStreamOptions()
 {
     for (Track track : {Track::CameraVideo, Track::SubStreamVideo})
-        m_local[int(track)]->setOptions(streamOptions(track));
+        m_session.stream(track).setOptions(streamOptions(track));
 }
 
 void MainWindow::wireStream(Track track)
 {
-    LocalStream *stream = m_local[int(track)].get();
+    LocalStream *stream = &m_session.stream(track);
     StreamPanel *panel = m_streams[int(track)];
     connect(stream, &LocalStream::previewReady, panel->preview(), &VideoPreview::showImage);
     connect(stream, &LocalStream::captureStarted, this, [panel](const QString &description, bool) {
@@ -515,67 +516,11 @@ void MainWindow::wireStream(Track track)
     });
 }
 
-void MainWindow::startRecording(const RecordParam &param)
-{
-    if (!m_client.room()) {
-        showError(int(ErrorCode::NotInRoom), errorMessage(int(ErrorCode::NotInRoom)));
-        return;
-    }
-    if (Status valid = param.validate(); !valid) {
-        showError(valid.error().code, valid.error().message);
-        return;
-    }
-    m_recordPanel->setBusy(true);
-    auto fail = [this](int code, const QString &message) {
-        m_recordPanel->setBusy(false);
-        showError(code, message);
-    };
-    // Recording needs the stream on the server: pressing Record publishes it (the toggle
-    // shows it), then asks for the recording.
-    const Track recorded = param.recordDataType == RecordParam::SubStream ? Track::SubStreamVideo : Track::CameraVideo;
-    m_local[int(recorded)]->ensurePublished([this, param, fail] {
-        if (!m_client.room()) {
-            fail(int(ErrorCode::NotInRoom), errorMessage(int(ErrorCode::NotInRoom)));
-            return;
-        }
-        m_client.startRecording(*m_client.room(), param, [this, param] {
-            m_recordPanel->setBusy(false);
-            statusBar()->showMessage(tr("Recording “%1”").arg(param.fileName), 4000);
-        }, fail);
-    }, fail);
-}
-
-void MainWindow::stopRecording(std::function<void()> then)
-{
-    if (!m_client.room()) {
-        if (then)
-            then();
-        return;
-    }
-    m_recordPanel->setBusy(true);
-    m_client.stopRecording(*m_client.room(), [this, then](const QStringList &ids) {
-        m_recordPanel->setBusy(false);
-        addResults(ids, {});
-        m_recordPanel->suggestFileName();
-        if (then)
-            then();
-    }, [this, then](int code, const QString &message) {
-        m_recordPanel->setBusy(false);
-        showError(code, message);
-        if (then)
-            then();
-    });
-}
-
 void MainWindow::addResults(const QStringList &fileIds, const QString &note)
 {
-    for (const QString &id : fileIds) {
+    for (const QString &id : fileIds)
         m_results->addPending(id, note);
-        m_client.fileInfo(id.toULongLong(), [this](const FileRecord &r) {
-            m_results->addFile(r);
-            updateResultButtons();
-        }, {});
-    }
+    m_session.fetchFileInfo(fileIds); // fileInfoReady fills the rows in
     if (!fileIds.isEmpty()) {
         m_results->selectRow(m_results->rowCount() - 1);
         statusBar()->showMessage(tr("Recorded %n file(s): %1", nullptr, int(fileIds.size())).arg(fileIds.join(QStringLiteral(", "))), 8000);
@@ -593,8 +538,7 @@ void MainWindow::updateResultButtons()
 
 void MainWindow::refreshLibrary(const FileFilter &filter)
 {
-    m_client.listFiles(filter, [this](const QList<FileRecord> &files) { m_library->setFiles(files); },
-                       [this](int code, const QString &m) { showError(code, m); });
+    m_session.listFiles(filter); // filesListed fills the library
 }
 
 void MainWindow::play(const FileRecord &file)
@@ -645,14 +589,14 @@ void MainWindow::closeEvent(QCloseEvent *event)
     event->ignore();
     if (m_closing)
         return; // already on its way
-    if (m_client.isRecording()) {
+    if (m_session.isRecording()) {
         const auto answer = QMessageBox::question(this, tr("Recording in progress"),
                                                   tr("A recording is running. Stop it, keep its files and quit?"),
                                                   QMessageBox::Yes | QMessageBox::No, QMessageBox::Yes);
         if (answer != QMessageBox::Yes)
             return;
         m_closing = true;
-        stopRecording([this] { beginShutdown(); });
+        m_session.stopRecording([this] { beginShutdown(); });
         return;
     }
     m_closing = true;
@@ -664,9 +608,9 @@ void MainWindow::beginShutdown()
     // Quitting never waits on the GUI thread: ask everything to stop, close once it has
     // (finishShutdownWhenIdle, called as each one reports stopped).
     saveSettings();
-    for (auto &stream : m_local)
-        stream->stopAll();
-    m_client.disconnectFromServer();
+    for (Track track : {Track::CameraVideo, Track::SubStreamVideo})
+        m_session.stream(track).stopAll();
+    m_session.client().disconnectFromServer();
     m_host.stop();
     updateConnectionState();
     finishShutdownWhenIdle();
@@ -676,7 +620,7 @@ void MainWindow::finishShutdownWhenIdle()
 {
     if (!m_closing || m_shutDown)
         return;
-    if (!m_host.isStopped() || !m_local[0]->isIdle() || !m_local[1]->isIdle() || !m_saver.isIdle())
+    if (!m_host.isStopped() || !cameraStream().isIdle() || !screenStream().isIdle() || !m_saver.isIdle())
         return;
     m_shutDown = true;
     // Out of the signal that brought us here; the close then goes through closeEvent.

@@ -1,13 +1,11 @@
 #pragma once
 
 #include "appsettings.h"
-#include "client/localstream.h"
-#include "client/roomclient.h"
+#include "client/roomsession.h"
 #include "embeddedserverhost.h"
 #include "settingssaver.h"
 #include "mainwindowoptions.h"
 #include "translator.h"
-#include "media/mediaclock.h"
 
 #include <QMainWindow>
 
@@ -27,7 +25,9 @@ class RoomPanel;
 class StreamPanel;
 class VideoPreview;
 
-// The desktop app's window. Room tab: connection (host here, or a server), room and
+// The desktop app's window: layout and wiring. What it shows lives in RoomSession (the
+// connection, the room and its members, the user's streams, the recording, reconnecting),
+// which runs and is tested without a window. Room tab: connection (host here, or a server), room and
 // members, camera and screen previews with their sources, the record panel and this
 // session's files. Library tab: every file in the catalogue. Network, capture and encoding
 // run off the GUI thread, and the GUI thread never waits for them: the embedded server and
@@ -46,10 +46,11 @@ public:
     // closes for real now.
     bool isShutDown() const { return m_shutDown; }
 
-    RoomClient &client() { return m_client; }
+    RoomSession &session() { return m_session; }
+    RoomClient &client() { return m_session.client(); }
     EmbeddedServerHost &host() { return m_host; }
-    LocalStream &cameraStream() { return *m_local[0]; }
-    LocalStream &screenStream() { return *m_local[1]; }
+    LocalStream &cameraStream() { return m_session.stream(Track::CameraVideo); }
+    LocalStream &screenStream() { return m_session.stream(Track::SubStreamVideo); }
     ConnectionPanel *connectionPanel() const { return m_connection; }
     RoomPanel *roomPanel() const { return m_room; }
     RecordPanel *recordPanel() const { return m_recordPanel; }
@@ -76,16 +77,12 @@ private:
     void retranslate();
     void connectOrHost();
     void disconnectAll();
-    void joinRoom();
-    void leaveRoom();
     void connectClient();
     void wireStream(Track track);
     PublishedStream::Options streamOptions(Track track) const;
     void applyStreamOptions();
     void beginShutdown();
     void finishShutdownWhenIdle();
-    void startRecording(const RecordParam &param);
-    void stopRecording(std::function<void()> then = {});
     void addResults(const QStringList &fileIds, const QString &note);
     void refreshLibrary(const FileFilter &filter);
     void updateResultButtons();
@@ -93,6 +90,7 @@ private:
     void showInFolder(const FileRecord &file);
     void showError(int code, const QString &message);
     void updateConnectionState();
+    void showReconnectState(RoomSession::ReconnectState state);
     void saveSettings();
     void collectSettings();
 
@@ -101,9 +99,7 @@ private:
     SettingsSaver m_saver;
     Translator m_translator;
     EmbeddedServerHost m_host;
-    RoomClient m_client;
-    MediaClock m_clock;
-    std::unique_ptr<LocalStream> m_local[2]; // after the client and the clock they use
+    RoomSession m_session;
     QString m_connectedTo;
     quint16 m_hostedPort = 0;
     bool m_closing = false;  // a close is under way: streams, connection and server stopping

@@ -46,6 +46,7 @@ void RoomPanel::retranslate()
     m_labels[1]->setText(tr("Room ID"));
     m_labels[2]->setText(tr("Kind"));
     m_labels[3]->setText(tr("Members"));
+    showMembers();
     m_relation->setAccessibleName(tr("Group ID"));
     m_relation->setToolTip(tr("The group (relation) ID the room belongs to"));
     m_roomId->setAccessibleName(tr("Room ID"));
@@ -75,18 +76,45 @@ void RoomPanel::setRoom(const RoomInfo &room, RoomKind kind)
     m_kind->setCurrentIndex(m_kind->findData(int(kind)));
 }
 
-void RoomPanel::setMembers(const QStringList &members)
+void RoomPanel::setMembersModel(MemberListModel *model)
+{
+    m_model = model;
+    for (auto signal : {&QAbstractItemModel::rowsInserted, &QAbstractItemModel::rowsRemoved})
+        connect(model, signal, this, &RoomPanel::showMembers);
+    connect(model, &QAbstractItemModel::rowsMoved, this, &RoomPanel::showMembers);
+    connect(model, &QAbstractItemModel::modelReset, this, &RoomPanel::showMembers);
+    connect(model, &QAbstractItemModel::dataChanged, this, [this](const QModelIndex &, const QModelIndex &, const QList<int> &roles) {
+        if (!roles.contains(MemberListModel::LatestFrameRole) && !roles.contains(MemberListModel::AudioLevelRole))
+            showMembers(); // pictures and levels are for tiles, not for this list
+    });
+    showMembers();
+}
+
+void RoomPanel::showMembers()
 {
     m_members->clear();
-    m_members->addItems(members);
+    if (!m_model)
+        return;
+    for (const QString &id : m_model->userIds()) {
+        const MemberState m = *m_model->member(id);
+        QStringList what;
+        if (m.publishesCamera)
+            what << tr("camera");
+        if (m.publishesAudio)
+            what << (m.micMuted ? tr("mic muted") : tr("mic"));
+        if (m.publishesSubStream)
+            what << tr("screen");
+        QString text = m.isSelf ? tr("%1 (you)").arg(id) : id;
+        if (!what.isEmpty())
+            text = tr("%1 · %2").arg(text, what.join(QStringLiteral(", ")));
+        m_members->addItem(text);
+    }
 }
 
 void RoomPanel::setInRoom(bool inRoom, bool canJoin)
 {
     m_join->setEnabled(canJoin);
     m_leave->setEnabled(inRoom);
-    if (!inRoom)
-        m_members->clear();
 }
 
 } // namespace roomrec

@@ -1,6 +1,9 @@
 #pragma once
 
+#include "client/memberlistmodel.h"
 #include "protocol/roominfo.h"
+
+#include <QPointer>
 
 #include <QWidget>
 
@@ -21,7 +24,8 @@ public:
     RoomInfo room() const;
     RoomKind kind() const;
     void setRoom(const RoomInfo &room, RoomKind kind);
-    void setMembers(const QStringList &members);
+    // The list follows the session's member model (who is there, who publishes what).
+    void setMembersModel(MemberListModel *model);
     void setInRoom(bool inRoom, bool canJoin);
     void retranslate();
 
@@ -40,7 +44,10 @@ private:
     QComboBox *m_kind;
     QPushButton *m_join;
     QPushButton *m_leave;
+    void showMembers();
+
     QListWidget *m_members;
+    QPointer<MemberListModel> m_model;
     QLabel *m_labels[4];
 };
 

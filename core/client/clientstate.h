@@ -9,6 +9,9 @@ enum class ClientState {
     Connecting,
     SignedIn,
     InRoom,
+    // The connection was lost and the client is getting it back (auto-reconnect): the room,
+    // the published streams and a recording are kept; packets wait in the backlog.
+    Reconnecting,
 };
 
 inline QString clientStateName(ClientState state)
@@ -18,6 +21,7 @@ inline QString clientStateName(ClientState state)
     case ClientState::Connecting: return QStringLiteral("connecting");
     case ClientState::SignedIn: return QStringLiteral("signed in");
     case ClientState::InRoom: return QStringLiteral("in room");
+    case ClientState::Reconnecting: return QStringLiteral("reconnecting");
     }
     return {};
 }

@@ -12,6 +12,10 @@ LocalStream::LocalStream(RoomClient &client, const MediaClock &clock, Track trac
     // Publishing follows the room: the server forgets our streams when we leave it or the
     // connection goes, and encoding stops with them.
     connect(&m_client, &RoomClient::stateChanged, this, [this](ClientState state) {
+        // Reconnecting keeps the stream published and encoding: its packets wait in the
+        // client's backlog and are sent once the connection is back.
+        if (state == ClientState::Reconnecting)
+            return;
         if (state != ClientState::InRoom)
             setPublished(false);
         if (state == ClientState::Disconnected || state == ClientState::SignedIn)
@@ -82,7 +86,8 @@ void LocalStream::stopAll()
 
 bool LocalStream::encodingWanted() const
 {
-    return m_publishWanted && m_client.state() == ClientState::InRoom;
+    return m_publishWanted
+           && (m_client.state() == ClientState::InRoom || (m_client.state() == ClientState::Reconnecting && m_published));
 }
 
 void LocalStream::update()

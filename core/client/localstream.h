@@ -38,6 +38,7 @@ public:
     bool isCapturing() const { return m_worker != nullptr; } // a worker exists (maybe starting or ending)
     bool isEncoding() const { return m_worker && m_worker->isEncoding(); }
     bool isPublished() const { return m_published; }
+    bool hasAudio() const { return m_audio.has_value(); } // the encoding (camera) stream carries the microphone
     bool isIdle() const { return !m_worker; }
     StreamWorker *worker() const { return m_worker.get(); }
     QString description() const { return m_worker ? m_worker->description() : QString(); }

@@ -16,6 +16,26 @@ constexpr int kRequestTimeoutMs = 10'000;
 // More unsent bytes than this and video is dropped (until the next key frame) rather than
 // letting latency grow without bound on a slow link.
 constexpr qint64 kMaxSendBacklog = 8 * 1024 * 1024;
+// While connected, the backlog keeps what may still be in flight (unsent socket bytes, the
+// kernel's buffers, a proxy's): far less than this at any bitrate the limit above allows.
+constexpr qint64 kInFlightWindowUs = 30'000'000;
+
+bool isTransient(int code)
+{
+    // Worth another attempt: the network or the server's state, not who we are.
+    switch (ErrorCode(code)) {
+    case ErrorCode::ConnectionFailed:
+    case ErrorCode::ConnectionLost:
+    case ErrorCode::NotConnected:
+    case ErrorCode::ResponseTimeout:
+    case ErrorCode::ServerShuttingDown:
+    case ErrorCode::ServerBusy:
+    case ErrorCode::SignInTimeout:
+        return true;
+    default:
+        return false;
+    }
+}
 
 QStringList stringsOf(const QCborValue &value)
 {
@@ -39,6 +59,10 @@ RoomClient::RoomClient(QObject *parent)
     connect(&m_socket, &QTcpSocket::errorOccurred, this, &RoomClient::onSocketError);
     connect(&m_socket, &QTcpSocket::disconnected, this,
             [this] { connectionLost(makeError(ErrorCode::ConnectionLost, QStringLiteral("closed by server"))); });
+    connect(&m_socket, &QTcpSocket::bytesWritten, this,
+            [this](qint64 bytes) { m_resentUnwritten = qMax<qint64>(0, m_resentUnwritten - bytes); });
+    m_reconnectTimer.setSingleShot(true);
+    connect(&m_reconnectTimer, &QTimer::timeout, this, &RoomClient::attemptReconnect);
     connect(&m_pingTimer, &QTimer::timeout, this, [this] {
         if (m_sinceData.elapsed() > m_deadMs) {
             m_socket.abort();
@@ -116,6 +140,8 @@ void RoomClient::connectToServer(const QString &host, quint16 port, const QStrin
     }
     m_userId = userId;
     m_signature = signature;
+    m_host = host;
+    m_port = port;
     m_connectSuccess = std::move(onSuccess);
     m_connectError = std::move(onError);
     m_decoder = FrameDecoder();
@@ -137,6 +163,15 @@ void RoomClient::setKeepalive(int pingMs, int deadMs)
         m_pingTimer.start(m_pingMs);
 }
 
+void RoomClient::setAutoReconnect(bool enabled, const ReconnectPolicy &policy)
+{
+    m_autoReconnect = enabled;
+    m_reconnectPolicy = policy;
+    m_backlog.setMaxBytes(policy.backlogBytes);
+    if (!enabled)
+        m_backlog.clear();
+}
+
 void RoomClient::setTls(bool enabled, const QList<QSslCertificate> &extraCaCertificates)
 {
     m_tls = enabled;
@@ -153,6 +188,8 @@ void RoomClient::onConnected()
     m_sinceData.start();
     m_pingTimer.start(m_pingMs);
     auto fail = [this](int code, const QString &message) {
+        if (m_state == ClientState::Reconnecting)
+            return reconnectStepFailed(code, message);
         ErrorCallback onError = std::exchange(m_connectError, {});
         m_connectSuccess = {};
         m_socket.abort();
@@ -168,6 +205,8 @@ void RoomClient::onConnected()
                 if (!m_signature.isEmpty())
                     fields.insert(QStringLiteral("signature"), m_signature);
                 request(QStringLiteral("signIn"), fields, resultHandler(fail, [this](const QCborValue &) {
+                            if (m_state == ClientState::Reconnecting)
+                                return rejoinAfterReconnect();
                             setState(ClientState::SignedIn);
                             m_connectError = {};
                             if (DoneCallback ok = std::exchange(m_connectSuccess, {}))
@@ -204,6 +243,20 @@ void RoomClient::connectionLost(const Error &error)
 {
     if (m_state == ClientState::Disconnected)
         return;
+    // A user's disconnect, or a first connection that failed, ends it; a connection that was
+    // up comes back by itself when auto-reconnect is on.
+    if (m_autoReconnect && error.code != int(ErrorCode::NotConnected) && m_state != ClientState::Connecting)
+        return scheduleReconnect(error);
+    becomeDisconnected(error);
+}
+
+void RoomClient::becomeDisconnected(const Error &error)
+{
+    m_reconnectTimer.stop();
+    m_live[0] = m_live[1] = false;
+    m_republishing = 0;
+    m_backlog.clear();
+    m_roomKind.reset();
     m_pingTimer.stop();
     m_room.reset();
     m_members.clear();
@@ -273,11 +326,7 @@ void RoomClient::createRoom(const RoomInfo &room, RoomKind kind, ValueCallback<Q
     QCborMap fields = roomFields(room);
     fields.insert(QStringLiteral("kind"), roomKindName(kind));
     request(QStringLiteral("createRoom"), fields, resultHandler(onError, [this, room, onSuccess](const QCborValue &v) {
-                if (!m_room || !(*m_room == room))
-                    forgetPublished(); // the server unpublishes everything when the room changes
-                m_room = room;
-                m_members = stringsOf(v.toMap().value(QStringLiteral("members")));
-                setState(ClientState::InRoom);
+                enteredRoom(room, v.toMap());
                 if (onSuccess)
                     onSuccess(m_members);
             }));
@@ -291,11 +340,7 @@ void RoomClient::joinRoom(const RoomInfo &room, ValueCallback<QStringList> onSuc
 void RoomClient::joinRoom(const RoomInfo &room, int redirectsLeft, ValueCallback<QStringList> onSuccess, ErrorCallback onError)
 {
     auto joined = resultHandler(onError, [this, room, onSuccess](const QCborValue &v) {
-        if (!m_room || !(*m_room == room))
-            forgetPublished(); // the server unpublishes everything when the room changes
-        m_room = room;
-        m_members = stringsOf(v.toMap().value(QStringLiteral("members")));
-        setState(ClientState::InRoom);
+        enteredRoom(room, v.toMap());
         if (onSuccess)
             onSuccess(m_members);
     });
@@ -319,6 +364,21 @@ void RoomClient::joinRoom(const RoomInfo &room, int redirectsLeft, ValueCallback
             });
 }
 
+void RoomClient::enteredRoom(const RoomInfo &room, const QCborMap &reply)
+{
+    if (!m_room || !(*m_room == room))
+        forgetPublished(); // the server unpublishes everything when the room changes
+    m_room = room;
+    m_roomKind = reply.value(QStringLiteral("kind")).toString() == roomKindName(RoomKind::OneOnOne) ? RoomKind::OneOnOne
+                                                                                                   : RoomKind::MultiParty;
+    m_members = stringsOf(reply.value(QStringLiteral("members")));
+    // Back in the room after a reconnect: InRoom once the streams are published again too.
+    if (m_state != ClientState::Reconnecting)
+        setState(ClientState::InRoom);
+    else
+        emit membersChanged(m_members);
+}
+
 void RoomClient::createOrJoinRoom(const RoomInfo &room, RoomKind kind, ValueCallback<QStringList> onSuccess,
                                   ErrorCallback onError)
 {
@@ -334,6 +394,7 @@ void RoomClient::leaveRoom(DoneCallback onSuccess, ErrorCallback onError)
 {
     request(QStringLiteral("leaveRoom"), {}, resultHandler(onError, [this, onSuccess](const QCborValue &) {
                 m_room.reset();
+                m_roomKind.reset();
                 m_members.clear();
                 forgetPublished();
                 setState(ClientState::SignedIn);
@@ -355,6 +416,8 @@ void RoomClient::forgetPublished(int track)
     m_pipelineConnections[track].clear();
     m_publishers[track] = nullptr;
     m_requestKeyFrame[track] = {};
+    m_publishFields[track] = {};
+    m_live[track] = false;
 }
 
 void RoomClient::requestKeyFrame(int track)
@@ -408,11 +471,13 @@ void RoomClient::publishTrack(int track, QObject *source, const QCborMap &announ
     fields.insert(QStringLiteral("track"), track);
     QPointer<QObject> guarded(source);
     request(QStringLiteral("publish"), fields,
-            resultHandler(onError, [this, guarded, track, connectPackets, keyFrame, onSuccess](const QCborValue &) {
+            resultHandler(onError, [this, guarded, track, connectPackets, keyFrame, onSuccess, fields](const QCborValue &) {
                 if (!guarded)
                     return;
                 forgetPublished(track);
                 m_publishers[track] = guarded;
+                m_publishFields[track] = fields;
+                m_live[track] = true;
                 m_requestKeyFrame[track] = keyFrame;
                 m_pipelineConnections[track] = {connectPackets()};
                 keyFrame(); // whoever records starts without waiting a GOP
@@ -432,13 +497,22 @@ void RoomClient::unpublish(Track track, DoneCallback onSuccess, ErrorCallback on
             }));
 }
 
+bool RoomClient::isLive(const MediaPacket &packet) const
+{
+    // Audio travels with the camera.
+    return m_live[packet.isVideo() ? int(packet.track) : int(Track::CameraVideo)]
+           && m_socket.state() == QAbstractSocket::ConnectedState;
+}
+
 void RoomClient::sendPacket(const MediaPacket &packet)
 {
-    if (m_socket.state() != QAbstractSocket::ConnectedState)
+    const bool live = isLive(packet);
+    if (!live && !(m_autoReconnect && m_state == ClientState::Reconnecting))
         return;
-    if (packet.isVideo()) {
+    if (live && packet.isVideo()) {
         bool &waiting = m_waitingForKeyAfterDrop[int(packet.track)];
-        if (m_socket.bytesToWrite() > kMaxSendBacklog || (waiting && !packet.key)) {
+        // What a reconnect resent is not live latency: only newer bytes count toward the limit.
+        if (m_socket.bytesToWrite() - m_resentUnwritten > kMaxSendBacklog || (waiting && !packet.key)) {
             if (!waiting)
                 requestKeyFrame(int(packet.track));
             waiting = true;
@@ -446,15 +520,23 @@ void RoomClient::sendPacket(const MediaPacket &packet)
             return;
         }
         waiting = false;
-        if (packet.track == m_recordedTrack) {
-            if (m_countFromKey && packet.key) {
-                m_countFromKey = false;
-                m_counting = true;
-            }
-            if (m_counting)
-                ++m_recordedFrames;
-        }
     }
+    // Counted when taken, sent now or from the backlog after a reconnect.
+    if (packet.isVideo() && packet.track == m_recordedTrack) {
+        if (m_countFromKey && packet.key) {
+            m_countFromKey = false;
+            m_counting = true;
+        }
+        if (m_counting)
+            ++m_recordedFrames;
+    }
+    if (m_autoReconnect) {
+        m_backlog.append(packet);
+        if (m_state != ClientState::Reconnecting)
+            m_backlog.dropBefore(packet.dtsUs - kInFlightWindowUs);
+    }
+    if (!live)
+        return; // waits in the backlog for the reconnect
     m_socket.write(packet.frameHeader());
     m_socket.write(packet.data);
 }
@@ -576,6 +658,152 @@ void RoomClient::listFiles(const FileFilter &filter, ValueCallback<QList<FileRec
                 if (onSuccess)
                     onSuccess(files);
             }));
+}
+
+void RoomClient::scheduleReconnect(const Error &why)
+{
+    if (m_reconnectTimer.isActive())
+        return; // an attempt is already due (the abort below comes back here)
+    const bool first = m_state != ClientState::Reconnecting;
+    if (first) {
+        m_reconnectingFor.start();
+        m_reconnectDelayMs = m_reconnectPolicy.firstDelayMs;
+        qCWarning(lcClient).noquote() << "connection lost, reconnecting:" << why.toString();
+    } else if (m_reconnectingFor.elapsed() >= m_reconnectPolicy.giveUpMs) {
+        return reconnectStepFailed(int(ErrorCode::ConnectionFailed),
+                                   QStringLiteral("gave up reconnecting after %1 s: %2").arg(m_reconnectingFor.elapsed() / 1000).arg(why.message));
+    }
+    // The timer first: what follows (failed requests, the socket's abort) calls back here.
+    m_reconnectTimer.start(m_reconnectDelayMs);
+    m_reconnectDelayMs = qMin(m_reconnectDelayMs * 2, m_reconnectPolicy.maxDelayMs);
+    m_pingTimer.stop();
+    m_live[0] = m_live[1] = false;
+    m_republishing = 0;
+    m_resentUnwritten = 0;
+    if (first)
+        setState(ClientState::Reconnecting); // before the failures below, so they retry
+    m_pending.failAll(why);
+    m_socket.abort();
+    if (first)
+        emit reconnecting(why.code, why.message);
+}
+
+void RoomClient::attemptReconnect()
+{
+    if (m_state != ClientState::Reconnecting)
+        return;
+    m_decoder = FrameDecoder();
+    if (m_socket.state() != QAbstractSocket::UnconnectedState)
+        m_socket.abort();
+    // onConnected() says hello and signs in, then rejoinAfterReconnect(); a failure comes
+    // back through connectionLost() or reconnectStepFailed().
+    if (m_tls)
+        m_socket.connectToHostEncrypted(m_host, m_port);
+    else
+        m_socket.connectToHost(m_host, m_port);
+}
+
+void RoomClient::reconnectStepFailed(int code, const QString &message)
+{
+    if (m_state != ClientState::Reconnecting)
+        return;
+    if (isTransient(code) && m_reconnectingFor.elapsed() < m_reconnectPolicy.giveUpMs)
+        return scheduleReconnect(Error{code, message});
+    // Refused for who we are (a signature that expired, a room we may no longer join): give
+    // up, and say why.
+    qCWarning(lcClient).noquote() << "reconnect failed:" << code << message;
+    becomeDisconnected(Error{code, message});
+    m_socket.abort();
+    emit reconnectFailed(code, message);
+}
+
+void RoomClient::rejoinAfterReconnect()
+{
+    m_connectSuccess = {};
+    m_connectError = {};
+    if (!m_room)
+        return finishReconnect();
+    // The room went away with its last member if we were alone: create it again then.
+    createOrJoinRoom(*m_room, m_roomKind.value_or(RoomKind::MultiParty),
+                     [this](const QStringList &) { republishAfterReconnect(); },
+                     [this](int code, const QString &message) { reconnectStepFailed(code, message); });
+}
+
+void RoomClient::republishAfterReconnect()
+{
+    if (m_state != ClientState::Reconnecting)
+        return;
+    m_recordingResumed = false;
+    QList<int> tracks;
+    for (int track = 0; track < 2; ++track) {
+        if (m_publishers[track] && !m_publishFields[track].isEmpty())
+            tracks << track;
+    }
+    m_republishing = int(tracks.size());
+    if (tracks.isEmpty())
+        return finishReconnect();
+    for (int track : tracks) {
+        QCborMap fields = m_publishFields[track];
+        fields.insert(QStringLiteral("resume"), true);
+        request(QStringLiteral("publish"), fields,
+                resultHandler([this](int code, const QString &message) { reconnectStepFailed(code, message); },
+                              [this, track](const QCborValue &value) { resumeTrack(track, value); }));
+    }
+}
+
+void RoomClient::resumeTrack(int track, const QCborValue &reply)
+{
+    if (m_state != ClientState::Reconnecting)
+        return;
+    const QCborMap value = reply.toMap();
+    if (value.value(QStringLiteral("resumed")).toBool()) {
+        // The server has everything up to these decode times: send what came after, from
+        // the backlog, then the live packets (docs/protocol.md, "Reconnecting").
+        PacketBacklog::ResendFrom from;
+        from[track] = value.value(QStringLiteral("videoDtsUs")).toInteger(-1);
+        if (track == int(Track::CameraVideo))
+            from[int(Track::CameraAudio)] = value.value(QStringLiteral("audioDtsUs")).toInteger(-1);
+        const QList<MediaPacket> packets = m_backlog.since(from);
+        for (const MediaPacket &packet : packets) {
+            m_socket.write(packet.frameHeader());
+            m_socket.write(packet.data);
+            m_resentUnwritten += MediaPacket::kHeaderBytes + 5 + packet.data.size();
+        }
+        m_packetsResent += packets.size();
+        qCInfo(lcClient) << "track" << track << "resumed: resent" << packets.size() << "packets after" << *from[track];
+        if (Track(track) == m_recordedTrack)
+            m_recordingResumed = true;
+    } else {
+        requestKeyFrame(track); // nobody has this stream's past: start it afresh
+    }
+    m_live[track] = true;
+    if (--m_republishing == 0)
+        finishReconnect();
+}
+
+void RoomClient::finishReconnect()
+{
+    m_reconnectTimer.stop();
+    ++m_reconnects;
+    qCInfo(lcClient) << "reconnected after" << m_reconnectingFor.elapsed() << "ms";
+    setState(m_room ? ClientState::InRoom : ClientState::SignedIn);
+    emit reconnected(m_recordingResumed);
+    checkRecordingAfterReconnect();
+}
+
+void RoomClient::checkRecordingAfterReconnect()
+{
+    if (m_recording == RecordingPhase::Idle || !m_room || m_recordingResumed)
+        return;
+    // Our recording did not go on: it ended while we were away (its end event went to the
+    // dead connection). Ask how it ended, and say so.
+    queryRecordingResult(*m_room, [this](const RecordingResult &result) {
+        if (result.stillRecording || m_recording == RecordingPhase::Idle)
+            return;
+        m_counting = m_countFromKey = false;
+        setRecordingPhase(RecordingPhase::Idle);
+        emit recordingEnded(result.fileIds, result.reason, result.errorCode, result.errorMessage);
+    }, {});
 }
 
 } // namespace roomrec

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "client/clientstate.h"
+#include "client/packetbacklog.h"
 #include "client/pendingrequests.h"
 #include "library/filefilter.h"
 #include "library/filerecord.h"
@@ -31,6 +32,16 @@ struct RecordingResult {
     QString errorMessage;
 };
 
+// How a client gets a lost connection back (RoomClient::setAutoReconnect): attempts after
+// firstDelayMs, doubling up to maxDelayMs, for at most giveUpMs; packets wait in a backlog
+// of at most backlogBytes meanwhile.
+struct ReconnectPolicy {
+    int firstDelayMs = 250;
+    int maxDelayMs = 5000;
+    int giveUpMs = 5 * 60 * 1000;
+    qint64 backlogBytes = PacketBacklog::kDefaultMaxBytes;
+};
+
 // The client SDK, modelled on the reference guide: asynchronous calls that end in exactly
 // one of success (with a value) or error (code, description), plus signals for state,
 // members and recording. Lives in the thread that created it; the socket is non-blocking.
@@ -55,6 +66,13 @@ public:
     // Keepalive: ping every pingMs; a server silent for deadMs is reported lost
     // (defaults from protocollimits.h: 5 s and 15 s).
     void setKeepalive(int pingMs, int deadMs);
+    // When on, a lost connection is not the end: the client goes Reconnecting, connects again
+    // with backoff, signs in, rejoins its room, publishes its streams again and resends from
+    // its backlog what the server lacks, so a recording goes on in the same file without a
+    // hole (docs/protocol.md, "Reconnecting"). Off by default (the CLI and the tests that
+    // expect a lost connection to end things).
+    void setAutoReconnect(bool enabled, const ReconnectPolicy &policy = {});
+    bool autoReconnect() const { return m_autoReconnect; }
 
     void createRoom(const RoomInfo &room, RoomKind kind, ValueCallback<QStringList> onSuccess, ErrorCallback onError);
     // A server of a cluster that does not host the room answers RoomOnOtherNode with the
@@ -92,6 +110,10 @@ public:
     // request until the stop request: what the server's file should contain.
     qint64 recordedFramesSent() const { return m_recordedFrames; }
     qint64 packetsDroppedForBacklog() const { return m_backlogDrops; }
+    // Auto-reconnect: packets resent after reconnects, packets the backlog had to give up.
+    qint64 packetsResent() const { return m_packetsResent; }
+    qint64 packetsLostFromBacklog() const { return m_backlog.lostPackets(); }
+    int reconnects() const { return m_reconnects; }
 
 signals:
     void stateChanged(roomrec::ClientState state);
@@ -102,6 +124,11 @@ signals:
     void errorOccurred(int code, const QString &message);
     // Joining followed a cluster's redirect: the connection now goes to host:port.
     void redirected(const QString &host, quint16 port);
+    // Auto-reconnect: the connection was lost (why), then came back with the room and the
+    // streams (recordingResumed: a recording goes on in the same file), or could not.
+    void reconnecting(int code, const QString &message);
+    void reconnected(bool recordingResumed);
+    void reconnectFailed(int code, const QString &message);
 
 private:
     enum class RecordingPhase { Idle, Starting, Recording, Stopping };
@@ -122,6 +149,19 @@ private:
     void onEvent(const ControlMessage &event);
     void sendPacket(const MediaPacket &packet);
     void connectionLost(const Error &error);
+    void enteredRoom(const RoomInfo &room, const QCborMap &reply);
+    void becomeDisconnected(const Error &error);
+    // Auto-reconnect, in order: schedule an attempt, connect (onConnected signs in), rejoin,
+    // re-publish with "resume" and resend, then back to InRoom.
+    void scheduleReconnect(const Error &why);
+    void attemptReconnect();
+    void reconnectStepFailed(int code, const QString &message);
+    void rejoinAfterReconnect();
+    void republishAfterReconnect();
+    void resumeTrack(int track, const QCborValue &reply);
+    void finishReconnect();
+    void checkRecordingAfterReconnect();
+    bool isLive(const MediaPacket &packet) const;
     void setRecordingPhase(RecordingPhase phase);
     static QCborMap roomFields(const RoomInfo &room);
 
@@ -147,6 +187,22 @@ private:
     qint64 m_recordedFrames = 0;
     qint64 m_backlogDrops = 0;
     bool m_waitingForKeyAfterDrop[2] = {false, false};
+    QCborMap m_publishFields[2]; // announced, for publishing again after a reconnect
+    std::optional<RoomKind> m_roomKind;
+    QString m_host;
+    quint16 m_port = 0;
+    bool m_autoReconnect = false;
+    ReconnectPolicy m_reconnectPolicy;
+    PacketBacklog m_backlog;
+    bool m_live[2] = {false, false}; // packets of this track go out now (else they wait)
+    int m_republishing = 0;          // publish replies still awaited during a reconnect
+    bool m_recordingResumed = false;
+    int m_reconnectDelayMs = 0;
+    int m_reconnects = 0;
+    qint64 m_packetsResent = 0;
+    qint64 m_resentUnwritten = 0; // resent bytes still in the socket: not held against live latency
+    QTimer m_reconnectTimer{this};
+    QElapsedTimer m_reconnectingFor;
     QTimer m_pingTimer{this};
     int m_pingMs;
     int m_deadMs;

@@ -17,6 +17,19 @@ namespace roomrec {
 namespace {
 // After a cut, the old file waits this long (media time) for audio stamped before the cut.
 constexpr qint64 kLateAudioWindowUs = 1'000'000;
+
+bool sameVideo(const VideoParams &a, const VideoParams &b)
+{
+    return a.codec == b.codec && a.width == b.width && a.height == b.height && a.frameRateNum == b.frameRateNum
+           && a.frameRateDen == b.frameRateDen && a.extradata == b.extradata;
+}
+
+bool sameAudio(const std::optional<AudioParams> &a, const std::optional<AudioParams> &b)
+{
+    if (!a || !b)
+        return !a && !b;
+    return a->codec == b->codec && a->sampleRate == b->sampleRate && a->channels == b->channels && a->extradata == b->extradata;
+}
 } // namespace
 
 Recorder::Recorder(CatalogWorker &catalog, IdGenerator &ids, WriterThreads &writers, RecorderConfig config, RecordingRequest request,
@@ -238,6 +251,29 @@ void Recorder::restartStream(const VideoParams &video, const std::optional<Audio
     m_sinceKeyFrameRequest.restart();
     m_waitingForKeyFrame.restart();
     emit keyFrameNeeded(videoTrack());
+}
+
+std::optional<ResumePoint> Recorder::resumeStream(const VideoParams &video, const std::optional<AudioParams> &audio)
+{
+    if (m_finished)
+        return std::nullopt;
+    // Audio only matters when this recording has it (the sub-stream has none).
+    if (!sameVideo(m_request.video, video) || (m_request.audio && !sameAudio(m_request.audio, audio))) {
+        restartStream(video, audio);
+        return std::nullopt;
+    }
+    m_sinceMedia.restart();
+    ResumePoint point;
+    if (m_current) {
+        // Back in the publisher's clock: the timeline's origin stays, so its timestamps continue.
+        const qint64 videoDts = m_lastDtsUs[int(videoTrack())];
+        const qint64 audioDts = m_lastDtsUs[int(Track::CameraAudio)];
+        point.videoDtsUs = videoDts < 0 ? -1 : videoDts + m_originUs;
+        point.audioDtsUs = audioDts < 0 ? -1 : audioDts + m_originUs;
+    }
+    qCInfo(lcRecording).noquote() << "recording" << m_request.recordingId << "resumed after video" << point.videoDtsUs
+                                  << "audio" << point.audioDtsUs;
+    return point;
 }
 
 QStringList Recorder::fileIds() const

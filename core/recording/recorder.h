@@ -15,6 +15,14 @@
 
 namespace roomrec {
 
+// Where a resumed recording stands, in the publisher's own clock: the last video and audio
+// decode times it has (-1: none yet). A publisher back after a lost connection sends what
+// came after these and nothing before, so the file has neither a hole nor a duplicate.
+struct ResumePoint {
+    qint64 videoDtsUs = -1;
+    qint64 audioDtsUs = -1;
+};
+
 // Records one user's stream (the guide's "one recording channel"): starts at the first
 // key frame, cuts a new segment at the first key frame after every segment length, ends
 // by itself after the idle timeout or when the quota is reached, and reports the file IDs.
@@ -40,6 +48,10 @@ public:
 
     // A re-published stream (new encoder settings): continue in a new segment.
     void restartStream(const VideoParams &video, const std::optional<AudioParams> &audio);
+    // The same publisher back on a new connection with the same stream (same encoder, same
+    // clock): the current file goes on. Returns nullopt, after restartStream, when the stream
+    // differs (a new encoder cannot continue the old one's file).
+    std::optional<ResumePoint> resumeStream(const VideoParams &video, const std::optional<AudioParams> &audio);
 
     QStringList fileIds() const;
     bool isFinished() const { return m_finished; }

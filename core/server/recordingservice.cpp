@@ -155,6 +155,18 @@ void RecordingService::streamPublished(const QString &userId, quint64 sourceId, 
     recorder->restartStream(video, audio);
 }
 
+std::optional<ResumePoint> RecordingService::resume(const QString &userId, quint64 sourceId, const RoomInfo &room, Track track,
+                                                   const VideoParams &video, const std::optional<AudioParams> &audio)
+{
+    Recorder *recorder = m_recorders.value(userId);
+    if (!recorder || recorder->videoTrack() != track || !(recorder->request().room == room))
+        return std::nullopt;
+    // The old connection may not be known dead yet (a half-open TCP connection is noticed
+    // only by the keepalive); the user's new connection saying "resume" is the live one.
+    m_sources[userId] = sourceId;
+    return recorder->resumeStream(video, audio);
+}
+
 std::optional<RecordingOutcome> RecordingService::lastOutcome(const QString &userId, const RoomInfo &room) const
 {
     auto it = m_outcomes.constFind(outcomeKey(userId, room));

@@ -44,6 +44,12 @@ public:
     void sourceGone(const QString &userId, quint64 sourceId);
     void streamPublished(const QString &userId, quint64 sourceId, Track track, const VideoParams &video,
                          const std::optional<AudioParams> &audio);
+    // A publish that asks to resume (the user back after a lost connection): the user's
+    // recording of this track in this room goes on in the same file, fed by this connection
+    // from now on (the old one is taken to be dead). nullopt: nothing to resume (no such
+    // recording, or a different stream, which then continues in a new file).
+    std::optional<ResumePoint> resume(const QString &userId, quint64 sourceId, const RoomInfo &room, Track track,
+                                      const VideoParams &video, const std::optional<AudioParams> &audio);
     std::optional<RecordingOutcome> lastOutcome(const QString &userId, const RoomInfo &room) const;
     bool isRecording(const QString &userId) const { return m_recorders.contains(userId); }
     // The user's recording has more waiting for the disk than it should: hold the publisher back.

@@ -517,6 +517,20 @@ void RoomServer::handlePublish(ClientSession *s, const ControlMessage &m)
     s->video[track.value()] = video.value();
     if (track.value() == int(Track::CameraVideo))
         s->audio = audio;
+    auto resume = m.boolean(QStringLiteral("resume"), false);
+    if (!resume)
+        return s->replyError(m.id(), resume.error());
+    if (resume.value()) {
+        // The user back after a lost connection: the recording goes on in the same file, and
+        // the reply says from where the publisher resends (docs/protocol.md, "Reconnecting").
+        auto point = m_recording->resume(s->userId, s->id(), *s->room, Track(track.value()), video.value(), audio);
+        QCborMap value{{QStringLiteral("resumed"), point.has_value()}};
+        if (point && point->videoDtsUs >= 0)
+            value.insert(QStringLiteral("videoDtsUs"), point->videoDtsUs);
+        if (point && point->audioDtsUs >= 0)
+            value.insert(QStringLiteral("audioDtsUs"), point->audioDtsUs);
+        return s->reply(m.id(), value);
+    }
     // A recording of this track continues with the new stream (same connection re-publishing,
     // or the user back on a new connection after the old one died) in a new segment.
     m_recording->streamPublished(s->userId, s->id(), Track(track.value()), video.value(), audio);

@@ -1,5 +1,7 @@
 // The real main window on the offscreen platform, driven through its widgets.
 #include "syncclient.h"
+#include "testproxy.h"
+#include "testserver.h"
 
 #include "ui/connectionpanel.h"
 #include "ui/filelistwidget.h"
@@ -42,6 +44,7 @@ private slots:
     void switchingLanguageChangesTheTexts();
     void settingsSurviveARestart();
     void quittingWhileRecordingAsksThenFinishes();
+    void aLostConnectionShowsReconnectingThenTheResult();
 
 private:
     std::unique_ptr<MainWindow> openWindow(const QTemporaryDir &dir, const QString &user = QStringLiteral("teacher"));
@@ -314,6 +317,48 @@ void TestMainWindow::quittingWhileRecordingAsksThenFinishes()
     auto files = catalog.files({});
     QCOMPARE(files->size(), 1);
     QCOMPARE(files->first().state, FileRecord::State::Complete);
+}
+
+void TestMainWindow::aLostConnectionShowsReconnectingThenTheResult()
+{
+    // A server elsewhere, reached through a proxy that cuts the connection mid-recording.
+    QTemporaryDir dir;
+    auto server = startTestServer(dir.filePath(QStringLiteral("server")));
+    QVERIFY(server);
+    TestProxy proxy(server->port());
+    QVERIFY(proxy.listen());
+    MainWindowOptions options;
+    options.dataDir = dir.filePath(QStringLiteral("data"));
+    options.settingsFile = dir.filePath(QStringLiteral("settings.ini"));
+    options.userId = QStringLiteral("teacher");
+    options.language = QStringLiteral("en");
+    options.serverAddress = QStringLiteral("127.0.0.1:%1").arg(proxy.port());
+    auto window = std::make_unique<MainWindow>(options);
+    window->show();
+    waitInRoom(*window);
+    ReconnectPolicy quick;
+    quick.firstDelayMs = 50;
+    quick.maxDelayMs = 200;
+    window->client().setAutoReconnect(true, quick); // the same, only sooner
+    RecordPanel *panel = window->recordPanel();
+    QTest::mouseClick(panel->recordButton(), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(panel->isRecording(), 10'000);
+    QTRY_VERIFY_WITH_TIMEOUT(window->client().recordedFramesSent() > 10, 10'000);
+
+    proxy.setRefusingNew(true);
+    proxy.cut();
+    QLabel *state = window->connectionPanel()->stateLabel();
+    QTRY_VERIFY(state->text().startsWith(QStringLiteral("Connection lost: reconnecting to 127.0.0.1:")));
+    QVERIFY(panel->isRecording()); // the recording goes on meanwhile
+    proxy.setRefusingNew(false);
+    QTRY_VERIFY_WITH_TIMEOUT(state->text().startsWith(QStringLiteral("In room 1/1")), 15'000);
+    QCOMPARE(window->statusText(), QStringLiteral("Reconnected: the recording goes on in the same file"));
+    QVERIFY(panel->isRecording());
+
+    // Stopped after the reconnect: one file, the one the recording started.
+    QTest::mouseClick(panel->recordButton(), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(!panel->isRecording(), 10'000);
+    QTRY_COMPARE_WITH_TIMEOUT(window->resultsList()->rowCount(), 1, 5000);
 }
 
 QTEST_MAIN(TestMainWindow)

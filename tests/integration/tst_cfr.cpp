@@ -9,10 +9,9 @@
 #include "media/testpatternpainter.h"
 
 #include "catalogprobe.h"
+#include "frameprobe.h"
 #include "testserver.h"
 
-#include <QProcess>
-#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -94,8 +93,7 @@ void TestCfr::recordedFramesAreOnTheGrid()
 {
     QFETCH(int, fps);
     QFETCH(bool, cameraLike);
-    const QString ffprobe = QStandardPaths::findExecutable(QStringLiteral("ffprobe"));
-    if (ffprobe.isEmpty())
+    if (!FrameProbe::available())
         QSKIP("ffprobe is not installed (scripts/deps.sh installs ffmpeg)");
     QTemporaryDir dir;
     auto started = startTestServer(dir.path());
@@ -129,46 +127,15 @@ void TestCfr::recordedFramesAreOnTheGrid()
     QCOMPARE(ids->size(), 1);
     const QString path = catalogOf(server).file(ids->first().toULongLong())->storagePath;
 
-    QProcess probe;
-    probe.start(ffprobe, {QStringLiteral("-v"), QStringLiteral("error"), QStringLiteral("-select_streams"), QStringLiteral("v:0"),
-                          QStringLiteral("-show_entries"), QStringLiteral("stream=time_base,r_frame_rate,avg_frame_rate:packet=pts"),
-                          QStringLiteral("-of"), QStringLiteral("compact=p=0:nk=0"), path});
-    QVERIFY(probe.waitForFinished(60'000));
-    QCOMPARE(probe.exitCode(), 0);
-    const QString out = QString::fromUtf8(probe.readAllStandardOutput());
-    QList<qint64> pts;
-    QString timeBase, rate, avgRate;
-    for (const QString &line : out.split(QLatin1Char('\n'), Qt::SkipEmptyParts)) {
-        for (const QString &field : line.split(QLatin1Char('|'))) {
-            const QString key = field.section(QLatin1Char('='), 0, 0);
-            const QString value = field.section(QLatin1Char('='), 1);
-            if (key == QLatin1String("pts"))
-                pts << value.toLongLong();
-            else if (key == QLatin1String("time_base"))
-                timeBase = value;
-            else if (key == QLatin1String("r_frame_rate"))
-                rate = value;
-            else if (key == QLatin1String("avg_frame_rate"))
-                avgRate = value;
-        }
-    }
-    QVERIFY2(pts.size() >= 3 * fps, qPrintable(out.left(2000)));
-    std::sort(pts.begin(), pts.end()); // packets come in decode order; no B-frames, but be sure
-    const qint64 scale = timeBase.section(QLatin1Char('/'), 1).toLongLong();
-    QVERIFY2(scale > 0, qPrintable(timeBase));
-    // The exact slot times n * scale / fps, rounded to the file's timescale: a file is CFR
-    // when every frame sits within one tick of its slot and no slot is missing or doubled.
-    QStringList off;
-    for (int n = 0; n < pts.size(); ++n) {
-        const double slot = double(pts.first()) + double(n) * double(scale) / fps;
-        if (qAbs(double(pts[n]) - slot) > 1.0)
-            off << QStringLiteral("frame %1 at %2, slot %3").arg(n).arg(pts[n]).arg(slot, 0, 'f', 1);
-    }
-    qInfo("%lld frames, time base %s, r_frame_rate %s, avg_frame_rate %s, %lld off the grid",
-          static_cast<long long>(pts.size()), qPrintable(timeBase), qPrintable(rate), qPrintable(avgRate),
-          static_cast<long long>(off.size()));
+    const FrameTimes times = FrameProbe::videoFrames(path);
+    QVERIFY2(times.ok, qPrintable(times.error));
+    QVERIFY2(times.pts.size() >= 3 * fps, qPrintable(QString::number(times.pts.size())));
+    const QStringList off = times.offGrid(fps);
+    qInfo("%lld frames, time base 1/%lld, r_frame_rate %s, avg_frame_rate %s, %lld off the grid",
+          static_cast<long long>(times.pts.size()), static_cast<long long>(times.timeBaseScale), qPrintable(times.frameRate),
+          qPrintable(times.avgFrameRate), static_cast<long long>(off.size()));
     QVERIFY2(off.isEmpty(), qPrintable(off.mid(0, 10).join(QStringLiteral("; "))));
-    QCOMPARE(rate, QStringLiteral("%1/1").arg(fps));
+    QCOMPARE(times.frameRate, QStringLiteral("%1/1").arg(fps));
 }
 
 QTEST_GUILESS_MAIN(TestCfr)

@@ -1,0 +1,187 @@
+#include "client/roomsession.h"
+
+#include "protocol/errorcode.h"
+
+namespace roomrec {
+
+RoomSession::RoomSession(QObject *parent) : QObject(parent)
+{
+    for (Track track : {Track::CameraVideo, Track::SubStreamVideo}) {
+        auto stream = std::make_unique<LocalStream>(m_client, m_clock, track);
+        connect(stream.get(), &LocalStream::publishedChanged, this, &RoomSession::updateOwnPublishing);
+        connect(stream.get(), &LocalStream::errorOccurred, this, &RoomSession::errorOccurred);
+        m_streams[int(track)] = std::move(stream);
+    }
+    m_client.setAutoReconnect(true);
+    connect(&m_client, &RoomClient::stateChanged, this, [this](ClientState state) {
+        if (state == ClientState::Disconnected || state == ClientState::SignedIn)
+            m_members.clear();
+        emit stateChanged(state);
+    });
+    connect(&m_client, &RoomClient::membersChanged, this, [this](const QStringList &ids) {
+        m_members.setMembers(ids, m_client.userId());
+        updateOwnPublishing();
+    });
+    connect(&m_client, &RoomClient::recordingStateChanged, this, &RoomSession::recordingChanged);
+    connect(&m_client, &RoomClient::recordingEnded, this, &RoomSession::recordingEndedByServer);
+    connect(&m_client, &RoomClient::errorOccurred, this, &RoomSession::errorOccurred);
+    connect(&m_client, &RoomClient::reconnecting, this, [this] { setReconnectState(ReconnectState::Reconnecting); });
+    connect(&m_client, &RoomClient::reconnected, this, [this](bool recordingResumed) {
+        m_resumedRecording = recordingResumed;
+        setReconnectState(ReconnectState::Reconnected);
+    });
+    connect(&m_client, &RoomClient::reconnectFailed, this, [this] { setReconnectState(ReconnectState::Failed); });
+}
+
+RoomSession::~RoomSession()
+{
+    // The streams first (they unpublish through the client), then the connection.
+    for (auto &stream : m_streams)
+        stream.reset();
+    m_client.disconnectFromServer();
+}
+
+void RoomSession::setRecordingBusy(bool busy)
+{
+    if (std::exchange(m_recordingBusy, busy) != busy)
+        emit recordingBusyChanged(busy);
+}
+
+void RoomSession::setReconnectState(ReconnectState state)
+{
+    if (std::exchange(m_reconnectState, state) != state)
+        emit reconnectStateChanged(state);
+}
+
+void RoomSession::updateOwnPublishing()
+{
+    const QString self = m_client.userId();
+    const LocalStream &camera = *m_streams[0];
+    m_members.setPublishing(self, Track::CameraVideo, camera.isPublished());
+    m_members.setPublishing(self, Track::CameraAudio, camera.isPublished() && camera.hasAudio());
+    m_members.setPublishing(self, Track::SubStreamVideo, m_streams[1]->isPublished());
+}
+
+Track RoomSession::recordedTrack(const RecordParam &param) const
+{
+    return param.recordDataType == RecordParam::SubStream ? Track::SubStreamVideo : Track::CameraVideo;
+}
+
+void RoomSession::connectAndJoin(const ServerTarget &target, const RoomInfo &room, RoomKind kind)
+{
+    if (m_client.state() != ClientState::Disconnected)
+        return;
+    setReconnectState(ReconnectState::None);
+    m_client.setTls(target.tls, target.extraCaCertificates);
+    m_client.connectToServer(target.host, target.port, target.userId, target.signature,
+                             [this, room, kind] { joinRoom(room, kind); },
+                             [this](int code, const QString &message) { emit errorOccurred(code, message); });
+}
+
+void RoomSession::joinRoom(const RoomInfo &room, RoomKind kind)
+{
+    auto fail = [this](int code, const QString &message) { emit errorOccurred(code, message); };
+    auto join = [this, room, kind, fail] {
+        m_client.createOrJoinRoom(room, kind, [this, room](const QStringList &ids) {
+            m_members.setMembers(ids, m_client.userId());
+            updateOwnPublishing();
+            emit joined(room); // streams the user asked to publish follow the room by themselves
+        }, fail);
+    };
+    if (!m_client.room())
+        return join();
+    auto leaveThenJoin = [this, join, fail] { m_client.leaveRoom(join, fail); };
+    if (m_client.isRecording())
+        stopRecording(leaveThenJoin);
+    else
+        leaveThenJoin();
+}
+
+void RoomSession::leaveRoom()
+{
+    auto leave = [this] {
+        m_client.leaveRoom({}, [this](int code, const QString &message) { emit errorOccurred(code, message); });
+    };
+    if (m_client.isRecording())
+        stopRecording(leave);
+    else
+        leave();
+}
+
+void RoomSession::disconnectFromServer(std::function<void()> then)
+{
+    auto finish = [this, then] {
+        // Streams stop publishing by themselves when the client leaves; previews go on.
+        m_client.disconnectFromServer();
+        setReconnectState(ReconnectState::None);
+        if (then)
+            then();
+    };
+    if (m_client.isRecording() && m_client.state() == ClientState::InRoom)
+        stopRecording(finish);
+    else
+        finish();
+}
+
+void RoomSession::startRecording(const RecordParam &param)
+{
+    if (!m_client.room() || m_client.state() != ClientState::InRoom) {
+        emit errorOccurred(int(ErrorCode::NotInRoom), errorMessage(int(ErrorCode::NotInRoom)));
+        return;
+    }
+    if (Status valid = param.validate(); !valid) {
+        emit errorOccurred(valid.error().code, valid.error().message);
+        return;
+    }
+    setRecordingBusy(true);
+    auto fail = [this](int code, const QString &message) {
+        setRecordingBusy(false);
+        emit errorOccurred(code, message);
+    };
+    // Recording needs the stream on the server: publish it first (its toggle shows it).
+    stream(recordedTrack(param)).ensurePublished([this, param, fail] {
+        if (!m_client.room()) {
+            fail(int(ErrorCode::NotInRoom), errorMessage(int(ErrorCode::NotInRoom)));
+            return;
+        }
+        m_client.startRecording(*m_client.room(), param, [this, param] {
+            setRecordingBusy(false);
+            emit recordingStarted(param);
+        }, fail);
+    }, fail);
+}
+
+void RoomSession::stopRecording(std::function<void()> then)
+{
+    if (!m_client.room()) {
+        if (then)
+            then();
+        return;
+    }
+    setRecordingBusy(true);
+    m_client.stopRecording(*m_client.room(), [this, then](const QStringList &ids) {
+        setRecordingBusy(false);
+        emit recordingStopped(ids);
+        if (then)
+            then();
+    }, [this, then](int code, const QString &message) {
+        setRecordingBusy(false);
+        emit errorOccurred(code, message);
+        if (then)
+            then();
+    });
+}
+
+void RoomSession::fetchFileInfo(const QStringList &fileIds)
+{
+    for (const QString &id : fileIds)
+        m_client.fileInfo(id.toULongLong(), [this](const FileRecord &r) { emit fileInfoReady(r); }, {});
+}
+
+void RoomSession::listFiles(const FileFilter &filter)
+{
+    m_client.listFiles(filter, [this](const QList<FileRecord> &files) { emit filesListed(files); },
+                       [this](int code, const QString &message) { emit errorOccurred(code, message); });
+}
+
+} // namespace roomrec

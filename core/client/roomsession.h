@@ -1,0 +1,107 @@
+#pragma once
+
+#include "client/localstream.h"
+#include "client/memberlistmodel.h"
+#include "client/roomclient.h"
+#include "media/mediaclock.h"
+
+#include <QObject>
+#include <QSslCertificate>
+
+#include <functional>
+#include <memory>
+
+namespace roomrec {
+
+// Where to connect and as whom.
+struct ServerTarget {
+    QString host = QStringLiteral("127.0.0.1");
+    quint16 port = 0;
+    QString userId;
+    QString signature;
+    bool tls = false;
+    QList<QSslCertificate> extraCaCertificates;
+};
+
+// The room session the desktop app's window observes: the connection (with reconnect), the
+// room and its members, the user's own streams (camera with microphone, screen share), and
+// the recording with its file IDs. No widgets: the window lays out and wires; all of this
+// runs and is tested headless (tst_roomsession). Nothing is captured or published until
+// asked: the camera is previewed only once previewCamera() is called, and the screen is not
+// even captured until setPublishWanted on the screen stream (Share screen).
+//
+// Asynchronous throughout: calls return at once and report through signals, so the GUI
+// thread never waits.
+class RoomSession : public QObject {
+    Q_OBJECT
+public:
+    // How the last lost connection went (the window shows it).
+    enum class ReconnectState { None, Reconnecting, Reconnected, Failed };
+    Q_ENUM(ReconnectState)
+
+    explicit RoomSession(QObject *parent = nullptr);
+    ~RoomSession() override;
+
+    RoomClient &client() { return m_client; }
+    const RoomClient &client() const { return m_client; }
+    LocalStream &stream(Track track) { return *m_streams[track == Track::SubStreamVideo ? 1 : 0]; }
+    MemberListModel &members() { return m_members; }
+    const MediaClock &clock() const { return m_clock; }
+
+    ClientState state() const { return m_client.state(); }
+    std::optional<RoomInfo> room() const { return m_client.room(); }
+    QString userId() const { return m_client.userId(); }
+    bool isRecording() const { return m_client.isRecording(); }
+    bool isRecordingBusy() const { return m_recordingBusy; } // a start or stop is on its way
+    ReconnectState reconnectState() const { return m_reconnectState; }
+    bool lastReconnectResumedRecording() const { return m_resumedRecording; }
+
+    // Connects, signs in and enters the room (creating it if nobody is in it). On a lost
+    // connection it comes back by itself (RoomClient auto-reconnect).
+    void connectAndJoin(const ServerTarget &target, const RoomInfo &room, RoomKind kind);
+    // Leaves the current room (stopping our recording first) and enters this one.
+    void joinRoom(const RoomInfo &room, RoomKind kind);
+    void leaveRoom();
+    // Stops our recording (keeping its files), then disconnects; then() runs after.
+    void disconnectFromServer(std::function<void()> then = {});
+
+    // Publishes the stream to record if it is not yet (the user sees its toggle go on), then
+    // starts the recording. recordingStarted or errorOccurred follow.
+    void startRecording(const RecordParam &param);
+    // recordingStopped(fileIds) or errorOccurred follow; then() runs either way.
+    void stopRecording(std::function<void()> then = {});
+
+    // Asks for the catalogue records of these files: fileInfoReady for each.
+    void fetchFileInfo(const QStringList &fileIds);
+    void listFiles(const FileFilter &filter);
+
+signals:
+    void stateChanged(roomrec::ClientState state);
+    void joined(const roomrec::RoomInfo &room);
+    void recordingChanged(bool recording);
+    void recordingBusyChanged(bool busy);
+    void recordingStarted(const roomrec::RecordParam &param);
+    void recordingStopped(const QStringList &fileIds);
+    // The server ended the recording by itself (idle timeout, quota, error, shutdown).
+    void recordingEndedByServer(const QStringList &fileIds, const QString &reason, int code, const QString &message);
+    void reconnectStateChanged(roomrec::RoomSession::ReconnectState state);
+    void fileInfoReady(const roomrec::FileRecord &file);
+    void filesListed(const QList<roomrec::FileRecord> &files);
+    void errorOccurred(int code, const QString &message);
+
+private:
+    void setRecordingBusy(bool busy);
+    void setReconnectState(ReconnectState state);
+    void updateOwnPublishing();
+    Track recordedTrack(const RecordParam &param) const;
+
+    RoomClient m_client;
+    MediaClock m_clock;
+    std::unique_ptr<LocalStream> m_streams[2]; // after the client and the clock they use
+    MemberListModel m_members;
+    bool m_recordingBusy = false;
+    ReconnectState m_reconnectState = ReconnectState::None;
+    bool m_resumedRecording = false;
+};
+
+} // namespace roomrec

@@ -1,0 +1,378 @@
+// RoomSession, the room session the desktop app's window observes, without a window: the
+// connection, the room and its members, privacy by default, a recording with its file IDs,
+// and a lost connection that comes back (through a real TCP proxy that cuts it) without a
+// hole in the recording: one file, every frame the client took, on a constant-rate grid.
+#include "frameprobe.h"
+#include "mp4inspector.h"
+#include "syncclient.h"
+#include "testproxy.h"
+#include "testserver.h"
+
+#include "client/roomsession.h"
+#include "protocol/errorcode.h"
+
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace roomrec;
+
+namespace {
+constexpr int kFps = 30;
+const RoomInfo kRoom{1, 1};
+
+PublishedStream::Options testPattern()
+{
+    PublishedStream::Options options;
+    options.video = QStringLiteral("testpattern");
+    options.audio = QStringLiteral("testtone");
+    options.encoder.size = QSize(320, 180);
+    options.encoder.frameRate = kFps;
+    options.encoder.gopFrames = kFps;
+    return options;
+}
+
+ServerTarget target(quint16 port, const QString &user)
+{
+    ServerTarget t;
+    t.port = port;
+    t.userId = user;
+    return t;
+}
+
+// Fast retries: the test waits for conditions, the policy only makes them come sooner.
+ReconnectPolicy quickRetries()
+{
+    ReconnectPolicy policy;
+    policy.firstDelayMs = 50;
+    policy.maxDelayMs = 200;
+    return policy;
+}
+
+// Every frame the client took is in the file once, each on its slot of the frame grid: no
+// hole where the connection was down, nothing doubled where the backlog was resent. Returns
+// what is wrong, or nothing.
+QString everyFrameOnce(const QString &path, qint64 sent)
+{
+    const Mp4Report mp4 = Mp4Inspector::inspect(path);
+    if (!mp4.opened)
+        return mp4.error;
+    if (mp4.decodeErrors != 0 || mp4.videoFramesDecoded != sent)
+        return QStringLiteral("%1 frames decoded (%2 errors), %3 sent").arg(mp4.videoFramesDecoded).arg(mp4.decodeErrors).arg(sent);
+    const FrameTimes times = FrameProbe::videoFrames(path);
+    if (!times.ok)
+        return times.error;
+    if (times.pts.size() != sent)
+        return QStringLiteral("ffprobe reads %1 frames, %2 sent").arg(times.pts.size()).arg(sent);
+    return times.offGrid(kFps).mid(0, 10).join(QStringLiteral("; "));
+}
+
+// Alice's session reaching an in-process server through a TestProxy that can cut it.
+struct ProxiedSession {
+    QTemporaryDir dir;
+    std::unique_ptr<RoomServer> server;
+    std::unique_ptr<TestProxy> proxy;
+    RoomSession session; // goes first, before the server it talks to
+
+    bool enter(RoomKind kind = RoomKind::MultiParty, const ServerConfig &config = {})
+    {
+        server = startTestServer(dir.path(), config);
+        if (!server)
+            return false;
+        proxy = std::make_unique<TestProxy>(server->port());
+        if (!proxy->listen())
+            return false;
+        session.client().setAutoReconnect(true, quickRetries());
+        session.stream(Track::CameraVideo).setOptions(testPattern());
+        session.connectAndJoin(target(proxy->port(), QStringLiteral("alice")), kRoom, kind);
+        return QTest::qWaitFor([this] { return session.state() == ClientState::InRoom; }, 15'000);
+    }
+
+    // Records the camera until `frames` of the recording have been taken.
+    bool record(const QString &name, int frames)
+    {
+        bool started = false;
+        const auto connection = QObject::connect(&session, &RoomSession::recordingStarted, [&started] { started = true; });
+        session.startRecording(SyncClient::param(name));
+        const bool ok = QTest::qWaitFor([&started] { return started; }, 15'000)
+                        && QTest::qWaitFor([this, frames] { return session.client().recordedFramesSent() >= frames; }, 30'000);
+        QObject::disconnect(connection);
+        return ok;
+    }
+
+    // The network fails: every connection through the proxy drops, new ones are refused.
+    void cut()
+    {
+        proxy->setRefusingNew(true);
+        proxy->cut();
+    }
+};
+} // namespace
+
+class TestRoomSession : public QObject {
+    Q_OBJECT
+private slots:
+    void joinsAndListsMembers();
+    void nothingCapturedUntilAsked();
+    void recordsAndReturnsFileIds();
+    void reconnectsWithoutAGapInTheRecording();
+    void reconnectsWhileTheServerStillHoldsTheOldConnection();
+    void recordingThatEndedWhileAwayIsReported();
+    void aRefusedReconnectGivesUp();
+};
+
+void TestRoomSession::joinsAndListsMembers()
+{
+    QTemporaryDir dir;
+    auto server = startTestServer(dir.path());
+    QVERIFY(server);
+    QList<ClientState> states; // before the session, which reports to it until it goes
+    RoomSession session;
+    connect(&session, &RoomSession::stateChanged, this, [&states](ClientState s) { states << s; });
+    session.connectAndJoin(target(server->port(), QStringLiteral("alice")), kRoom, RoomKind::MultiParty);
+    QTRY_COMPARE(session.state(), ClientState::InRoom);
+    QCOMPARE(states, (QList<ClientState>{ClientState::Connecting, ClientState::SignedIn, ClientState::InRoom}));
+    MemberListModel &members = session.members();
+    QCOMPARE(members.userIds(), QStringList{QStringLiteral("alice")});
+    QVERIFY(members.member(QStringLiteral("alice"))->isSelf);
+
+    // Another member comes and goes; the row of the one who stays keeps its state.
+    SyncClient bob;
+    QVERIFY(bob.connect(server->port(), QStringLiteral("bob")).ok());
+    QVERIFY(bob.joinRoom(kRoom).ok());
+    QTRY_COMPARE(members.rowCount(), 2);
+    QCOMPARE(members.userIds(), (QStringList{QStringLiteral("alice"), QStringLiteral("bob")}));
+    QVERIFY(!members.member(QStringLiteral("bob"))->isSelf);
+    QCOMPARE(members.data(members.index(1), MemberListModel::UserIdRole).toString(), QStringLiteral("bob"));
+    QVERIFY(bob.leaveRoom().ok());
+    QTRY_COMPARE(members.rowCount(), 1);
+
+    // Leaving empties the list; another room is entered after leaving this one.
+    session.leaveRoom();
+    QTRY_COMPARE(session.state(), ClientState::SignedIn);
+    QCOMPARE(members.rowCount(), 0);
+    QSignalSpy joined(&session, &RoomSession::joined);
+    session.joinRoom(RoomInfo{1, 2}, RoomKind::MultiParty);
+    QTRY_COMPARE(joined.count(), 1);
+    QCOMPARE(session.room()->roomId, 2u);
+    session.disconnectFromServer();
+    QCOMPARE(session.state(), ClientState::Disconnected);
+    QCOMPARE(session.reconnectState(), RoomSession::ReconnectState::None); // a disconnect asked for is not retried
+}
+
+void TestRoomSession::nothingCapturedUntilAsked()
+{
+    QTemporaryDir dir;
+    auto server = startTestServer(dir.path());
+    QVERIFY(server);
+    RoomSession session;
+    for (Track track : {Track::CameraVideo, Track::SubStreamVideo})
+        session.stream(track).setOptions(testPattern());
+    session.connectAndJoin(target(server->port(), QStringLiteral("alice")), kRoom, RoomKind::MultiParty);
+    QTRY_COMPARE(session.state(), ClientState::InRoom);
+    // In the room, nothing runs: no capture, no encoder, nothing published.
+    for (Track track : {Track::CameraVideo, Track::SubStreamVideo}) {
+        QVERIFY(session.stream(track).isIdle());
+        QVERIFY(!session.client().isPublished(track));
+    }
+    // Share screen: captured and published now, and the member list says so.
+    session.stream(Track::SubStreamVideo).setPublishWanted(true);
+    QTRY_VERIFY(session.stream(Track::SubStreamVideo).isPublished());
+    QVERIFY(session.client().isPublished(Track::SubStreamVideo));
+    QTRY_VERIFY(session.members().member(QStringLiteral("alice"))->publishesSubStream);
+    QVERIFY(!session.members().member(QStringLiteral("alice"))->publishesCamera);
+    QVERIFY(session.stream(Track::CameraVideo).isIdle());
+    // Stop sharing: unpublished and no longer encoded.
+    session.stream(Track::SubStreamVideo).setPublishWanted(false);
+    QTRY_VERIFY(!session.members().member(QStringLiteral("alice"))->publishesSubStream);
+    QTRY_VERIFY(!session.stream(Track::SubStreamVideo).isEncoding());
+}
+
+void TestRoomSession::recordsAndReturnsFileIds()
+{
+    QTemporaryDir dir;
+    auto server = startTestServer(dir.path());
+    QVERIFY(server);
+    RoomSession session;
+    session.stream(Track::CameraVideo).setOptions(testPattern());
+    session.connectAndJoin(target(server->port(), QStringLiteral("alice")), kRoom, RoomKind::MultiParty);
+    QTRY_COMPARE(session.state(), ClientState::InRoom);
+
+    // A bad parameter is refused before anything is published.
+    QSignalSpy errors(&session, &RoomSession::errorOccurred);
+    RecordParam bad = SyncClient::param(QStringLiteral("bad/name"));
+    session.startRecording(bad);
+    QCOMPARE(errors.count(), 1);
+    QCOMPARE(errors.first().at(0).toInt(), int(ErrorCode::InvalidFileName));
+    QVERIFY(session.stream(Track::CameraVideo).isIdle());
+
+    QSignalSpy started(&session, &RoomSession::recordingStarted);
+    QSignalSpy busy(&session, &RoomSession::recordingBusyChanged);
+    session.startRecording(SyncClient::param(QStringLiteral("lesson")));
+    QVERIFY(session.isRecordingBusy());
+    QTRY_COMPARE_WITH_TIMEOUT(started.count(), 1, 15'000);
+    QVERIFY(session.isRecording());
+    QVERIFY(!session.isRecordingBusy());
+    QCOMPARE(busy.count(), 2);
+    QVERIFY(session.stream(Track::CameraVideo).isPublished()); // Record published the camera
+    QTRY_VERIFY(session.members().member(QStringLiteral("alice"))->publishesCamera);
+    QVERIFY(session.members().member(QStringLiteral("alice"))->publishesAudio);
+
+    const qint64 target = session.client().recordedFramesSent() + kFps;
+    QTRY_VERIFY_WITH_TIMEOUT(session.client().recordedFramesSent() >= target, 30'000);
+    QSignalSpy stopped(&session, &RoomSession::recordingStopped);
+    session.stopRecording();
+    QTRY_COMPARE_WITH_TIMEOUT(stopped.count(), 1, 15'000);
+    const QStringList ids = stopped.first().at(0).toStringList();
+    QCOMPARE(ids.size(), 1);
+    QVERIFY(!session.isRecording());
+
+    QList<FileRecord> records;
+    connect(&session, &RoomSession::fileInfoReady, this, [&records](const FileRecord &r) { records << r; });
+    session.fetchFileInfo(ids);
+    QTRY_COMPARE(records.size(), 1);
+    const FileRecord record = records.first();
+    QCOMPARE(QString::number(record.id), ids.first());
+    QCOMPARE(record.name, QStringLiteral("lesson"));
+    const Mp4Report mp4 = Mp4Inspector::inspect(record.storagePath);
+    QVERIFY2(mp4.opened, qPrintable(mp4.error));
+    QCOMPARE(qint64(mp4.videoFramesDecoded), session.client().recordedFramesSent());
+}
+
+void TestRoomSession::reconnectsWithoutAGapInTheRecording()
+{
+    if (!FrameProbe::available())
+        QSKIP("ffprobe is not installed (scripts/deps.sh installs ffmpeg)");
+    QList<ClientState> states; // before the session, which reports to them until it goes
+    QList<RoomSession::ReconnectState> reconnects;
+    ProxiedSession alice;
+    QVERIFY(alice.enter());
+    RoomSession &session = alice.session;
+    TestProxy &proxy = *alice.proxy;
+    connect(&session, &RoomSession::stateChanged, this, [&states](ClientState s) { states << s; });
+    connect(&session, &RoomSession::reconnectStateChanged, this,
+            [&reconnects](RoomSession::ReconnectState s) { reconnects << s; });
+    QVERIFY(alice.record(QStringLiteral("no-gap"), kFps));
+    RoomClient &client = session.client();
+
+    // The network fails mid-recording and stays down for three seconds of media: the client
+    // keeps capturing into its backlog and retries (refused) meanwhile.
+    alice.cut();
+    QTRY_COMPARE(session.state(), ClientState::Reconnecting);
+    QVERIFY(session.isRecording()); // still, as far as the user is concerned
+    QCOMPARE(session.reconnectState(), RoomSession::ReconnectState::Reconnecting);
+    const qint64 atCut = client.recordedFramesSent();
+    QTRY_VERIFY_WITH_TIMEOUT(client.recordedFramesSent() >= atCut + 3 * kFps, 30'000);
+    QTRY_VERIFY(proxy.connectionsRefused() >= 1);
+    QCOMPARE(session.state(), ClientState::Reconnecting);
+
+    // Back: signed in, in the room, published again, the backlog resent; the same recording.
+    proxy.setRefusingNew(false);
+    QTRY_COMPARE_WITH_TIMEOUT(session.state(), ClientState::InRoom, 15'000);
+    QCOMPARE(states, (QList<ClientState>{ClientState::Reconnecting, ClientState::InRoom}));
+    QCOMPARE(reconnects, (QList<RoomSession::ReconnectState>{RoomSession::ReconnectState::Reconnecting,
+                                                              RoomSession::ReconnectState::Reconnected}));
+    QVERIFY(session.lastReconnectResumedRecording());
+    QVERIFY(session.isRecording());
+    QVERIFY(client.packetsResent() > 0);
+    QCOMPARE(client.packetsLostFromBacklog(), 0);
+    QCOMPARE(session.members().userIds(), QStringList{QStringLiteral("alice")});
+
+    const qint64 afterReconnect = client.recordedFramesSent();
+    QTRY_VERIFY_WITH_TIMEOUT(client.recordedFramesSent() >= afterReconnect + kFps, 30'000);
+    QSignalSpy stopped(&session, &RoomSession::recordingStopped);
+    session.stopRecording();
+    QTRY_COMPARE_WITH_TIMEOUT(stopped.count(), 1, 15'000);
+    const QStringList ids = stopped.first().at(0).toStringList();
+    QCOMPARE(ids.size(), 1); // one file: the recording went on, no new segment
+    const auto record = alice.server->catalog().file(ids.first().toULongLong());
+    QVERIFY(record.ok());
+
+    const qint64 sent = client.recordedFramesSent();
+    const QString wrong = everyFrameOnce(record->storagePath, sent);
+    QVERIFY2(wrong.isEmpty(), qPrintable(wrong));
+    qInfo("%lld frames recorded across the cut, %lld packets resent, %d connections through the proxy",
+          static_cast<long long>(sent), static_cast<long long>(client.packetsResent()), proxy.connectionsAccepted());
+}
+
+void TestRoomSession::reconnectsWhileTheServerStillHoldsTheOldConnection()
+{
+    if (!FrameProbe::available())
+        QSKIP("ffprobe is not installed (scripts/deps.sh installs ffmpeg)");
+    ProxiedSession alice;
+    QVERIFY(alice.enter());
+    RoomSession &session = alice.session;
+    RoomClient &client = session.client();
+    client.setKeepalive(100, 500);
+    QVERIFY(alice.record(QStringLiteral("half-open"), kFps));
+
+    // Silence without a close: only the client's keepalive notices. The server still holds
+    // the old connection (its dead-peer limit is 15 s) when the new one resumes.
+    alice.proxy->stall();
+    QTRY_COMPARE_WITH_TIMEOUT(session.state(), ClientState::Reconnecting, 10'000);
+    QTRY_COMPARE_WITH_TIMEOUT(session.state(), ClientState::InRoom, 15'000);
+    QVERIFY(session.lastReconnectResumedRecording());
+    QCOMPARE(alice.proxy->openConnections(), 2); // the old one is still open on the server
+    QCOMPARE(session.members().userIds(), QStringList{QStringLiteral("alice")}); // one row for both
+
+    const qint64 back = client.recordedFramesSent();
+    QTRY_VERIFY_WITH_TIMEOUT(client.recordedFramesSent() >= back + kFps, 30'000);
+    QSignalSpy stopped(&session, &RoomSession::recordingStopped);
+    session.stopRecording();
+    QTRY_COMPARE_WITH_TIMEOUT(stopped.count(), 1, 15'000);
+    const QStringList ids = stopped.first().at(0).toStringList();
+    QCOMPARE(ids.size(), 1);
+    const QString wrong = everyFrameOnce(alice.server->catalog().file(ids.first().toULongLong())->storagePath,
+                                         client.recordedFramesSent());
+    QVERIFY2(wrong.isEmpty(), qPrintable(wrong));
+}
+
+void TestRoomSession::recordingThatEndedWhileAwayIsReported()
+{
+    ProxiedSession alice;
+    ServerConfig config;
+    config.idleTimeoutMs = 1500; // short, yet longer than any pause a busy machine puts between frames
+    QVERIFY(alice.enter(RoomKind::MultiParty, config));
+    RoomSession &session = alice.session;
+    QVERIFY(alice.record(QStringLiteral("away"), 10));
+
+    // Away longer than the server's idle timeout: the recording ends there meanwhile.
+    QSignalSpy serverEnded(alice.server.get(), &RoomServer::recordingEnded);
+    QSignalSpy ended(&session, &RoomSession::recordingEndedByServer);
+    alice.cut();
+    QTRY_COMPARE_WITH_TIMEOUT(serverEnded.count(), 1, 10'000);
+    alice.proxy->setRefusingNew(false);
+    QTRY_COMPARE_WITH_TIMEOUT(session.state(), ClientState::InRoom, 15'000);
+    QVERIFY(!session.lastReconnectResumedRecording());
+    QTRY_COMPARE(ended.count(), 1);
+    QCOMPARE(ended.first().at(1).toString(), QStringLiteral("idle"));
+    QCOMPARE(ended.first().at(0).toStringList().size(), 1);
+    QVERIFY(!session.isRecording());
+}
+
+void TestRoomSession::aRefusedReconnectGivesUp()
+{
+    // The connection comes back but the room refuses us (it became a full one-on-one room):
+    // not worth retrying, so the session says it failed and ends disconnected.
+    ProxiedSession alice;
+    QVERIFY(alice.enter(RoomKind::OneOnOne));
+    RoomSession &session = alice.session;
+    const quint16 port = alice.server->port();
+    SyncClient bob;
+    QVERIFY(bob.connect(port, QStringLiteral("bob")).ok());
+    QVERIFY(bob.joinRoom(kRoom).ok());
+    alice.cut();
+    QTRY_COMPARE(session.state(), ClientState::Reconnecting);
+    SyncClient carol; // takes alice's place while she is away
+    QVERIFY(carol.connect(port, QStringLiteral("carol")).ok());
+    QTRY_VERIFY(carol.joinRoom(kRoom).ok());
+    QSignalSpy errors(&session, &RoomSession::errorOccurred);
+    alice.proxy->setRefusingNew(false);
+    QTRY_COMPARE_WITH_TIMEOUT(session.reconnectState(), RoomSession::ReconnectState::Failed, 15'000);
+    QCOMPARE(session.state(), ClientState::Disconnected);
+    QVERIFY(!errors.isEmpty());
+    QCOMPARE(errors.last().at(0).toInt(), int(ErrorCode::RoomKindMismatch));
+}
+
+QTEST_MAIN(TestRoomSession)
+#include "tst_roomsession.moc"
