@@ -17,6 +17,8 @@ ROOMREC_PACKAGES=(
   gstreamer1.0-plugins-base-apps mediainfo
   # a real PostgreSQL server the catalogue tests and bench_catalog start themselves (initdb, pg_ctl)
   postgresql
+  # the TCP load balancer the cluster test puts in front of two server nodes
+  haproxy
 )
 
 roomrec_missing_packages() { # [PACKAGE...] (default: ROOMREC_PACKAGES)

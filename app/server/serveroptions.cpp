@@ -8,6 +8,7 @@
 #include <QCommandLineParser>
 #include <QFile>
 #include <QStandardPaths>
+#include <QUrl>
 
 using namespace roomrec;
 
@@ -22,6 +23,9 @@ Result<ServerConfig> ServerOptions::parse(const QStringList &arguments)
     const QCommandLineOption node(QStringLiteral("node-id"), QStringLiteral("Node ID 0-1023, distinct per server sharing a library (default 0)."), QStringLiteral("N"), QStringLiteral("0"));
     const QCommandLineOption catalog(QStringLiteral("catalog"), QStringLiteral("The library's catalogue: sqlite:PATH (default: catalog.sqlite in the data folder) or postgresql://user@host:port/database, shared by servers with distinct --node-id (password: PGPASSWORD or ~/.pgpass, not the URL)."), QStringLiteral("URL"));
     const QCommandLineOption catalogQueue(QStringLiteral("catalog-queue"), QStringLiteral("Catalogue requests that may wait for the database at once; beyond, a request gets CatalogueBusy (default 256)."), QStringLiteral("N"), QStringLiteral("256"));
+    const QCommandLineOption publicAddress(QStringLiteral("public-address"), QStringLiteral("Cluster mode (servers sharing a --catalog place rooms; docs/scaling.md): this node's protocol address as clients reach it directly; port 0: the --listen port."), QStringLiteral("HOST:PORT"));
+    const QCommandLineOption publicHttp(QStringLiteral("public-http-url"), QStringLiteral("Cluster mode: this node's HTTP API as other nodes' clients reach it (default: the --public-address host, the HTTP port)."), QStringLiteral("URL"));
+    const QCommandLineOption nodeTimeout(QStringLiteral("node-timeout-seconds"), QStringLiteral("Cluster mode: a node without a heartbeat this long loses its rooms' placement (default 15)."), QStringLiteral("N"), QStringLiteral("15"));
     const QCommandLineOption segment(QStringLiteral("segment-seconds"), QStringLiteral("Start a new file after this many seconds (default 3600)."), QStringLiteral("N"), QStringLiteral("3600"));
     const QCommandLineOption idle(QStringLiteral("idle-timeout-seconds"), QStringLiteral("End a recording after this long without media (default 60)."), QStringLiteral("N"), QStringLiteral("60"));
     const QCommandLineOption quota(QStringLiteral("quota-bytes"), QStringLiteral("Storage quota per user in bytes (default 0: unlimited)."), QStringLiteral("N"), QStringLiteral("0"));
@@ -38,7 +42,7 @@ Result<ServerConfig> ServerOptions::parse(const QStringList &arguments)
     const QCommandLineOption minFree(QStringLiteral("min-free-mb"), QStringLiteral("Free-space floor of the data disk in MiB: recordings are refused below it and end cleanly when it is reached (default 128)."), QStringLiteral("N"), QStringLiteral("128"));
     const QCommandLineOption keyFrameTimeout(QStringLiteral("key-frame-timeout-seconds"), QStringLiteral("End a recording whose publisher sends no key frame this long (default 15)."), QStringLiteral("N"), QStringLiteral("15"));
     const QCommandLineOption configFile(QStringLiteral("config"), QStringLiteral("Read settings from FILE, one 'name = value' per line named like these options; the command line wins."), QStringLiteral("FILE"));
-    const QList<QCommandLineOption> settings{listen, data, node, catalog, catalogQueue, segment, idle, quota, secret, http, webhook, webhookSecret, tlsCert, tlsKey,
+    const QList<QCommandLineOption> settings{listen, data, node, catalog, catalogQueue, publicAddress, publicHttp, nodeTimeout, segment, idle, quota, secret, http, webhook, webhookSecret, tlsCert, tlsKey,
                                              plainHttp, playUrl, maxConnections, httpMaxConnections, keyFrameTimeout, minFree};
     parser.addOptions(settings);
     parser.addOption(configFile);
@@ -111,6 +115,22 @@ Result<ServerConfig> ServerOptions::parse(const QStringList &arguments)
     config.catalogQueue = parser.value(catalogQueue).toInt(&ok);
     if (!ok || config.catalogQueue < 1 || config.catalogQueue > 1'000'000)
         return Error{1, QStringLiteral("--catalog-queue must be 1-1000000")};
+    if (parser.isSet(publicAddress)) {
+        auto address = HostPort::parse(parser.value(publicAddress), 0);
+        if (!address || address->host.isEmpty())
+            return Error{1, QStringLiteral("--public-address must be HOST:PORT")};
+        config.publicAddress = address->toString();
+    }
+    if (parser.isSet(publicHttp)) {
+        const QUrl url(parser.value(publicHttp));
+        if (!url.isValid() || (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https")) || url.host().isEmpty())
+            return Error{1, QStringLiteral("--public-http-url must be an http(s) URL")};
+        config.publicHttpUrl = parser.value(publicHttp);
+    }
+    const double nodeTimeoutSeconds = parser.value(nodeTimeout).toDouble(&ok);
+    if (!ok || nodeTimeoutSeconds < 1)
+        return Error{1, QStringLiteral("--node-timeout-seconds must be at least 1")};
+    config.nodeTimeoutMs = qint64(nodeTimeoutSeconds * 1000);
     config.segmentSeconds = parser.value(segment).toLongLong(&ok);
     if (!ok || config.segmentSeconds < 1)
         return Error{1, QStringLiteral("--segment-seconds must be at least 1")};

@@ -1,5 +1,6 @@
 #include "client/roomclient.h"
 
+#include "common/hostport.h"
 #include "common/logging.h"
 #include "protocol/errorcode.h"
 #include "protocol/forwardedmedia.h"
@@ -352,11 +353,34 @@ void RoomClient::createRoom(const RoomInfo &room, RoomKind kind, ValueCallback<Q
 
 void RoomClient::joinRoom(const RoomInfo &room, ValueCallback<QStringList> onSuccess, ErrorCallback onError)
 {
-    request(QStringLiteral("joinRoom"), roomFields(room), resultHandler(onError, [this, room, onSuccess](const QCborValue &v) {
-                enteredRoom(room, v.toMap());
-                if (onSuccess)
-                    onSuccess(m_members);
-            }));
+    joinRoom(room, kMaxRedirects, std::move(onSuccess), std::move(onError));
+}
+
+void RoomClient::joinRoom(const RoomInfo &room, int redirectsLeft, ValueCallback<QStringList> onSuccess, ErrorCallback onError)
+{
+    auto joined = resultHandler(onError, [this, room, onSuccess](const QCborValue &v) {
+        enteredRoom(room, v.toMap());
+        if (onSuccess)
+            onSuccess(m_members);
+    });
+    request(QStringLiteral("joinRoom"), roomFields(room),
+            [this, room, redirectsLeft, onSuccess, onError, joined = std::move(joined)](const ControlMessage &result) {
+                const auto address = HostPort::parse(result.fields().value(QStringLiteral("address")).toString(), 0);
+                if (result.isOk() || result.error().code != int(ErrorCode::RoomOnOtherNode) || redirectsLeft <= 0 || !address
+                    || address->port == 0)
+                    return joined(result);
+                // Another server of the cluster hosts the room: connect there as the same user
+                // and join (after this reply has been handled, not inside the socket's read).
+                qCInfo(lcClient).noquote() << "room" << room.toString() << "is on" << address->toString() << "- following";
+                QMetaObject::invokeMethod(this, [this, room, redirectsLeft, onSuccess, onError, to = address.value()] {
+                    emit redirected(to.host, to.port);
+                    disconnectFromServer();
+                    connectToServer(
+                        to.host, to.port, m_userId, m_signature,
+                        [this, room, redirectsLeft, onSuccess, onError] { joinRoom(room, redirectsLeft - 1, onSuccess, onError); },
+                        onError);
+                }, Qt::QueuedConnection);
+            });
 }
 
 void RoomClient::enteredRoom(const RoomInfo &room, const QCborMap &reply)

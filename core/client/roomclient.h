@@ -76,7 +76,11 @@ public:
     bool autoReconnect() const { return m_autoReconnect; }
 
     void createRoom(const RoomInfo &room, RoomKind kind, ValueCallback<QStringList> onSuccess, ErrorCallback onError);
+    // A server of a cluster that does not host the room answers RoomOnOtherNode with the
+    // address of the one that does: the client connects there (same user and signature) and
+    // joins, following at most kMaxRedirects such answers.
     void joinRoom(const RoomInfo &room, ValueCallback<QStringList> onSuccess, ErrorCallback onError);
+    static constexpr int kMaxRedirects = 3;
     // Joins the room, creating it (multi-party) if nobody is in it yet.
     void createOrJoinRoom(const RoomInfo &room, RoomKind kind, ValueCallback<QStringList> onSuccess, ErrorCallback onError);
     void leaveRoom(DoneCallback onSuccess, ErrorCallback onError);
@@ -131,6 +135,8 @@ signals:
     // The server ended our recording by itself (idle timeout, quota, error, shutdown).
     void recordingEnded(const QStringList &fileIds, const QString &reason, int code, const QString &message);
     void errorOccurred(int code, const QString &message);
+    // Joining followed a cluster's redirect: the connection now goes to host:port.
+    void redirected(const QString &host, quint16 port);
     // Auto-reconnect: the connection was lost (why), then came back with the room and the
     // streams (recordingResumed: a recording goes on in the same file), or could not.
     void reconnecting(int code, const QString &message);
@@ -145,6 +151,7 @@ signals:
 private:
     enum class RecordingPhase { Idle, Starting, Recording, Stopping };
 
+    void joinRoom(const RoomInfo &room, int redirectsLeft, ValueCallback<QStringList> onSuccess, ErrorCallback onError);
     void request(const QString &type, const QCborMap &fields, std::function<void(const ControlMessage &)> handler);
     void setState(ClientState state);
     void forgetPublished(); // stop sending packets the server no longer expects

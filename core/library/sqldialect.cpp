@@ -34,4 +34,11 @@ QString SqlDialect::greatest(const QString &a, const QString &b) const
     return QStringLiteral("%1(%2, %3)").arg(m_kind == Kind::Sqlite ? QLatin1String("max") : QLatin1String("GREATEST"), a, b);
 }
 
+QString SqlDialect::nowMillis() const
+{
+    // clock_timestamp(), not now(): now() is the transaction's start, frozen while it runs.
+    return m_kind == Kind::Sqlite ? QStringLiteral("CAST((julianday('now') - 2440587.5) * 86400000 AS BIGINT)")
+                                  : QStringLiteral("CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)");
+}
+
 } // namespace roomrec

@@ -24,6 +24,9 @@ public:
     QString migrationLock() const;
     // The larger of two values (SQLite: max(a, b); PostgreSQL: GREATEST(a, b)).
     QString greatest(const QString &a, const QString &b) const;
+    // The database server's clock as milliseconds since the epoch (an SQL expression), for
+    // times several servers compare (heartbeats): one clock, whatever the nodes' clocks say.
+    QString nowMillis() const;
 
 private:
     Kind m_kind;

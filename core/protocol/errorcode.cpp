@@ -60,6 +60,8 @@ const QList<ErrorCodeInfo> kTable = {
     E(StorageFull, "The server's storage is nearly full; recording was refused or ended to keep the files playable."),
     E(FileBusy, "The file is still being finished or processed; try again shortly."),
     E(CatalogueBusy, "The video library catalogue is busy (its database is slow or unreachable); try again shortly."),
+    E(NodeUnavailable, "The server of this cluster that holds the file is not running; try again when it is back."),
+    E(RoomOnOtherNode, "The room is hosted on another server of this cluster; connect to the address given and join there."),
     E(MalformedResponse, "The server's response could not be read."),
     E(UnexpectedResponse, "The server sent an unexpected response."),
     E(ResponseTimeout, "The server did not answer in time."),

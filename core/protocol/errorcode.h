@@ -68,6 +68,8 @@ enum class ErrorCode : int {
     StorageFull = 30000217,
     FileBusy = 30000218,
     CatalogueBusy = 30000219,
+    RoomOnOtherNode = 30000230,
+    NodeUnavailable = 30000231,
     // --- response packet (client side) ---
     MalformedResponse = 30000300,
     UnexpectedResponse = 30000301,

@@ -1,5 +1,6 @@
 #include "server/httpapi.h"
 
+#include "common/idgenerator.h"
 #include "common/logging.h"
 #include "protocol/errorcode.h"
 #include "protocol/usersignature.h"
@@ -45,6 +46,7 @@ Http httpStatusFor(int code)
     case ErrorCode::ServerBusy:
     case ErrorCode::CatalogueBusy:
     case ErrorCode::ServerShuttingDown:
+    case ErrorCode::NodeUnavailable:
         return Http::ServiceUnavailable;
     case ErrorCode::InsufficientStorageQuota:
     case ErrorCode::StorageFull:
@@ -195,7 +197,9 @@ HttpApi::HttpApi(RoomServer &server, QObject *parent)
     m_http.route(QStringLiteral("/media/<arg>"), Method::Get,
                  [this](const QString &idText, const QHttpServerRequest &request, QHttpServerResponder &&responder) {
                      auto reply = DeferredHttpReply::make(std::move(responder));
-                     mediaRecord(idText, request, [reply, range = request.value("Range")](const Result<FileRecord> &record) {
+                     mediaRecord(idText, request, [this, reply, range = request.value("Range")](const Result<FileRecord> &record) {
+                         if (record && isOnOtherNode(record->id))
+                             return redirectToHoldingNode(record->id, reply);
                          QHttpServerResponder *responder = reply->take();
                          if (!responder)
                              return; // the player has gone
@@ -379,6 +383,29 @@ void HttpApi::serveMedia(const FileRecord &record, const QByteArray &range, QHtt
                      {"Accept-Ranges", "bytes"},
                      {"Content-Range", QStringLiteral("bytes %1-%2/%3").arg(first).arg(last).arg(size).toLatin1()}},
                     Http::PartialContent);
+}
+
+bool HttpApi::isOnOtherNode(quint64 fileId) const
+{
+    return m_server.cluster() && IdGenerator::nodeOf(fileId) != m_server.config().nodeId;
+}
+
+void HttpApi::redirectToHoldingNode(quint64 fileId, const std::shared_ptr<DeferredHttpReply> &reply)
+{
+    // The file is on the disk of the node that recorded it (its ID says which): send the
+    // player there with a fresh play URL of that one file. Cluster nodes share the secret, so
+    // that node accepts the signature; the player's own credentials stay here.
+    const quint32 nodeId = IdGenerator::nodeOf(fileId);
+    m_server.cluster()->liveNode(nodeId, this, [this, reply, fileId, nodeId](Result<std::optional<ClusterNode>> node) {
+        if (!node)
+            return reply->send(errorResponse(node.error()));
+        if (!node->has_value() || node->value().httpUrl.isEmpty())
+            return reply->send(errorResponse(makeError(
+                ErrorCode::NodeUnavailable, QStringLiteral("file %1 is on node %2, which is not running").arg(fileId).arg(nodeId))));
+        QHttpServerResponse found(QHttpServerResponder::StatusCode::Found);
+        found.setHeader("Location", (node->value().httpUrl + m_signer.url(fileId, QDateTime::currentDateTimeUtc())).toUtf8());
+        reply->send(found);
+    });
 }
 
 void HttpApi::mediaRecord(const QString &idText, const QHttpServerRequest &request, std::function<void(Result<FileRecord>)> done)

@@ -12,8 +12,11 @@
 #include <QJsonObject>
 
 #include <functional>
+#include <memory>
 
 namespace roomrec {
+
+class DeferredHttpReply;
 
 class RoomServer;
 
@@ -50,6 +53,9 @@ private:
     QJsonObject describe(const FileRecord &record) const;
     // Described, for answers; a user's filter is narrowed to their own files.
     void findFiles(const UserSignature::Grant &caller, FileFilter filter, std::function<void(Result<QJsonArray>)> done);
+    // Cluster mode: files recorded by another node are served by that node.
+    bool isOnOtherNode(quint64 fileId) const;
+    void redirectToHoldingNode(quint64 fileId, const std::shared_ptr<DeferredHttpReply> &reply);
     static void serveMedia(const FileRecord &record, const QByteArray &range, QHttpServerResponder &responder);
 
     RoomServer &m_server;

@@ -1,5 +1,6 @@
 #include "server/roomserver.h"
 
+#include "common/hostport.h"
 #include "common/logging.h"
 #include "protocol/errorcode.h"
 #include "protocol/frame.h"
@@ -12,6 +13,7 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QPointer>
+#include <QUrl>
 
 #include <limits>
 
@@ -164,10 +166,39 @@ Status RoomServer::start()
         return makeError(ErrorCode::ConnectionFailed, QStringLiteral("listen on %1:%2: %3")
                                                           .arg(m_config.address.toString()).arg(m_config.port)
                                                           .arg(m_tcp.errorString()));
+    if (Status s = startCluster(); !s)
+        return s;
     qCInfo(lcServer).noquote() << "listening on" << m_tcp.serverAddress().toString() << m_tcp.serverPort()
                                << (m_tcp.isTls() ? "(TLS)" : "(plain TCP)")
                                << "data in" << m_config.dataDir;
     return success();
+}
+
+Status RoomServer::startCluster()
+{
+    if (m_config.publicAddress.isEmpty())
+        return success();
+    if (m_config.secret.isEmpty())
+        return makeError(ErrorCode::SignatureMissing,
+                         QStringLiteral("cluster mode (--public-address) needs --secret-file, the same on every node: users "
+                                        "signed in on one node are redirected to another, and play URLs are signed for it"));
+    // Port 0 in the public address or URL: the port this server actually listens on (tests,
+    // and nodes started with --port 0).
+    auto address = HostPort::parse(m_config.publicAddress, 0);
+    if (!address || address->host.isEmpty())
+        return makeError(ErrorCode::ConnectionFailed, QStringLiteral("--public-address '%1' is not HOST:PORT").arg(m_config.publicAddress));
+    if (address->port == 0)
+        address->port = m_tcp.serverPort();
+    QUrl http(m_config.publicHttpUrl);
+    if (m_config.publicHttpUrl.isEmpty() && m_http) {
+        http.setScheme(m_http->isTls() ? QStringLiteral("https") : QStringLiteral("http"));
+        http.setHost(address->host);
+    }
+    if (!http.isEmpty() && http.port(0) == 0 && m_http)
+        http.setPort(m_http->port());
+    ClusterNode self{m_config.nodeId, address->toString(), http.toString(QUrl::StripTrailingSlash)};
+    m_cluster = std::make_unique<ClusterPlacement>(m_catalog, self, std::chrono::milliseconds(m_config.nodeTimeoutMs));
+    return m_cluster->start();
 }
 
 Status RoomServer::startWebhooks()
@@ -200,6 +231,8 @@ void RoomServer::shutdown()
         return;
     m_shuttingDown = true;
     m_tcp.close();
+    if (m_cluster)
+        m_cluster->stop();
     if (m_recording)
         m_recording->stopAll(QStringLiteral("shutdown"));
     // Every file finished and its final row in the catalogue, within a bound: with the
@@ -363,14 +396,38 @@ void RoomServer::handleCreateRoom(ClientSession *s, const ControlMessage &m)
     auto kind = parseKind(kindName.value());
     if (!kind)
         return s->replyError(m.id(), kind.error());
-    if (s->room && !(*s->room == info.value()))
+    const RoomInfo room = info.value();
+    if (!m_cluster || m_rooms.find(room))
+        return createRoomHere(s, m.id(), room, kind.value());
+    // Shared library: the room is placed here unless another live node has it. The server
+    // is the callback's context, so a placement whose creator left meanwhile is let go.
+    m_cluster->claim(room, this, [this, session = QPointer<ClientSession>(s), id = m.id(), room, k = kind.value()](Result<ClusterNode> host) {
+        const bool here = host && host->nodeId == m_cluster->self().nodeId;
+        if (!session || !m_sessions.contains(session.data())) {
+            if (here && !m_rooms.find(room))
+                m_cluster->release(room);
+            return;
+        }
+        if (!host)
+            return session->replyError(id, host.error());
+        if (!here)
+            return session->replyError(id, makeError(ErrorCode::RoomAlreadyExists,
+                                                     QStringLiteral("room %1 is hosted on node %2 at %3")
+                                                         .arg(room.toString()).arg(host->nodeId).arg(host->protocolAddress)));
+        createRoomHere(session, id, room, k);
+    });
+}
+
+void RoomServer::createRoomHere(ClientSession *s, quint64 requestId, const RoomInfo &room, RoomKind kind)
+{
+    if (s->room && !(*s->room == room))
         leaveRoom(s);
-    if (Status st = m_rooms.create(info.value(), kind.value(), s); !st)
-        return s->replyError(m.id(), st.error());
-    s->room = info.value();
-    s->reply(m.id(), QCborMap{{QStringLiteral("kind"), roomKindName(kind.value())},
-                              {QStringLiteral("members"), toCborArray(m_rooms.memberIds(info.value()))}});
-    notifyMembers(info.value());
+    if (Status st = m_rooms.create(room, kind, s); !st)
+        return s->replyError(requestId, st.error());
+    s->room = room;
+    s->reply(requestId, QCborMap{{QStringLiteral("kind"), roomKindName(kind)},
+                                 {QStringLiteral("members"), toCborArray(m_rooms.memberIds(room))}});
+    notifyMembers(room);
 }
 
 void RoomServer::handleJoinRoom(ClientSession *s, const ControlMessage &m)
@@ -380,15 +437,39 @@ void RoomServer::handleJoinRoom(ClientSession *s, const ControlMessage &m)
     auto info = roomOf(m);
     if (!info)
         return s->replyError(m.id(), info.error());
-    if (s->room && !(*s->room == info.value()))
+    const RoomInfo room = info.value();
+    if (!m_cluster || m_rooms.find(room))
+        return joinRoomHere(s, m.id(), room);
+    // Not here: the library knows whether another live node hosts it.
+    m_cluster->locate(room, s, [this, s, id = m.id(), room](Result<std::optional<ClusterNode>> host) {
+        if (m_rooms.find(room)) // created here meanwhile
+            return joinRoomHere(s, id, room);
+        if (!host)
+            return s->replyError(id, host.error());
+        if (!host->has_value() || host->value().nodeId == m_cluster->self().nodeId)
+            return joinRoomHere(s, id, room); // RoomNotFound
+        // A coded answer with the address; the client SDK connects there and joins (docs/protocol.md).
+        const ClusterNode &node = host->value();
+        ControlMessage redirect = ControlMessage::failure(
+            id, makeError(ErrorCode::RoomOnOtherNode, QStringLiteral("room %1 is hosted on node %2 at %3")
+                                                          .arg(room.toString()).arg(node.nodeId).arg(node.protocolAddress)));
+        redirect.set(QStringLiteral("address"), node.protocolAddress);
+        redirect.set(QStringLiteral("nodeId"), qint64(node.nodeId));
+        s->send(redirect);
+    });
+}
+
+void RoomServer::joinRoomHere(ClientSession *s, quint64 requestId, const RoomInfo &room)
+{
+    if (s->room && !(*s->room == room))
         leaveRoom(s);
-    if (Status st = m_rooms.join(info.value(), s); !st)
-        return s->replyError(m.id(), st.error());
-    s->room = info.value();
-    const Room *room = m_rooms.find(info.value());
-    s->reply(m.id(), QCborMap{{QStringLiteral("kind"), roomKindName(room->kind)},
-                              {QStringLiteral("members"), toCborArray(m_rooms.memberIds(info.value()))}});
-    notifyMembers(info.value());
+    if (Status st = m_rooms.join(room, s); !st)
+        return s->replyError(requestId, st.error());
+    s->room = room;
+    const Room *joined = m_rooms.find(room);
+    s->reply(requestId, QCborMap{{QStringLiteral("kind"), roomKindName(joined->kind)},
+                                 {QStringLiteral("members"), toCborArray(m_rooms.memberIds(room))}});
+    notifyMembers(room);
 }
 
 void RoomServer::leaveRoom(ClientSession *s)
@@ -402,6 +483,8 @@ void RoomServer::leaveRoom(ClientSession *s)
     s->video[1].reset();
     s->audio.reset();
     m_rooms.leave(info, s);
+    if (m_cluster && !m_rooms.find(info)) // the last one out: the room is gone from this node
+        m_cluster->release(info);
     notifyMembers(info);
 }
 

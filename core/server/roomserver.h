@@ -3,6 +3,7 @@
 #include "common/idgenerator.h"
 #include "library/catalogworker.h"
 #include "server/clientsession.h"
+#include "server/clusterplacement.h"
 #include "server/httpapi.h"
 #include "server/mediarelay.h"
 #include "server/tlstcpserver.h"
@@ -39,6 +40,8 @@ public:
     // The catalogue, on its own thread: submit jobs from this server's thread (never wait for
     // them here once listening; call() is for start-up and tests).
     CatalogWorker &catalog() { return m_catalog; }
+    // Cluster mode (--public-address): room placement and the other nodes; null otherwise.
+    ClusterPlacement *cluster() { return m_cluster.get(); }
     RecordingService *recordingService() { return m_recording.get(); } // null before start()
     const QList<FileRecord> &recoveredAtStart() const { return m_recovered; }
     int sessionCount() const { return int(m_sessions.size()); } // open protocol connections
@@ -101,6 +104,9 @@ private:
                         std::function<void(Result<quint64>)> done);
     Status mayStartRecording(const ClientSession *s, const RoomInfo &room, const RecordParam &param) const;
     void leaveRoom(ClientSession *s);
+    void createRoomHere(ClientSession *s, quint64 requestId, const RoomInfo &room, RoomKind kind);
+    void joinRoomHere(ClientSession *s, quint64 requestId, const RoomInfo &room);
+    Status startCluster();
     // On the catalogue's thread.
     static Status removeFileAndRow(Catalog &catalog, quint64 fileId, const QString &storagePath);
     Status startWebhooks();
@@ -115,6 +121,7 @@ private:
     std::unique_ptr<WebhookEvents> m_webhookEvents;
     std::unique_ptr<RecordingService> m_recording;
     std::unique_ptr<HttpApi> m_http;
+    std::unique_ptr<ClusterPlacement> m_cluster; // null unless --public-address
     RoomRegistry m_rooms;
     MediaRelay m_relay{m_config.subscriberBacklogBytes};
     QList<ClientSession *> m_sessions;

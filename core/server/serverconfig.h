@@ -14,6 +14,11 @@ struct ServerConfig {
     quint32 nodeId = 0;           // distinct per server sharing a library (file IDs)
     QString catalog;              // --catalog URL (CatalogUrl); empty: sqlite:<dataDir>/catalog.sqlite
     int catalogQueue = 256;       // catalogue requests waiting for the database; beyond: CatalogueBusy
+    // Cluster mode (servers sharing a library place rooms; docs/scaling.md): the address
+    // clients are redirected to for rooms this node hosts. Empty: rooms are this node's alone.
+    QString publicAddress;        // "host:port" of this node's protocol port
+    QString publicHttpUrl;        // base URL of this node's HTTP API as other nodes' clients reach it
+    qint64 nodeTimeoutMs = 15'000; // a node silent this long loses its rooms' placement
     qint64 segmentSeconds = 3600;
     qint64 idleTimeoutMs = 60'000;
     int keyFrameTimeoutMs = 15'000; // a recording waits this long for the publisher's first key frame

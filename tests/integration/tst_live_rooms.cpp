@@ -4,6 +4,7 @@
 #include "mp4inspector.h"
 #include "rawpeer.h"
 #include "syncclient.h"
+#include "catalogprobe.h"
 #include "testserver.h"
 
 #include "client/publishedstream.h"
@@ -289,7 +290,7 @@ void TestLiveRooms::stalledSubscriberHurtsNobody()
 
     // The recording has every frame alice sent for it.
     server->waitForFinalizedFiles();
-    const Mp4Report report = Mp4Inspector::inspect(server->catalog().file(files->first().toULongLong())->storagePath);
+    const Mp4Report report = Mp4Inspector::inspect(catalogOf(*server).file(files->first().toULongLong())->storagePath);
     QVERIFY2(report.opened, qPrintable(report.error));
     QCOMPARE(report.videoFramesDecoded, int(recordedSent));
     QCOMPARE(report.decodeErrors, 0);

@@ -1,5 +1,8 @@
 #include "librarybackends.h"
 
+#include <QSqlDatabase>
+#include <QtTest>
+
 QString LibraryBackends::freshUrl(const QString &backend)
 {
     const int n = ++m_count;
@@ -20,4 +23,28 @@ QString LibraryBackends::freshUrl(const QString &backend)
     if (url.isEmpty())
         m_reason = m_postgres.errorString();
     return url;
+}
+
+QString LibraryBackends::freshUrlForTest(const QString &backend)
+{
+    if (backend == QLatin1String("postgresql") && !QSqlDatabase::isDriverAvailable(QStringLiteral("QPSQL"))) {
+        QTest::qSkip("Qt's PostgreSQL driver (QPSQL) is not installed: Debian's libqt6sql6-psql, which scripts/deps.sh installs",
+                     __FILE__, __LINE__);
+        return {};
+    }
+    const QString url = freshUrl(backend);
+    if (url.isEmpty()) {
+        if (!PostgresServer::unavailableReason().isEmpty())
+            QTest::qSkip(qPrintable(m_reason), __FILE__, __LINE__);
+        else
+            QTest::qFail(qPrintable(m_reason), __FILE__, __LINE__);
+    }
+    return url;
+}
+
+void LibraryBackends::addBackendRows()
+{
+    QTest::addColumn<QString>("backend");
+    for (const QString &b : names())
+        QTest::newRow(qPrintable(b)) << b;
 }

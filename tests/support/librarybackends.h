@@ -15,6 +15,11 @@ public:
 
     // A new empty library; empty if the backend cannot run here (see skipReason()).
     QString freshUrl(const QString &backend);
+    // freshUrl() inside a QtTest function: skips the test where PostgreSQL cannot run on
+    // this machine, fails it where it should have run; empty then (the caller returns).
+    QString freshUrlForTest(const QString &backend);
+    // The data-driven "backend" column with one row per backend.
+    static void addBackendRows();
     // Why freshUrl() gave nothing (for QSKIP / QFAIL).
     QString skipReason() const { return m_reason; }
     PostgresServer &postgres() { return m_postgres; }

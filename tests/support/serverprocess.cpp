@@ -32,6 +32,14 @@ quint16 ServerProcess::start(const QString &binary, const QString &dataDir, cons
     return waitForPort();
 }
 
+quint16 ServerProcess::httpPort()
+{
+    while (!m_output.contains("HTTP API on") && m_process.waitForReadyRead(5000))
+        m_output += m_process.readAllStandardOutput();
+    const auto m = QRegularExpression(QStringLiteral("HTTP API on https?://[^\\s]+:(\\d+)/")).match(QString::fromUtf8(m_output));
+    return m.hasMatch() ? quint16(m.captured(1).toUInt()) : 0;
+}
+
 quint16 ServerProcess::waitForPort()
 {
     if (!m_process.waitForStarted(5000))

@@ -14,6 +14,8 @@ public:
     quint16 startWithFileSizeLimit(const QString &binary, const QString &dataDir, int maxFileKiB);
     QProcess &process() { return m_process; }
     QByteArray startupOutput() const { return m_output; }
+    // The HTTP API's port from the server's start-up lines (waits for that line), or 0.
+    quint16 httpPort();
 
 private:
     quint16 waitForPort();
