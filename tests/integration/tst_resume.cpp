@@ -5,6 +5,7 @@
 #include "frameprobe.h"
 #include "rawpeer.h"
 #include "syncclient.h"
+#include "catalogprobe.h"
 #include "testserver.h"
 
 #include "protocol/frame.h"
@@ -165,7 +166,7 @@ void TestResume::onlyTheSameStreamResumes()
     QVERIFY2(stopped[0].isOk(), qPrintable(stopped[0].error().toString()));
     const QCborArray ids = stopped[0].value().toMap().value(QStringLiteral("fileIds")).toArray();
     QCOMPARE(ids.size(), 1); // the same file
-    const auto file = server->catalog().file(ids.first().toString().toULongLong());
+    const auto file = catalogOf(*server).file(ids.first().toString().toULongLong());
     QVERIFY(file.ok());
     // Frames 0..59, each once, on their slots: no hole, no repeat (ffprobe reads the packets).
     QVERIFY2(qAbs(file->durationUs - frameTime(60)) < kFrameUs / 2, qPrintable(QString::number(file->durationUs)));

@@ -6,6 +6,7 @@
 #include "mp4inspector.h"
 #include "syncclient.h"
 #include "testproxy.h"
+#include "catalogprobe.h"
 #include "testserver.h"
 
 #include "client/roomsession.h"
@@ -285,7 +286,7 @@ void TestRoomSession::reconnectsWithoutAGapInTheRecording()
     QTRY_COMPARE_WITH_TIMEOUT(stopped.count(), 1, 15'000);
     const QStringList ids = stopped.first().at(0).toStringList();
     QCOMPARE(ids.size(), 1); // one file: the recording went on, no new segment
-    const auto record = alice.server->catalog().file(ids.first().toULongLong());
+    const auto record = catalogOf(*alice.server).file(ids.first().toULongLong());
     QVERIFY(record.ok());
 
     const qint64 sent = client.recordedFramesSent();
@@ -322,7 +323,7 @@ void TestRoomSession::reconnectsWhileTheServerStillHoldsTheOldConnection()
     QTRY_COMPARE_WITH_TIMEOUT(stopped.count(), 1, 15'000);
     const QStringList ids = stopped.first().at(0).toStringList();
     QCOMPARE(ids.size(), 1);
-    const QString wrong = everyFrameOnce(alice.server->catalog().file(ids.first().toULongLong())->storagePath,
+    const QString wrong = everyFrameOnce(catalogOf(*alice.server).file(ids.first().toULongLong())->storagePath,
                                          client.recordedFramesSent());
     QVERIFY2(wrong.isEmpty(), qPrintable(wrong));
 }
