@@ -235,7 +235,7 @@ void TestCluster::twoNodesBehindHaproxy()
     const RoomInfo victimRoom{300, quint32(victim + 1)};
     const QString victimUser = QStringLiteral("host%1").arg(victim);
     QVERIFY(hosts[victim]->startRecording(victimRoom, SyncClient::param(QStringLiteral("killed"))).ok());
-    QVERIFY(hosts[victim]->recordFrames(30));
+    QVERIFY(hosts[victim]->recordFrames(90)); // 3 s: a kill loses at most about the last second
     node1.process().kill();
     QVERIFY(node1.process().waitForFinished(30'000));
 
@@ -276,7 +276,7 @@ void TestCluster::twoNodesBehindHaproxy()
         const auto [servedBy, report] = download(http2, id, victimUser);
         QVERIFY2(report.opened, qPrintable(report.error));
         QCOMPARE(servedBy, int(http1Again));
-        QVERIFY(report.videoFramesDecoded >= 20);
+        QVERIFY2(report.videoFramesDecoded >= 30, qPrintable(QString::number(report.videoFramesDecoded)));
         QCOMPARE(report.decodeErrors, 0);
     }
     QCOMPARE(hostOf(victimRoom), std::optional<quint32>(2));

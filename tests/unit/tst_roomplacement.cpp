@@ -10,6 +10,8 @@
 #include <QSqlQuery>
 #include <QtTest>
 
+#include <memory>
+
 using namespace roomrec;
 using namespace std::chrono_literals;
 
@@ -27,6 +29,20 @@ bool ageHeartbeat(const Catalog &catalog, quint32 nodeId, qint64 ms)
     q.addBindValue(qint64(nodeId));
     return q.exec() && q.numRowsAffected() == 1;
 }
+
+// A library where nodes 1 and 2 have just beaten, seen through one server's connection.
+struct TwoLiveNodes {
+    Catalog catalog;
+    std::unique_ptr<RoomPlacementStore> store;
+
+    bool open(const QString &url, quint32 nodeId)
+    {
+        if (!catalog.open(CatalogUrl::parse(url).value(), nodeId))
+            return false;
+        store = std::make_unique<RoomPlacementStore>(catalog, 10s);
+        return store->open() && store->heartbeat(kNodeOne) && store->heartbeat(kNodeTwo);
+    }
+};
 } // namespace
 
 class TestRoomPlacement : public QObject {
@@ -86,12 +102,10 @@ void TestRoomPlacement::deadNodeLosesItsRooms()
     const QString url = m_backends.freshUrlForTest(backend);
     if (url.isEmpty())
         return;
-    Catalog catalog;
-    QVERIFY(catalog.open(CatalogUrl::parse(url).value(), 2).ok());
-    RoomPlacementStore store(catalog, 10s);
-    QVERIFY(store.open().ok());
-    QVERIFY(store.heartbeat(kNodeOne).ok());
-    QVERIFY(store.heartbeat(kNodeTwo).ok());
+    TwoLiveNodes library;
+    QVERIFY(library.open(url, 2));
+    Catalog &catalog = library.catalog;
+    RoomPlacementStore &store = *library.store;
     QCOMPARE(store.claim(3, 4, 1)->nodeId, 1u);
     QCOMPARE(store.liveNodes().value().size(), 2);
 
@@ -116,12 +130,9 @@ void TestRoomPlacement::releaseOnlyOwnPlacement()
     const QString url = m_backends.freshUrlForTest(backend);
     if (url.isEmpty())
         return;
-    Catalog catalog;
-    QVERIFY(catalog.open(CatalogUrl::parse(url).value(), 1).ok());
-    RoomPlacementStore store(catalog, 10s);
-    QVERIFY(store.open().ok());
-    QVERIFY(store.heartbeat(kNodeOne).ok());
-    QVERIFY(store.heartbeat(kNodeTwo).ok());
+    TwoLiveNodes library;
+    QVERIFY(library.open(url, 1));
+    RoomPlacementStore &store = *library.store;
     QCOMPARE(store.claim(5, 5, 1)->nodeId, 1u);
     QCOMPARE(store.claim(5, 6, 1)->nodeId, 1u);
     QCOMPARE(store.claim(5, 7, 2)->nodeId, 2u);
