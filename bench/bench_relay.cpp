@@ -305,26 +305,24 @@ int main(int argc, char *argv[])
     log(QStringLiteral("\nCPU = user + system of the server process while the clip streams, per subscriber per second "
                        "of stream (the publisher's ingest included, on both sides). Latency: publisher sent -> subscriber "
                        "read, video packets, all subscribers (RoomRec only; the players cannot say)."));
-    log(QStringLiteral("%1 | %2 | %3 | %4 | %5 | %6 | %7")
-            .arg(QStringLiteral("N"), 4)
-            .arg(QStringLiteral("roomrec ms/sub-s"), 16)
-            .arg(QStringLiteral("nginx ms/sub-s"), 14)
-            .arg(QStringLiteral("ratio"), 5)
-            .arg(QStringLiteral("roomrec latency p50/p95/max ms"), 30)
-            .arg(QStringLiteral("worst subscriber packets"), 24)
-            .arg(QStringLiteral("drops"), 5));
+    log(tableRow({{QStringLiteral("N"), 4},
+                  {QStringLiteral("roomrec ms/sub-s"), 16},
+                  {QStringLiteral("nginx ms/sub-s"), 14},
+                  {QStringLiteral("ratio"), 5},
+                  {QStringLiteral("roomrec latency p50/p95/max ms"), 30},
+                  {QStringLiteral("worst subscriber packets"), 24},
+                  {QStringLiteral("drops"), 5}}));
     for (const auto &[n, sides] : rows) {
         const Side &r = sides.first;
         const Side &x = sides.second;
         const bool ratio = r.ran && x.ran && x.cpuMsPerSubscriberSecond > 0;
-        log(QStringLiteral("%1 | %2 | %3 | %4 | %5 | %6 | %7")
-                .arg(n, 4)
-                .arg(num(r.cpuMsPerSubscriberSecond, 3, r.ran), 16)
-                .arg(num(x.cpuMsPerSubscriberSecond, 3, x.ran), 14)
-                .arg(ratio ? QString::number(r.cpuMsPerSubscriberSecond / x.cpuMsPerSubscriberSecond, 'f', 2) : QStringLiteral("-"), 5)
-                .arg(QStringLiteral("%1/%2/%3").arg(num(r.p50Ms, 1, r.ran), num(r.p95Ms, 1, r.ran), num(r.maxMs, 1, r.ran)), 30)
-                .arg(QStringLiteral("%1/%2").arg(r.deliveredMin).arg(r.expectedPackets), 24)
-                .arg(r.drops, 5));
+        log(tableRow({{QString::number(n), 4},
+                      {num(r.cpuMsPerSubscriberSecond, 3, r.ran), 16},
+                      {num(x.cpuMsPerSubscriberSecond, 3, x.ran), 14},
+                      {ratio ? QString::number(r.cpuMsPerSubscriberSecond / x.cpuMsPerSubscriberSecond, 'f', 2) : QStringLiteral("-"), 5},
+                      {QStringLiteral("%1/%2/%3").arg(num(r.p50Ms, 1, r.ran), num(r.p95Ms, 1, r.ran), num(r.maxMs, 1, r.ran)), 30},
+                      {QStringLiteral("%1/%2").arg(r.deliveredMin).arg(r.expectedPackets), 24},
+                      {QString::number(r.drops), 5}}));
     }
     return 0;
 }

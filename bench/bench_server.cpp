@@ -382,28 +382,26 @@ QString frames(const Side &s)
 
 void printTable(const QList<std::pair<int, std::pair<Side, Side>>> &rows)
 {
-    log(QStringLiteral("%1 | %2 | %3 | %4 | %5 | %6 | %7 | %8")
-            .arg(QStringLiteral("N"), 4)
-            .arg(QStringLiteral("roomrec CPU ms/stream-s"), 23)
-            .arg(QStringLiteral("nginx CPU ms/stream-s"), 21)
-            .arg(QStringLiteral("ratio"), 5)
-            .arg(QStringLiteral("roomrec RSS MiB/stream"), 22)
-            .arg(QStringLiteral("nginx RSS MiB/stream"), 20)
-            .arg(QStringLiteral("roomrec frames sent/in files"), 28)
-            .arg(QStringLiteral("nginx frames sent/in files"), 26));
+    log(tableRow({{QStringLiteral("N"), 4},
+                  {QStringLiteral("roomrec CPU ms/stream-s"), 23},
+                  {QStringLiteral("nginx CPU ms/stream-s"), 21},
+                  {QStringLiteral("ratio"), 5},
+                  {QStringLiteral("roomrec RSS MiB/stream"), 22},
+                  {QStringLiteral("nginx RSS MiB/stream"), 20},
+                  {QStringLiteral("roomrec frames sent/in files"), 28},
+                  {QStringLiteral("nginx frames sent/in files"), 26}}));
     for (const auto &[n, sides] : rows) {
         const Side &r = sides.first;
         const Side &x = sides.second;
         const bool ratio = r.ran && x.ran && x.cpuMsPerStreamSecond > 0;
-        log(QStringLiteral("%1 | %2 | %3 | %4 | %5 | %6 | %7 | %8")
-                .arg(n, 4)
-                .arg(num(r.cpuMsPerStreamSecond, 2, r.ran), 23)
-                .arg(num(x.cpuMsPerStreamSecond, 2, x.ran), 21)
-                .arg(ratio ? QString::number(r.cpuMsPerStreamSecond / x.cpuMsPerStreamSecond, 'f', 2) : QStringLiteral("-"), 5)
-                .arg(num(r.rssMiBPerStream, 2, r.ran), 22)
-                .arg(num(x.rssMiBPerStream, 2, x.ran), 20)
-                .arg(frames(r), 28)
-                .arg(frames(x), 26));
+        log(tableRow({{QString::number(n), 4},
+                      {num(r.cpuMsPerStreamSecond, 2, r.ran), 23},
+                      {num(x.cpuMsPerStreamSecond, 2, x.ran), 21},
+                      {ratio ? QString::number(r.cpuMsPerStreamSecond / x.cpuMsPerStreamSecond, 'f', 2) : QStringLiteral("-"), 5},
+                      {num(r.rssMiBPerStream, 2, r.ran), 22},
+                      {num(x.rssMiBPerStream, 2, x.ran), 20},
+                      {frames(r), 28},
+                      {frames(x), 26}}));
     }
 }
 

@@ -36,6 +36,15 @@ inline void log(const QString &line)
     std::fflush(stdout);
 }
 
+// One line of a results table: each cell right-aligned to its width, " | " between cells.
+inline QString tableRow(const QList<std::pair<QString, int>> &cells)
+{
+    QStringList padded;
+    for (const auto &[text, width] : cells)
+        padded << QStringLiteral("%1").arg(text, width);
+    return padded.join(QStringLiteral(" | "));
+}
+
 inline QString lastLines(const QString &path, int count = 3)
 {
     QFile f(path);
