@@ -57,6 +57,7 @@ const QList<ErrorCodeInfo> kTable = {
     E(ServerBusy, "The server has too many connections; try again later."),
     E(StorageFull, "The server's storage is nearly full; recording was refused or ended to keep the files playable."),
     E(FileBusy, "The file is still being finished or processed; try again shortly."),
+    E(ObjectStorageFailed, "The object storage did not take or give the file; the server retries uploads by itself."),
     E(MalformedResponse, "The server's response could not be read."),
     E(UnexpectedResponse, "The server sent an unexpected response."),
     E(ResponseTimeout, "The server did not answer in time."),

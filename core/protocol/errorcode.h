@@ -65,6 +65,7 @@ enum class ErrorCode : int {
     ServerBusy = 30000216,
     StorageFull = 30000217,
     FileBusy = 30000218,
+    ObjectStorageFailed = 30000219,
     // --- response packet (client side) ---
     MalformedResponse = 30000300,
     UnexpectedResponse = 30000301,

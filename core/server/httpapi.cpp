@@ -305,6 +305,14 @@ void HttpApi::serveMedia(const QString &idText, const QHttpServerRequest &reques
     auto record = mediaRecord(idText, request);
     if (!record)
         return refuse(record.error());
+    if (record->storageState == FileRecord::StorageState::Stored && m_server.fileStorage()) {
+        // The object store serves it (Range included) through a URL that expires soon.
+        const QUrl url = m_server.fileStorage()->store().readUrl(record->objectKey, QDateTime::currentDateTimeUtc());
+        if (!url.isEmpty()) {
+            responder.write(QByteArray(), {{"Location", url.toEncoded()}, {"Cache-Control", "no-store"}}, Http::Found);
+            return;
+        }
+    }
     auto *file = new QFile(record->storagePath);
     if (!file->open(QIODevice::ReadOnly)) {
         delete file;

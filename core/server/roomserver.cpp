@@ -104,6 +104,8 @@ Status RoomServer::start()
         connect(m_recording.get(), &RecordingService::recordingEnded, events, &WebhookEvents::recordingEnded);
         connect(m_recording.get(), &RecordingService::fileProcessed, events, &WebhookEvents::processed);
     }
+    m_storage = std::make_unique<FileStorage>(m_catalog, m_config);
+    m_storage->attach(*m_recording);
     connect(m_recording.get(), &RecordingService::keyFrameNeeded, this, [this](const QString &userId, Track track) {
         for (ClientSession *s : std::as_const(m_sessions)) {
             if (s->userId == userId)
@@ -517,6 +519,8 @@ Status RoomServer::deleteFile(quint64 fileId)
         return makeError(ErrorCode::RecordingAlreadyRunning, QStringLiteral("the file is still being recorded"));
     if (m_recording && m_recording->isFileBusy(record.value()))
         return makeError(ErrorCode::FileBusy, record->processingState.isEmpty() ? QStringLiteral("finishing") : record->processingState);
+    if (m_storage && m_storage->isBusyWith(fileId))
+        return makeError(ErrorCode::FileBusy, QStringLiteral("uploading to object storage"));
     // The MP4 first, then the row, then the derived outputs, so a crash at any point leaves
     // what the next start repairs (LibraryReconciler): a row without its file (dropped, with
     // its derived outputs), or derived outputs of no file (removed). Never a catalogued file
@@ -527,6 +531,8 @@ Status RoomServer::deleteFile(quint64 fileId)
         return makeError(ErrorCode::StorageWriteFailed, QStringLiteral("cannot remove %1").arg(record->storagePath));
     if (Status s = m_catalog.remove(fileId); !s)
         return s;
+    if (m_storage)
+        m_storage->fileDeleted(record.value());
     QDir derived(file.absoluteDir().filePath(QString::number(fileId)));
     if (derived.exists() && !derived.removeRecursively())
         qCWarning(lcServer).noquote() << "file" << fileId << "deleted, but not all of" << derived.path()

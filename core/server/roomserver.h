@@ -4,6 +4,7 @@
 #include "library/catalog.h"
 #include "library/outboxstore.h"
 #include "server/clientsession.h"
+#include "server/filestorage.h"
 #include "server/httpapi.h"
 #include "server/tlstcpserver.h"
 #include "server/recordingservice.h"
@@ -38,6 +39,7 @@ public:
     const ServerConfig &config() const { return m_config; }
     Catalog &catalog() { return m_catalog; }
     RecordingService *recordingService() { return m_recording.get(); } // null before start()
+    FileStorage *fileStorage() { return m_storage.get(); }             // null before start()
     const QList<FileRecord> &recoveredAtStart() const { return m_recovered; }
     int sessionCount() const { return int(m_sessions.size()); } // open protocol connections
     quint16 httpPort() const;
@@ -100,6 +102,7 @@ private:
     std::unique_ptr<WebhookOutbox> m_webhooks;
     std::unique_ptr<WebhookEvents> m_webhookEvents;
     std::unique_ptr<RecordingService> m_recording;
+    std::unique_ptr<FileStorage> m_storage; // after the recording service whose files it uploads
     std::unique_ptr<HttpApi> m_http;
     RoomRegistry m_rooms;
     QList<ClientSession *> m_sessions;
