@@ -1,12 +1,15 @@
 #include "storage/s3client.h"
 
 #include "common/logging.h"
+#include "storage/s3presigner.h"
 
 #include <QCryptographicHash>
 #include <QFile>
 #include <QMetaObject>
 
 #include <curl/curl.h>
+
+#include <algorithm>
 
 namespace roomrec {
 
@@ -162,10 +165,19 @@ S3Response S3Client::perform(const S3Request &request)
         return response;
     }
 
-    QUrl url = request.key.isEmpty() ? m_config.bucketUrl() : m_config.objectUrl(request.key);
-    if (!request.query.isEmpty())
-        url.setQuery(request.query);
-    const QByteArray urlText = url.toEncoded();
+    const QUrl url = request.key.isEmpty() ? m_config.bucketUrl() : m_config.objectUrl(request.key);
+    // The query exactly as SigV4 canonicalises it (sorted, every name with '=', values
+    // encoded): curl 7.88 signs the query as it finds it in the URL.
+    QList<std::pair<QString, QString>> items;
+    for (const auto &[name, value] : request.query.queryItems(QUrl::FullyDecoded))
+        items << std::pair{S3Presigner::encode(name), S3Presigner::encode(value)};
+    std::sort(items.begin(), items.end());
+    QStringList pairs;
+    for (const auto &[name, value] : items)
+        pairs << name + QLatin1Char('=') + value;
+    QByteArray urlText = url.toEncoded();
+    if (!pairs.isEmpty())
+        urlText += '?' + pairs.join(QLatin1Char('&')).toLatin1();
 
     CURL *curl = curl_easy_init();
     Transfer transfer{&body, 0, &response, &m_abort};
@@ -177,7 +189,6 @@ S3Response S3Client::perform(const S3Request &request)
         headers = curl_slist_append(headers, ("Content-MD5: " + QCryptographicHash::hash(body, QCryptographicHash::Md5).toBase64()).constData());
     for (const auto &[name, value] : request.headers)
         headers = curl_slist_append(headers, (name + ": " + value).constData());
-    headers = curl_slist_append(headers, "Expect:"); // parts are small enough; skip the 100-continue round trip
     const QByteArray sigv4 = "aws:amz:" + m_config.region.toUtf8() + ":s3";
     const QByteArray user = m_config.accessKey.toUtf8();
     const QByteArray password = m_config.secretKey.toUtf8();
