@@ -17,6 +17,10 @@ ROOMREC_PACKAGES=(
   gstreamer1.0-plugins-base-apps mediainfo
   # a real PostgreSQL server the catalogue tests and bench_catalog start themselves (initdb, pg_ctl)
   postgresql
+  # object storage (--storage s3://...): libcurl's AWS SigV4 client
+  libcurl4-openssl-dev
+  # a real S3-compatible server tst_objectstorage starts itself (OpenStack Swift + s3api)
+  swift swift-proxy swift-account swift-container swift-object python3-swift
 )
 
 roomrec_missing_packages() { # [PACKAGE...] (default: ROOMREC_PACKAGES)

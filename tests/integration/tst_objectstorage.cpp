@@ -359,6 +359,7 @@ void TstObjectStorage::serverResumesAfterKillAndRedirectsMedia()
                              .match(QString::fromUtf8(output));
     QVERIFY2(resumed.hasMatch(), output.constData());
     QVERIFY(resumed.captured(1).toInt() >= 1);
+    qInfo().noquote() << "after the restart:" << resumed.captured(0);
     QTRY_VERIFY_WITH_TIMEOUT(!QFile::exists(mp4), 10'000);
 
     // /media/ answers with a redirect to the store, whose URL plays and serves ranges.
