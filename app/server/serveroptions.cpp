@@ -38,7 +38,7 @@ Result<ServerConfig> ServerOptions::parse(const QStringList &arguments)
     const QCommandLineOption minFree(QStringLiteral("min-free-mb"), QStringLiteral("Free-space floor of the data disk in MiB: recordings are refused below it and end cleanly when it is reached (default 128)."), QStringLiteral("N"), QStringLiteral("128"));
     const QCommandLineOption keyFrameTimeout(QStringLiteral("key-frame-timeout-seconds"), QStringLiteral("End a recording whose publisher sends no key frame this long (default 15)."), QStringLiteral("N"), QStringLiteral("15"));
     const QCommandLineOption storage(QStringLiteral("storage"), QStringLiteral("Where finished files live: 'local' (default: the data folder) or s3://bucket/prefix, an S3-compatible object store (endpoint, region and keys: s3-endpoint, s3-region, s3-access-key, s3-secret-key in the --config file, or ROOMREC_S3_ENDPOINT, AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY; never on the command line)."), QStringLiteral("URL"), QStringLiteral("local"));
-    const QCommandLineOption storagePart(QStringLiteral("storage-part-mb"), QStringLiteral("Object storage: files larger than this go in multipart uploads of parts this size, in MiB (default 16, at least 5)."), QStringLiteral("N"), QStringLiteral("16"));
+    const QCommandLineOption storagePart(QStringLiteral("storage-part-mb"), QStringLiteral("Object storage: files larger than this go in multipart uploads of parts this size, in MiB, 5-512; one part is held in memory while it is sent (default 16)."), QStringLiteral("N"), QStringLiteral("16"));
     const QCommandLineOption storageKeep(QStringLiteral("storage-keep-local-seconds"), QStringLiteral("Object storage: keep the local copy this long after the upload was verified (default 0: remove it at once; -1: keep it)."), QStringLiteral("N"), QStringLiteral("0"));
     const QCommandLineOption storageUrl(QStringLiteral("storage-url-seconds"), QStringLiteral("Object storage: lifetime of the presigned URLs /media/ redirects to (default 300)."), QStringLiteral("N"), QStringLiteral("300"));
     const QCommandLineOption storageRate(QStringLiteral("storage-upload-kbps"), QStringLiteral("Object storage: upload at most this many kilobytes per second (default 0: no limit)."), QStringLiteral("N"), QStringLiteral("0"));
@@ -162,8 +162,9 @@ Status ServerOptions::parseStorage(const QCommandLineParser &parser, const QHash
         return Error{1, s.error().message};
     bool ok = false;
     const qint64 partMb = parser.value(QStringLiteral("storage-part-mb")).toLongLong(&ok);
-    if (!ok || partMb < 5 || partMb > 5 * 1024)
-        return Error{1, QStringLiteral("--storage-part-mb must be 5-5120 (S3's limits for a part)")};
+    // S3 takes parts of 5 MiB to 5 GiB; one part is read into memory while it is sent.
+    if (!ok || partMb < 5 || partMb > 512)
+        return Error{1, QStringLiteral("--storage-part-mb must be 5-512 (S3's smallest part is 5 MiB; a part is held in memory)")};
     s3.partBytes = partMb * 1024 * 1024;
     s3.keepLocalSeconds = parser.value(QStringLiteral("storage-keep-local-seconds")).toLongLong(&ok);
     if (!ok || s3.keepLocalSeconds < -1)
