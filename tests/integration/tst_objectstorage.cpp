@@ -10,6 +10,7 @@
 #include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
@@ -21,6 +22,7 @@
 #include <QtTest>
 
 #include <csignal>
+#include <tuple>
 
 using namespace roomrec;
 
@@ -51,6 +53,7 @@ private slots:
     void uploadVerifyRemove();
     void storeDownGivesUploadFailedThenRetries_data();
     void storeDownGivesUploadFailedThenRetries();
+    void derivedOutputsGoWithTheFile();
     void serverResumesAfterKillAndRedirectsMedia();
 
 private:
@@ -252,6 +255,59 @@ void TstObjectStorage::storeDownGivesUploadFailedThenRetries()
     after = catalog.file(record.id);
     QCOMPARE(FileRecord::storageStateName(after->storageState), QStringLiteral("stored"));
     QVERIFY(after->storageError.isEmpty());
+}
+
+// Derived outputs (cover, rendition) go to the same FILEID/ folder, each gets its objectKey;
+// with --storage-keep-local-seconds -1 every local copy stays.
+void TstObjectStorage::derivedOutputsGoWithTheFile()
+{
+    Catalog catalog;
+    QVERIFY(catalog.open(m_dir.filePath(QStringLiteral("derived.sqlite"))));
+    FileRecord record = localFile(++m_nextId, randomBytes(200 * 1024));
+    const QByteArray cover = randomBytes(20 * 1024);
+    const QByteArray rendition = randomBytes(kPart + 1000); // multipart too
+    QJsonArray derived;
+    for (const auto &[kind, name, bytes] : {std::tuple{"cover", "cover.jpg", cover}, std::tuple{"rendition", "360p.mp4", rendition}}) {
+        const QString path = m_dir.filePath(QStringLiteral("%1-%2").arg(record.id).arg(QLatin1String(name)));
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(bytes);
+        derived << QJsonObject{{QStringLiteral("kind"), QLatin1String(kind)}, {QStringLiteral("path"), path}};
+    }
+    record.derived = derived;
+    record.processing = {QStringLiteral("screenshot")};
+    record.processingState = QStringLiteral("running 50%"); // not final yet
+    QVERIFY(catalog.insert(record));
+
+    S3Config c = config(QStringLiteral("derived"));
+    c.keepLocalSeconds = -1;
+    S3FileStore store(c);
+    ObjectUploader uploader(catalog, store);
+    QSignalSpy stored(&uploader, &ObjectUploader::stored);
+    uploader.enqueue(record.id);
+    QVERIFY(catalog.modify(record.id, [](FileRecord &r) {
+        r.processingState = QStringLiteral("done");
+        return success();
+    }));
+    QCOMPARE(stored.count(), 0); // it was not final when it was enqueued: nothing went
+    uploader.enqueue(record.id); // post-processing finished
+    QTRY_COMPARE_WITH_TIMEOUT(stored.count(), 1, 120'000);
+
+    auto after = catalog.file(record.id);
+    QVERIFY(after);
+    QCOMPARE(after->objectKey, QStringLiteral("derived/%1/clip-%1.mp4").arg(record.id));
+    QCOMPARE(after->derived.at(0).toObject().value(QStringLiteral("objectKey")).toString(),
+             QStringLiteral("derived/%1/%1-cover.jpg").arg(record.id));
+    QCOMPARE(after->derived.at(1).toObject().value(QStringLiteral("objectKey")).toString(),
+             QStringLiteral("derived/%1/%1-360p.mp4").arg(record.id));
+    std::unique_ptr<QNetworkReply> got(get(store.readUrl(after->derived.at(1).toObject().value(QStringLiteral("objectKey")).toString(),
+                                                         QDateTime::currentDateTimeUtc())));
+    QTRY_VERIFY_WITH_TIMEOUT(got->isFinished(), 60'000);
+    QCOMPARE(got->readAll(), rendition);
+    // Kept: every local copy is still there.
+    QVERIFY(QFile::exists(record.storagePath));
+    for (const QJsonValue &v : derived)
+        QVERIFY(QFile::exists(v.toObject().value(QStringLiteral("path")).toString()));
 }
 
 // The real server: a large recording (multipart) is being uploaded, slowly, when the server is
