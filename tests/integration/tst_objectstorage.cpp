@@ -1,7 +1,10 @@
 // Recordings in object storage, against a real S3-compatible server: OpenStack Swift with its
 // s3api middleware (Debian's packages), started by this test on loopback (SwiftServer).
+#include "common/idgenerator.h"
 #include "library/catalogworker.h"
 #include "librarybackends.h"
+#include "protocol/errorcode.h"
+#include "protocol/usersignature.h"
 #include "serverprocess.h"
 #include "storage/objectuploader.h"
 #include "storage/s3filestore.h"
@@ -55,6 +58,7 @@ private slots:
     void storeDownGivesUploadFailedThenRetries();
     void derivedOutputsGoWithTheFile();
     void serverResumesAfterKillAndRedirectsMedia();
+    void clusterNodeServesAnotherNodesStoredFile();
 
 private:
     S3Config config(const QString &prefix) const;
@@ -448,6 +452,82 @@ void TstObjectStorage::serverResumesAfterKillAndRedirectsMedia()
     head.method = "HEAD";
     head.key = key;
     QTRY_COMPARE_WITH_TIMEOUT(call(client, head).httpStatus, 404, 30'000);
+}
+
+// Cluster mode with object storage: /media/ of a file another node recorded is answered by
+// this node with a presigned URL once the file is stored (the other node need not be up);
+// a file still local to the other node is sent there (here: 503 NodeUnavailable, it is down).
+void TstObjectStorage::clusterNodeServesAnotherNodesStoredFile()
+{
+    const QString url = m_backends.freshUrl(QStringLiteral("postgresql"));
+    if (url.isEmpty())
+        QFAIL(qPrintable(m_backends.skipReason()));
+    const QByteArray secret = "objectstorage-cluster-secret-0123";
+    const QString secretPath = m_dir.filePath(QStringLiteral("cluster-secret"));
+    QFile secretFile(secretPath);
+    QVERIFY(secretFile.open(QIODevice::WriteOnly));
+    secretFile.write(secret);
+    secretFile.close();
+
+    // Two files of node 1 (never started here): one in the store, one only on node 1's disk.
+    const quint64 base = (quint64(QDateTime::currentMSecsSinceEpoch() - IdGenerator::kEpochMs) << 22) | (1u << IdGenerator::kSequenceBits);
+    const QByteArray data = randomBytes(100 * 1024);
+    FileRecord stored = localFile(base + 1, data);
+    stored.storageState = FileRecord::StorageState::Stored;
+    stored.objectKey = QStringLiteral("cluster/%1/clip.mp4").arg(stored.id);
+    const FileRecord local = localFile(base + 2, data);
+    QCOMPARE(IdGenerator::nodeOf(stored.id), 1u);
+    S3Client client(config(QString()));
+    S3Request put;
+    put.method = "PUT";
+    put.key = stored.objectKey;
+    put.body = data;
+    const S3Response uploaded = call(client, put);
+    QVERIFY2(uploaded.ok(), qPrintable(uploaded.describe()));
+    {
+        Catalog catalog;
+        QVERIFY(catalog.open(CatalogUrl::parse(url).value(), 1));
+        QVERIFY(catalog.insert(stored));
+        QVERIFY(catalog.insert(local));
+    }
+
+    ServerProcess node2;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("ROOMREC_S3_ENDPOINT"), m_swift.endpoint());
+    env.insert(QStringLiteral("AWS_ACCESS_KEY_ID"), SwiftServer::accessKey());
+    env.insert(QStringLiteral("AWS_SECRET_ACCESS_KEY"), SwiftServer::secretKey());
+    env.insert(QStringLiteral("AWS_REGION"), SwiftServer::region());
+    node2.process().setProcessEnvironment(env);
+    QTemporaryDir data2;
+    const quint16 httpPort = freePort();
+    QVERIFY(node2.start(QStringLiteral(ROOMREC_SERVER_BINARY), data2.path(),
+                        {QStringLiteral("--catalog"), url, QStringLiteral("--node-id"), QStringLiteral("2"), QStringLiteral("--public-address"),
+                         QStringLiteral("127.0.0.1:0"), QStringLiteral("--secret-file"), secretPath, QStringLiteral("--storage"),
+                         QStringLiteral("s3://recordings/cluster"), QStringLiteral("--http-listen"),
+                         QStringLiteral("127.0.0.1:%1").arg(httpPort)}));
+    const QByteArray bearer =
+        "Bearer " + UserSignature::sign(secret, QStringLiteral("alice"), QDateTime::currentDateTimeUtc().addSecs(3600), UserSignature::All);
+    auto media = [&](quint64 id) {
+        QNetworkRequest request(QUrl(QStringLiteral("http://127.0.0.1:%1/media/%2").arg(httpPort).arg(id)));
+        request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
+        request.setRawHeader("Authorization", bearer);
+        return std::unique_ptr<QNetworkReply>(m_network.get(request));
+    };
+
+    std::unique_ptr<QNetworkReply> fromStore = media(stored.id);
+    QTRY_VERIFY_WITH_TIMEOUT(fromStore->isFinished(), 30'000);
+    QCOMPARE(fromStore->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 302);
+    const QUrl location = fromStore->header(QNetworkRequest::LocationHeader).toUrl();
+    QVERIFY2(location.toString().startsWith(m_swift.endpoint()), qPrintable(location.toString()));
+    std::unique_ptr<QNetworkReply> bytes(get(location));
+    QTRY_VERIFY_WITH_TIMEOUT(bytes->isFinished(), 30'000);
+    QCOMPARE(bytes->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+    QCOMPARE(bytes->readAll(), data);
+
+    std::unique_ptr<QNetworkReply> onNode1 = media(local.id);
+    QTRY_VERIFY_WITH_TIMEOUT(onNode1->isFinished(), 30'000);
+    QCOMPARE(onNode1->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 503);
+    QCOMPARE(QJsonDocument::fromJson(onNode1->readAll()).object().value(QStringLiteral("code")).toInt(), int(ErrorCode::NodeUnavailable));
 }
 
 QTEST_GUILESS_MAIN(TstObjectStorage)
