@@ -19,6 +19,10 @@ ROOMREC_PACKAGES=(
   postgresql
   # the TCP load balancer the cluster test puts in front of two server nodes
   haproxy
+  # object storage (--storage s3://...): libcurl's AWS SigV4 client
+  libcurl4-openssl-dev
+  # a real S3-compatible server tst_objectstorage starts itself (OpenStack Swift + s3api)
+  swift swift-proxy swift-account swift-container swift-object python3-swift
 )
 
 roomrec_missing_packages() { # [PACKAGE...] (default: ROOMREC_PACKAGES)

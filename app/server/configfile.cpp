@@ -4,7 +4,8 @@
 
 using namespace roomrec;
 
-Result<QStringList> ConfigFile::arguments(const QString &path, const QHash<QString, bool> &options)
+Result<QStringList> ConfigFile::arguments(const QString &path, const QHash<QString, bool> &options,
+                                          const QStringList &fileOnly, QHash<QString, QString> *fileOnlyValues)
 {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly | QIODevice::Text))
@@ -26,6 +27,10 @@ Result<QStringList> ConfigFile::arguments(const QString &path, const QHash<QStri
         QString value = line.mid(equals + 1).trimmed();
         if (value.size() >= 2 && value.startsWith(QLatin1Char('"')) && value.endsWith(QLatin1Char('"')))
             value = value.mid(1, value.size() - 2);
+        if (fileOnly.contains(name) && fileOnlyValues) {
+            fileOnlyValues->insert(name, value);
+            continue;
+        }
         if (!options.contains(name))
             return fail(QStringLiteral("unknown setting '%1'").arg(name));
         if (options.value(name)) {

@@ -14,5 +14,9 @@ class ConfigFile {
 public:
     // `options`: option name -> whether it takes a value. Unknown names, a bad switch value
     // or an unreadable file are errors that name the file and line.
-    static roomrec::Result<QStringList> arguments(const QString &path, const QHash<QString, bool> &options);
+    // `fileOnly`: settings that are not command-line options (secrets: other users can read a
+    // process's arguments); their values go to `fileOnlyValues`, never into the arguments.
+    static roomrec::Result<QStringList> arguments(const QString &path, const QHash<QString, bool> &options,
+                                                  const QStringList &fileOnly = {},
+                                                  QHash<QString, QString> *fileOnlyValues = nullptr);
 };

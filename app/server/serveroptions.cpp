@@ -7,6 +7,7 @@
 
 #include <QCommandLineParser>
 #include <QFile>
+#include <QProcessEnvironment>
 #include <QStandardPaths>
 #include <QUrl>
 
@@ -41,19 +42,26 @@ Result<ServerConfig> ServerOptions::parse(const QStringList &arguments)
     const QCommandLineOption httpMaxConnections(QStringLiteral("http-max-connections"), QStringLiteral("Open HTTP connections at most (default 256)."), QStringLiteral("N"), QStringLiteral("256"));
     const QCommandLineOption minFree(QStringLiteral("min-free-mb"), QStringLiteral("Free-space floor of the data disk in MiB: recordings are refused below it and end cleanly when it is reached (default 128)."), QStringLiteral("N"), QStringLiteral("128"));
     const QCommandLineOption keyFrameTimeout(QStringLiteral("key-frame-timeout-seconds"), QStringLiteral("End a recording whose publisher sends no key frame this long (default 15)."), QStringLiteral("N"), QStringLiteral("15"));
+    const QCommandLineOption storage(QStringLiteral("storage"), QStringLiteral("Where finished files live: 'local' (default: the data folder) or s3://bucket/prefix, an S3-compatible object store (endpoint, region and keys: s3-endpoint, s3-region, s3-access-key, s3-secret-key in the --config file, or ROOMREC_S3_ENDPOINT, AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY; never on the command line)."), QStringLiteral("URL"), QStringLiteral("local"));
+    const QCommandLineOption storagePart(QStringLiteral("storage-part-mb"), QStringLiteral("Object storage: files larger than this go in multipart uploads of parts this size, in MiB, 5-512; one part is held in memory while it is sent (default 16)."), QStringLiteral("N"), QStringLiteral("16"));
+    const QCommandLineOption storageKeep(QStringLiteral("storage-keep-local-seconds"), QStringLiteral("Object storage: keep the local copy this long after the upload was verified (default 0: remove it at once; -1: keep it)."), QStringLiteral("N"), QStringLiteral("0"));
+    const QCommandLineOption storageUrl(QStringLiteral("storage-url-seconds"), QStringLiteral("Object storage: lifetime of the presigned URLs /media/ redirects to (default 300)."), QStringLiteral("N"), QStringLiteral("300"));
+    const QCommandLineOption storageRate(QStringLiteral("storage-upload-kbps"), QStringLiteral("Object storage: upload at most this many kilobytes per second (default 0: no limit)."), QStringLiteral("N"), QStringLiteral("0"));
     const QCommandLineOption configFile(QStringLiteral("config"), QStringLiteral("Read settings from FILE, one 'name = value' per line named like these options; the command line wins."), QStringLiteral("FILE"));
     const QList<QCommandLineOption> settings{listen, data, node, catalog, catalogQueue, publicAddress, publicHttp, nodeTimeout, segment, idle, quota, secret, http, webhook, webhookSecret, tlsCert, tlsKey,
-                                             plainHttp, playUrl, maxConnections, httpMaxConnections, keyFrameTimeout, minFree};
+                                             plainHttp, playUrl, maxConnections, httpMaxConnections, keyFrameTimeout, minFree,
+                                             storage, storagePart, storageKeep, storageUrl, storageRate};
     parser.addOptions(settings);
     parser.addOption(configFile);
     // The file's settings go before the command line's: an option given twice takes its
     // last value, so the command line overrides the file.
     QStringList merged = arguments;
+    QHash<QString, QString> fileOnly; // object storage endpoint and keys
     if (parser.parse(arguments) && parser.isSet(configFile)) {
         QHash<QString, bool> known;
         for (const QCommandLineOption &option : settings)
             known.insert(option.names().constFirst(), !option.valueName().isEmpty());
-        auto fromFile = ConfigFile::arguments(parser.value(configFile), known);
+        auto fromFile = ConfigFile::arguments(parser.value(configFile), known, S3Config::fileOnlySettings(), &fileOnly);
         if (!fromFile)
             return fromFile.error();
         merged = arguments.mid(0, 1) + fromFile.value() + arguments.mid(1);
@@ -157,5 +165,41 @@ Result<ServerConfig> ServerOptions::parse(const QStringList &arguments)
         if (config.webhookSecret.size() < 16)
             return Error{1, QStringLiteral("--webhook-secret-file: the key must be at least 16 bytes")};
     }
+    if (Status s = parseStorage(parser, fileOnly, config); !s)
+        return s.error();
     return config;
+}
+
+Status ServerOptions::parseStorage(const QCommandLineParser &parser, const QHash<QString, QString> &fileOnly, ServerConfig &config)
+{
+    const QString storage = parser.value(QStringLiteral("storage"));
+    if (storage == QLatin1String("local"))
+        return success();
+    S3Config s3;
+    if (Status s = s3.setStorageUrl(storage); !s)
+        return Error{1, QStringLiteral("--storage: ") + s.error().message};
+    QHash<QString, QString> environment;
+    const QProcessEnvironment system = QProcessEnvironment::systemEnvironment();
+    for (const QString &name : system.keys())
+        environment.insert(name, system.value(name));
+    if (Status s = s3.setConnection(fileOnly, environment); !s)
+        return Error{1, s.error().message};
+    bool ok = false;
+    const qint64 partMb = parser.value(QStringLiteral("storage-part-mb")).toLongLong(&ok);
+    // S3 takes parts of 5 MiB to 5 GiB; one part is read into memory while it is sent.
+    if (!ok || partMb < 5 || partMb > 512)
+        return Error{1, QStringLiteral("--storage-part-mb must be 5-512 (S3's smallest part is 5 MiB; a part is held in memory)")};
+    s3.partBytes = partMb * 1024 * 1024;
+    s3.keepLocalSeconds = parser.value(QStringLiteral("storage-keep-local-seconds")).toLongLong(&ok);
+    if (!ok || s3.keepLocalSeconds < -1)
+        return Error{1, QStringLiteral("--storage-keep-local-seconds must be -1 (keep), 0 (remove at once) or more")};
+    s3.urlSeconds = parser.value(QStringLiteral("storage-url-seconds")).toInt(&ok);
+    if (!ok || s3.urlSeconds < 1 || s3.urlSeconds > 7 * 24 * 3600)
+        return Error{1, QStringLiteral("--storage-url-seconds must be 1-604800 (SigV4's limit is a week)")};
+    const qint64 kbps = parser.value(QStringLiteral("storage-upload-kbps")).toLongLong(&ok);
+    if (!ok || kbps < 0)
+        return Error{1, QStringLiteral("--storage-upload-kbps must be 0 or more")};
+    s3.maxSendBytesPerSecond = kbps * 1000;
+    config.objectStorage = s3;
+    return success();
 }

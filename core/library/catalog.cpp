@@ -15,8 +15,9 @@ namespace roomrec {
 namespace {
 const char *kColumns = "id, recording_id, segment_index, name, tags, class_id, relation_id, room_id, user_id, "
                        "stream_kind, started_at, ended_at, media_start_us, duration_us, size_bytes, video_codec, "
-                       "audio_codec, width, height, state, storage_path, end_reason, processing, processing_state, derived";
-constexpr int kColumnCount = 25;
+                       "audio_codec, width, height, state, storage_path, end_reason, processing, processing_state, derived, "
+                       "storage_state, object_key, storage_error, uploads";
+constexpr int kColumnCount = 29;
 // Another writer changed the row between this server's read and its update.
 constexpr int kModifyAttempts = 50;
 
@@ -39,7 +40,9 @@ QVariantList bindingsOf(const FileRecord &r)
             r.startedAt.toMSecsSinceEpoch(), r.endedAt.isValid() ? QVariant(r.endedAt.toMSecsSinceEpoch()) : QVariant(),
             r.mediaStartUs, r.durationUs, r.sizeBytes, r.videoCodec, r.audioCodec, r.width, r.height,
             FileRecord::stateName(r.state), r.storagePath, r.endReason, notNull(r.processing.join(QLatin1Char(','))),
-            notNull(r.processingState), QString::fromUtf8(QJsonDocument(r.derived).toJson(QJsonDocument::Compact))};
+            notNull(r.processingState), QString::fromUtf8(QJsonDocument(r.derived).toJson(QJsonDocument::Compact)),
+            FileRecord::storageStateName(r.storageState), notNull(r.objectKey), notNull(r.storageError),
+            QString::fromUtf8(QJsonDocument(r.uploads).toJson(QJsonDocument::Compact))};
 }
 
 FileRecord recordFrom(const QSqlQuery &q)
@@ -72,6 +75,10 @@ FileRecord recordFrom(const QSqlQuery &q)
     r.processing = q.value(22).toString().split(QLatin1Char(','), Qt::SkipEmptyParts);
     r.processingState = q.value(23).toString();
     r.derived = QJsonDocument::fromJson(q.value(24).toString().toUtf8()).array();
+    r.storageState = FileRecord::storageStateFromName(q.value(25).toString());
+    r.objectKey = q.value(26).toString();
+    r.storageError = q.value(27).toString();
+    r.uploads = QJsonDocument::fromJson(q.value(28).toString().toUtf8()).object();
     r.revision = q.value(kColumnCount).toLongLong();
     return r;
 }
@@ -450,6 +457,14 @@ Result<QList<FileRecord>> Catalog::inState(FileRecord::State state) const
     if (m_localNode)
         return query(QStringLiteral("node_id=? AND state=?"), {qint64(*m_localNode), FileRecord::stateName(state)}, 100000);
     return query(QStringLiteral("state=?"), {FileRecord::stateName(state)}, 100000);
+}
+
+Result<QList<FileRecord>> Catalog::inStorageState(FileRecord::StorageState state) const
+{
+    if (m_localNode)
+        return query(QStringLiteral("node_id=? AND storage_state=?"),
+                     {qint64(*m_localNode), FileRecord::storageStateName(state)}, 100000);
+    return query(QStringLiteral("storage_state=?"), {FileRecord::storageStateName(state)}, 100000);
 }
 
 Result<QList<FileRecord>> Catalog::processingUnfinished() const

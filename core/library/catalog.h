@@ -57,6 +57,8 @@ public:
     Result<FileRecord> file(quint64 id) const;
     Result<QList<FileRecord>> files(const FileFilter &filter) const;
     Result<QList<FileRecord>> inState(FileRecord::State state) const;
+    // This server's files in a storage state (object storage uploads to do or resume).
+    Result<QList<FileRecord>> inStorageState(FileRecord::StorageState state) const;
     Result<QList<FileRecord>> recording(quint64 recordingId) const;
     // Files whose post-processing was pending or running (local, like inState()).
     Result<QList<FileRecord>> processingUnfinished() const;

@@ -97,6 +97,17 @@ QList<SchemaMigrator::Migration> CatalogSchema::migrations()
              "CREATE INDEX files_node_state ON files(node_id, state)",
          },
          fillFileTags},
+        {3,
+         {
+             // Object storage (--storage s3://...): where each file lives, its key, the last
+             // upload error, and the multipart uploads under way (JSON: key -> upload ID).
+             "ALTER TABLE files ADD COLUMN storage_state TEXT NOT NULL DEFAULT 'local'",
+             "ALTER TABLE files ADD COLUMN object_key TEXT NOT NULL DEFAULT ''",
+             "ALTER TABLE files ADD COLUMN storage_error TEXT NOT NULL DEFAULT ''",
+             "ALTER TABLE files ADD COLUMN uploads TEXT NOT NULL DEFAULT '{}'",
+             "CREATE INDEX files_node_storage ON files(node_id, storage_state)",
+         },
+         {}},
     };
 }
 

@@ -26,6 +26,26 @@ FileRecord::State FileRecord::stateFromName(const QString &name)
     return State::Failed;
 }
 
+QString FileRecord::storageStateName(StorageState state)
+{
+    switch (state) {
+    case StorageState::Local: return QStringLiteral("local");
+    case StorageState::Uploading: return QStringLiteral("uploading");
+    case StorageState::Stored: return QStringLiteral("stored");
+    case StorageState::UploadFailed: return QStringLiteral("upload failed");
+    }
+    return {};
+}
+
+FileRecord::StorageState FileRecord::storageStateFromName(const QString &name)
+{
+    for (StorageState s : {StorageState::Local, StorageState::Uploading, StorageState::Stored, StorageState::UploadFailed}) {
+        if (storageStateName(s) == name)
+            return s;
+    }
+    return StorageState::Local;
+}
+
 QCborMap FileRecord::toCbor() const
 {
     return QCborMap::fromJsonObject(toJson());
@@ -59,6 +79,9 @@ QJsonObject FileRecord::toJson() const
         {QStringLiteral("processing"), QJsonArray::fromStringList(processing)},
         {QStringLiteral("processingState"), processingState},
         {QStringLiteral("derived"), derived},
+        {QStringLiteral("storage"), storageStateName(storageState)},
+        {QStringLiteral("objectKey"), objectKey},
+        {QStringLiteral("storageError"), storageError},
     };
 }
 
@@ -94,6 +117,9 @@ FileRecord FileRecord::fromCbor(const QCborMap &m)
         r.processing << p.toString();
     r.processingState = str("processingState");
     r.derived = m.value(QStringLiteral("derived")).toArray().toJsonArray();
+    r.storageState = storageStateFromName(str("storage"));
+    r.objectKey = str("objectKey");
+    r.storageError = str("storageError");
     return r;
 }
 

@@ -3,6 +3,7 @@
 #include <QCborMap>
 #include <QDateTime>
 #include <QJsonArray>
+#include <QJsonObject>
 #include <QStringList>
 
 namespace roomrec {
@@ -10,6 +11,9 @@ namespace roomrec {
 // One recorded file (one segment) in the video library.
 struct FileRecord {
     enum class State { Recording, Complete, Recovered, Failed };
+    // Where the finished file lives (--storage): on this server's disk, on its way to the
+    // object store, stored there (checksum verified), or the last upload attempt failed.
+    enum class StorageState { Local, Uploading, Stored, UploadFailed };
 
     quint64 id = 0;
     quint64 recordingId = 0; // the recording (start..stop) this segment belongs to
@@ -36,6 +40,10 @@ struct FileRecord {
     QStringList processing;  // asked for at start: "transcode", "screenshot", "watermark"
     QString processingState; // "" (nothing asked), "pending", "running 40%", "done", "failed: why"
     QJsonArray derived;      // outputs: {kind: cover|thumbnail|rendition, path, width, height, atSeconds}
+    StorageState storageState = StorageState::Local;
+    QString objectKey;       // the file's key in the object store ("" while local)
+    QString storageError;    // why the last upload failed ("" otherwise)
+    QJsonObject uploads;     // object key -> multipart upload ID under way (resumed after a restart; not on the wire)
     // The catalogue row's revision when this record was read from it (not on the wire). An
     // update of a record that was read succeeds only if nobody changed the row since, so a
     // server never overwrites another's change with stale fields; 0: not read, not checked.
@@ -47,6 +55,8 @@ struct FileRecord {
 
     static QString stateName(State state);
     static State stateFromName(const QString &name);
+    static QString storageStateName(StorageState state);
+    static StorageState storageStateFromName(const QString &name);
 };
 
 } // namespace roomrec

@@ -62,6 +62,7 @@ const QList<ErrorCodeInfo> kTable = {
     E(CatalogueBusy, "The video library catalogue is busy (its database is slow or unreachable); try again shortly."),
     E(NodeUnavailable, "The server of this cluster that holds the file is not running; try again when it is back."),
     E(RoomOnOtherNode, "The room is hosted on another server of this cluster; connect to the address given and join there."),
+    E(ObjectStorageFailed, "The object storage did not take or give the file; the server retries uploads by itself."),
     E(MalformedResponse, "The server's response could not be read."),
     E(UnexpectedResponse, "The server sent an unexpected response."),
     E(ResponseTimeout, "The server did not answer in time."),

@@ -70,6 +70,7 @@ enum class ErrorCode : int {
     CatalogueBusy = 30000219,
     RoomOnOtherNode = 30000230,
     NodeUnavailable = 30000231,
+    ObjectStorageFailed = 30000232,
     // --- response packet (client side) ---
     MalformedResponse = 30000300,
     UnexpectedResponse = 30000301,

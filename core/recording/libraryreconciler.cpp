@@ -9,6 +9,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QRegularExpression>
+#include <QSet>
 
 namespace roomrec {
 
@@ -38,8 +39,15 @@ Result<LibraryReconciler::Summary> LibraryReconciler::reconcile(Catalog &catalog
     auto paths = catalog.storagePaths();
     if (!paths)
         return paths.error();
+    // Files in the object store may have no local copy left (--storage s3://...).
+    auto stored = catalog.inStorageState(FileRecord::StorageState::Stored);
+    if (!stored)
+        return stored.error();
+    QSet<quint64> remote;
+    for (const FileRecord &r : stored.value())
+        remote.insert(r.id);
     for (auto it = paths->begin(); it != paths->end();) {
-        if (QFileInfo::exists(it.value())) {
+        if (remote.contains(it.key()) || QFileInfo::exists(it.value())) {
             ++it;
             continue;
         }

@@ -198,6 +198,10 @@ HttpApi::HttpApi(RoomServer &server, QObject *parent)
                  [this](const QString &idText, const QHttpServerRequest &request, QHttpServerResponder &&responder) {
                      auto reply = DeferredHttpReply::make(std::move(responder));
                      mediaRecord(idText, request, [this, reply, range = request.value("Range")](const Result<FileRecord> &record) {
+                         // A stored file is served by the object store, whichever node
+                         // recorded it; only a file still local to another node goes there.
+                         if (record && redirectToObjectStore(record.value(), reply))
+                             return;
                          if (record && isOnOtherNode(record->id))
                              return redirectToHoldingNode(record->id, reply);
                          QHttpServerResponder *responder = reply->take();
@@ -383,6 +387,21 @@ void HttpApi::serveMedia(const FileRecord &record, const QByteArray &range, QHtt
                      {"Accept-Ranges", "bytes"},
                      {"Content-Range", QStringLiteral("bytes %1-%2/%3").arg(first).arg(last).arg(size).toLatin1()}},
                     Http::PartialContent);
+}
+
+bool HttpApi::redirectToObjectStore(const FileRecord &record, const std::shared_ptr<DeferredHttpReply> &reply)
+{
+    if (record.storageState != FileRecord::StorageState::Stored || !m_server.fileStorage())
+        return false;
+    // The object store serves it (Range included) through a URL that expires soon.
+    const QUrl url = m_server.fileStorage()->store().readUrl(record.objectKey, QDateTime::currentDateTimeUtc());
+    if (url.isEmpty())
+        return false;
+    QHttpServerResponse found(QHttpServerResponder::StatusCode::Found);
+    found.setHeader("Location", url.toEncoded());
+    found.setHeader("Cache-Control", "no-store");
+    reply->send(found);
+    return true;
 }
 
 bool HttpApi::isOnOtherNode(quint64 fileId) const

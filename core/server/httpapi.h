@@ -54,6 +54,8 @@ private:
     // Described, for answers; a user's filter is narrowed to their own files.
     void findFiles(const UserSignature::Grant &caller, FileFilter filter, std::function<void(Result<QJsonArray>)> done);
     // Cluster mode: files recorded by another node are served by that node.
+    // A file in object storage: answered with a 302 to a presigned URL (true), on any node.
+    bool redirectToObjectStore(const FileRecord &record, const std::shared_ptr<DeferredHttpReply> &reply);
     bool isOnOtherNode(quint64 fileId) const;
     void redirectToHoldingNode(quint64 fileId, const std::shared_ptr<DeferredHttpReply> &reply);
     static void serveMedia(const FileRecord &record, const QByteArray &range, QHttpServerResponder &responder);

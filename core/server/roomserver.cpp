@@ -121,6 +121,8 @@ Status RoomServer::start()
         connect(m_recording.get(), &RecordingService::recordingEnded, events, &WebhookEvents::recordingEnded);
         connect(m_recording.get(), &RecordingService::fileProcessed, events, &WebhookEvents::processed);
     }
+    m_storage = std::make_unique<FileStorage>(m_catalog, m_config);
+    m_storage->attach(*m_recording);
     connect(m_recording.get(), &RecordingService::keyFrameNeeded, this, [this](const QString &userId, Track track) {
         for (ClientSession *s : std::as_const(m_sessions)) {
             if (s->userId == userId)
@@ -695,9 +697,16 @@ void RoomServer::deleteFile(quint64 fileId, std::function<void(Status)> done)
             if (m_recording && m_recording->isFileBusy(record.value()))
                 return done(makeError(ErrorCode::FileBusy,
                                       record->processingState.isEmpty() ? QStringLiteral("finishing") : record->processingState));
+            if (m_storage && m_storage->isBusyWith(fileId))
+                return done(makeError(ErrorCode::FileBusy, QStringLiteral("uploading to object storage")));
             const QString path = record->storagePath;
-            m_catalog.write<Status>([fileId, path](Catalog &catalog) { return removeFileAndRow(catalog, fileId, path); },
-                                    this, done);
+            m_catalog.write<Status>([fileId, path](Catalog &catalog) { return removeFileAndRow(catalog, fileId, path); }, this,
+                                    [this, done, removed = record.value()](const Status &status) {
+                                        // The row is gone: its objects go too (the uploader, on this thread).
+                                        if (status && m_storage)
+                                            m_storage->fileDeleted(removed);
+                                        done(status);
+                                    });
         });
 }
 

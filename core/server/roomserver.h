@@ -4,6 +4,7 @@
 #include "library/catalogworker.h"
 #include "server/clientsession.h"
 #include "server/clusterplacement.h"
+#include "server/filestorage.h"
 #include "server/httpapi.h"
 #include "server/mediarelay.h"
 #include "server/tlstcpserver.h"
@@ -43,6 +44,7 @@ public:
     // Cluster mode (--public-address): room placement and the other nodes; null otherwise.
     ClusterPlacement *cluster() { return m_cluster.get(); }
     RecordingService *recordingService() { return m_recording.get(); } // null before start()
+    FileStorage *fileStorage() { return m_storage.get(); }             // null before start()
     const QList<FileRecord> &recoveredAtStart() const { return m_recovered; }
     int sessionCount() const { return int(m_sessions.size()); } // open protocol connections
     quint16 httpPort() const;
@@ -120,6 +122,7 @@ private:
     std::unique_ptr<WebhookOutbox> m_webhooks;
     std::unique_ptr<WebhookEvents> m_webhookEvents;
     std::unique_ptr<RecordingService> m_recording;
+    std::unique_ptr<FileStorage> m_storage; // after the recording service whose files it uploads
     std::unique_ptr<HttpApi> m_http;
     std::unique_ptr<ClusterPlacement> m_cluster; // null unless --public-address
     RoomRegistry m_rooms;

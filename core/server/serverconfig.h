@@ -1,9 +1,12 @@
 #pragma once
 
 #include "server/httplimits.h"
+#include "storage/s3config.h"
 
 #include <QHostAddress>
 #include <QString>
+
+#include <optional>
 
 namespace roomrec {
 
@@ -52,6 +55,10 @@ struct ServerConfig {
     QByteArray httpAccessToken;
     qint64 playUrlSeconds = 6 * 3600; // lifetime of signed play URLs
     HttpLimits httpLimits;
+    // --storage s3://...: finished files are uploaded there (docs/scaling.md); none: local disk.
+    std::optional<S3Config> objectStorage;
+    int storageRetryFirstMs = 5'000;   // after a failed upload; doubled per failure up to the max
+    int storageRetryMaxMs = 5 * 60'000;
 };
 
 } // namespace roomrec

@@ -248,7 +248,7 @@ void TestCatalog::highestIdSurvivesReopen()
     QVERIFY(highest.ok());
     QCOMPARE(highest.value(), quint64(500));
     auto version = SchemaMigrator::version(QSqlDatabase::database(reopened.connectionName()), QStringLiteral("catalog"));
-    QCOMPARE(version.value(), 2);
+    QCOMPARE(version.value(), 3);
 }
 
 void TestCatalog::unknownFile()
@@ -534,7 +534,7 @@ void TestCatalog::migratesAnUnversionedSqliteFile()
         Catalog catalog;
         const Status opened = catalog.open(path);
         QVERIFY2(opened.ok(), qPrintable(opened.ok() ? QString() : opened.error().toString()));
-        QCOMPARE(SchemaMigrator::version(QSqlDatabase::database(catalog.connectionName()), QStringLiteral("catalog")).value(), 2);
+        QCOMPARE(SchemaMigrator::version(QSqlDatabase::database(catalog.connectionName()), QStringLiteral("catalog")).value(), 3);
         auto old = catalog.file(7);
         QVERIFY(old.ok());
         QCOMPARE(old->name, QStringLiteral("old"));

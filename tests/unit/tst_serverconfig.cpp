@@ -17,6 +17,7 @@ private slots:
     void errorsNameFileAndLine_data();
     void errorsNameFileAndLine();
     void packagedConfigurationParses();
+    void objectStorageKeysComeFromTheFile();
 
 private:
     QString write(const QByteArray &text)
@@ -98,6 +99,40 @@ void TestServerConfig::packagedConfigurationParses()
     QCOMPARE(config->dataDir, QStringLiteral("/var/lib/roomrec-server"));
     QCOMPARE(config->address, QHostAddress(QHostAddress::LocalHost));
     QCOMPARE(config->port, quint16(7707));
+}
+
+// The object store's endpoint and keys are file-only settings: they reach the config
+// without ever being turned into command-line arguments.
+void TestServerConfig::objectStorageKeysComeFromTheFile()
+{
+    const QString path = write("storage = s3://rec/node1\ns3-endpoint = http://127.0.0.1:9000\ns3-access-key = AK\n"
+                               "s3-secret-key = very-secret\ns3-region = eu-west-1\nstorage-part-mb = 8\n"
+                               "storage-keep-local-seconds = -1\n");
+    auto config = ServerOptions::parse({QStringLiteral("roomrec-server"), QStringLiteral("--config"), path});
+    QVERIFY2(config.ok(), config.ok() ? "" : qPrintable(config.error().message));
+    QVERIFY(config->objectStorage.has_value());
+    QCOMPARE(config->objectStorage->bucket, QStringLiteral("rec"));
+    QCOMPARE(config->objectStorage->prefix, QStringLiteral("node1"));
+    QCOMPARE(config->objectStorage->secretKey, QStringLiteral("very-secret"));
+    QCOMPARE(config->objectStorage->region, QStringLiteral("eu-west-1"));
+    QCOMPARE(config->objectStorage->partBytes, qint64(8) * 1024 * 1024);
+    QCOMPARE(config->objectStorage->keepLocalSeconds, qint64(-1));
+    QHash<QString, bool> options{{QStringLiteral("storage"), true}};
+    QHash<QString, QString> fileOnly;
+    auto arguments = ConfigFile::arguments(path, options, S3Config::fileOnlySettings(), &fileOnly);
+    QVERIFY(!arguments.ok()); // storage-part-mb is not among these options
+    auto just = ConfigFile::arguments(write("storage = s3://rec\ns3-secret-key = very-secret\n"), options,
+                                      S3Config::fileOnlySettings(), &fileOnly);
+    QVERIFY(just.ok());
+    QCOMPARE(just.value(), (QStringList{QStringLiteral("--storage"), QStringLiteral("s3://rec")}));
+    QCOMPARE(fileOnly.value(QStringLiteral("s3-secret-key")), QStringLiteral("very-secret"));
+
+    // Without an endpoint: a clear error naming where it may come from.
+    if (qEnvironmentVariableIsEmpty("ROOMREC_S3_ENDPOINT")) {
+        auto missing = ServerOptions::parse({QStringLiteral("roomrec-server"), QStringLiteral("--storage"), QStringLiteral("s3://rec")});
+        QVERIFY(!missing.ok());
+        QVERIFY(missing.error().message.contains(QStringLiteral("ROOMREC_S3_ENDPOINT")));
+    }
 }
 
 QTEST_GUILESS_MAIN(TestServerConfig)
