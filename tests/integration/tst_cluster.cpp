@@ -5,7 +5,10 @@
 // either node lists every file; file IDs are unique across nodes; a node killed with -9 in
 // the middle of a recording loses its rooms' placement after the node timeout (another node
 // may then host them) and recovers its file when it comes back. Every file downloads from
-// either node's HTTP API (the node without it redirects to the one with it) and decodes.
+// either node's HTTP API and decodes. Twice: with recordings on the nodes' own disks (the
+// node without the file redirects to the one with it; while that one is down: 503), and with
+// recordings uploaded to a real S3-compatible object store (OpenStack Swift with s3api),
+// where any node redirects to a presigned URL, even while the recording node is down.
 #include "common/idgenerator.h"
 #include "haproxyserver.h"
 #include "library/catalog.h"
@@ -15,8 +18,11 @@
 #include "protocol/errorcode.h"
 #include "protocol/usersignature.h"
 #include "serverprocess.h"
+#include "swiftserver.h"
 #include "syncclient.h"
 
+#include <QDir>
+#include <QFile>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QSignalSpy>
@@ -43,10 +49,13 @@ class TestCluster : public QObject {
     Q_OBJECT
 private slots:
     void initTestCase();
+    void twoNodesBehindHaproxy_data();
     void twoNodesBehindHaproxy();
 
 private:
-    quint16 startNode(ServerProcess &server, const QTemporaryDir &data, quint32 nodeId);
+    quint16 startNode(ServerProcess &server, const QTemporaryDir &data, quint32 nodeId, bool objectStorage);
+    // The file's storage state as its owner sees it through a node.
+    QString storageStateOf(quint16 port, const QString &user, quint64 fileId);
     static Status enterAndPublish(SyncClient &client, quint16 port, const QString &user, const RoomInfo &room);
     // GET /media/ID from a node as the user, following redirects; where the bytes came from
     // (the port of the node that served them) and the file's decode report.
@@ -58,6 +67,8 @@ private:
     QString m_url;
     QTemporaryDir m_work;
     QString m_secretFile;
+    SwiftServer m_swift;
+    QString m_swiftUnavailable;
 };
 
 void TestCluster::initTestCase()
@@ -69,8 +80,11 @@ void TestCluster::initTestCase()
     if (const QString why = HaproxyServer::unavailableReason(); !why.isEmpty())
         QSKIP(qPrintable(why));
     QVERIFY2(m_postgres.start(), qPrintable(m_postgres.errorString()));
-    m_url = m_postgres.createDatabase(QStringLiteral("cluster"));
-    QVERIFY2(!m_url.isEmpty(), qPrintable(m_postgres.errorString()));
+    m_swiftUnavailable = SwiftServer::unavailableReason();
+    if (m_swiftUnavailable.isEmpty()) {
+        QVERIFY2(m_swift.start(), qPrintable(m_swift.errorString() + m_swift.logTail()));
+        QVERIFY2(m_swift.createBucket(QStringLiteral("recordings")), qPrintable(m_swift.errorString()));
+    }
     m_secretFile = m_work.filePath(QStringLiteral("secret"));
     QFile secret(m_secretFile);
     QVERIFY(secret.open(QIODevice::WriteOnly));
@@ -108,14 +122,36 @@ std::pair<int, Mp4Report> TestCluster::download(quint16 httpPort, quint64 fileId
     return {servedBy, Mp4Inspector::inspect(path)};
 }
 
-quint16 TestCluster::startNode(ServerProcess &server, const QTemporaryDir &data, quint32 nodeId)
+quint16 TestCluster::startNode(ServerProcess &server, const QTemporaryDir &data, quint32 nodeId, bool objectStorage)
 {
     // Port 0 in --public-address: the port the node listens on (given by the kernel here).
-    return server.start(QStringLiteral(ROOMREC_SERVER_BINARY), data.path(),
-                        {QStringLiteral("--catalog"), m_url, QStringLiteral("--node-id"), QString::number(nodeId),
-                         QStringLiteral("--public-address"), QStringLiteral("127.0.0.1:0"),
-                         QStringLiteral("--secret-file"), m_secretFile,
-                         QStringLiteral("--node-timeout-seconds"), QStringLiteral("2")});
+    QStringList arguments{QStringLiteral("--catalog"), m_url, QStringLiteral("--node-id"), QString::number(nodeId),
+                          QStringLiteral("--public-address"), QStringLiteral("127.0.0.1:0"),
+                          QStringLiteral("--secret-file"), m_secretFile,
+                          QStringLiteral("--node-timeout-seconds"), QStringLiteral("2")};
+    if (objectStorage) {
+        // Every node the same bucket and keys (any node presigns any stored file); the keys
+        // only in the config file, never on the command line.
+        const QString config = QDir(data.path()).filePath(QStringLiteral("node.conf"));
+        QFile file(config);
+        if (!file.open(QIODevice::WriteOnly))
+            return 0;
+        file.write(QStringLiteral("storage = s3://recordings/cluster\ns3-endpoint = %1\ns3-region = %2\n"
+                                  "s3-access-key = %3\ns3-secret-key = %4\n")
+                       .arg(m_swift.endpoint(), SwiftServer::region(), SwiftServer::accessKey(), SwiftServer::secretKey())
+                       .toUtf8());
+        arguments << QStringLiteral("--config") << config;
+    }
+    return server.start(QStringLiteral(ROOMREC_SERVER_BINARY), data.path(), arguments);
+}
+
+QString TestCluster::storageStateOf(quint16 port, const QString &user, quint64 fileId)
+{
+    SyncClient client;
+    if (!client.connect(port, user, tokenFor(user)))
+        return {};
+    auto record = client.fileInfo(fileId);
+    return record ? FileRecord::storageStateName(record->storageState) : QString();
 }
 
 std::optional<quint32> TestCluster::hostOf(const RoomInfo &room)
@@ -145,14 +181,30 @@ QSet<quint64> TestCluster::filesListedBy(quint16 port, const QString &user)
     return ids;
 }
 
+void TestCluster::twoNodesBehindHaproxy_data()
+{
+    QTest::addColumn<bool>("objectStorage");
+    QTest::newRow("local disks") << false;
+    QTest::newRow("object storage") << true;
+}
+
 void TestCluster::twoNodesBehindHaproxy()
 {
+    QFETCH(bool, objectStorage);
+    if (objectStorage && !m_swiftUnavailable.isEmpty()) {
+        if (qEnvironmentVariableIsSet("CI"))
+            QFAIL(qPrintable(m_swiftUnavailable));
+        QSKIP(qPrintable(m_swiftUnavailable));
+    }
+    m_url = m_postgres.createDatabase(objectStorage ? QStringLiteral("cluster_s3") : QStringLiteral("cluster_local"));
+    QVERIFY2(!m_url.isEmpty(), qPrintable(m_postgres.errorString()));
+    const int swiftPort = objectStorage ? QUrl(m_swift.endpoint()).port() : 0;
     QTemporaryDir data1;
     QTemporaryDir data2;
     ServerProcess node1;
     ServerProcess node2;
-    const quint16 port1 = startNode(node1, data1, 1);
-    const quint16 port2 = startNode(node2, data2, 2);
+    const quint16 port1 = startNode(node1, data1, 1, objectStorage);
+    const quint16 port2 = startNode(node2, data2, 2, objectStorage);
     QVERIFY2(port1, node1.startupOutput().constData());
     QVERIFY2(port2, node2.startupOutput().constData());
     HaproxyServer haproxy;
@@ -218,13 +270,15 @@ void TestCluster::twoNodesBehindHaproxy()
     for (auto it = fileOf.cbegin(); it != fileOf.cend(); ++it) {
         QVERIFY(filesListedBy(port1, it.key()).contains(it.value()));
         QVERIFY(filesListedBy(port2, it.key()).contains(it.value()));
-        // Either node's HTTP API serves it: the one that recorded it directly, the other by
-        // redirecting there.
-        const quint16 holder = IdGenerator::nodeOf(it.value()) == 1 ? http1 : http2;
+        if (objectStorage) // uploaded and verified once final; either node sees it stored
+            QTRY_COMPARE_WITH_TIMEOUT(storageStateOf(port1, it.key(), it.value()), QStringLiteral("stored"), 60'000);
+        // Either node's HTTP API serves it: on local disks, the one that recorded it directly
+        // and the other by redirecting there; in object storage, a presigned URL from either.
+        const int holder = objectStorage ? swiftPort : IdGenerator::nodeOf(it.value()) == 1 ? http1 : http2;
         for (quint16 asked : {http1, http2}) {
             const auto [servedBy, report] = download(asked, it.value(), it.key());
             QVERIFY2(report.opened, qPrintable(report.error));
-            QCOMPARE(servedBy, int(holder));
+            QCOMPARE(servedBy, holder);
             QVERIFY(report.videoFramesDecoded >= 30);
             QCOMPARE(report.decodeErrors, 0);
         }
@@ -248,8 +302,14 @@ void TestCluster::twoNodesBehindHaproxy()
     QTRY_VERIFY_WITH_TIMEOUT(rescued || (rescued = rescuer.createRoom(victimRoom).ok()), 20'000);
     QCOMPARE(hostOf(victimRoom), std::optional<quint32>(2));
 
-    // While it is down, its files cannot be served: a coded 503, not a hang or a wrong file.
-    {
+    // While it is down, its files on its disk cannot be served: a coded 503, not a hang or a
+    // wrong file. Those in object storage can.
+    if (objectStorage) {
+        const auto [servedBy, report] = download(http2, fileOf.value(victimUser), victimUser);
+        QVERIFY2(report.opened, qPrintable(report.error));
+        QCOMPARE(servedBy, swiftPort);
+        QCOMPARE(report.decodeErrors, 0);
+    } else {
         QNetworkAccessManager network;
         QNetworkRequest request(QUrl(QStringLiteral("http://127.0.0.1:%1/media/%2").arg(http2).arg(fileOf.value(victimUser))));
         request.setRawHeader("Authorization", "Bearer " + tokenFor(victimUser).toLatin1());
@@ -262,7 +322,7 @@ void TestCluster::twoNodesBehindHaproxy()
     // Node 1 comes back: it recovers the killed recording into the library, where either
     // node lists it; and it no longer claims the rooms of its previous run.
     ServerProcess node1Again;
-    QVERIFY2(startNode(node1Again, data1, 1), node1Again.startupOutput().constData());
+    QVERIFY2(startNode(node1Again, data1, 1, objectStorage), node1Again.startupOutput().constData());
     QVERIFY2(node1Again.startupOutput().contains("recovered file"), node1Again.startupOutput().constData());
     const QSet<quint64> victimFiles = filesListedBy(port2, victimUser);
     QCOMPARE(victimFiles.size(), 2); // the finished one and the recovered one
@@ -273,9 +333,11 @@ void TestCluster::twoNodesBehindHaproxy()
     QCOMPARE(allIds.size(), 3); // unique across nodes
     const quint16 http1Again = node1Again.httpPort();
     for (quint64 id : victimFiles) { // served again, the recovered one too, from the other node
+        if (objectStorage) // the recovered file is uploaded too
+            QTRY_COMPARE_WITH_TIMEOUT(storageStateOf(port2, victimUser, id), QStringLiteral("stored"), 60'000);
         const auto [servedBy, report] = download(http2, id, victimUser);
         QVERIFY2(report.opened, qPrintable(report.error));
-        QCOMPARE(servedBy, int(http1Again));
+        QCOMPARE(servedBy, objectStorage ? swiftPort : int(http1Again));
         QVERIFY2(report.videoFramesDecoded >= 30, qPrintable(QString::number(report.videoFramesDecoded)));
         QCOMPARE(report.decodeErrors, 0);
     }

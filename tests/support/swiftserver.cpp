@@ -1,7 +1,11 @@
 #include "swiftserver.h"
 
+#include "storage/s3client.h"
+
 #include <QDeadlineTimer>
 #include <QDir>
+#include <QCoreApplication>
+#include <QEventLoop>
 #include <QFile>
 #include <QFileInfo>
 #include <QTcpServer>
@@ -48,6 +52,36 @@ QString SwiftServer::unavailableReason()
             return QStringLiteral("%1 is missing (scripts/deps.sh installs Debian's swift packages)").arg(QLatin1String(program));
     }
     return {};
+}
+
+bool SwiftServer::createBucket(const QString &name)
+{
+    using namespace roomrec;
+    // Through the S3 API with the test user's keys (tempauth's own tokens would need memcache).
+    S3Config config;
+    config.endpoint = QUrl(endpoint());
+    config.region = region();
+    config.accessKey = accessKey();
+    config.secretKey = secretKey();
+    config.bucket = name;
+    config.connectTimeoutSeconds = 2;
+    S3Client client(config);
+    S3Request bucket;
+    bucket.method = "PUT";
+    std::optional<S3Response> answer;
+    QObject context;
+    if (!client.submit(std::move(bucket), &context, [&answer](const S3Response &r) { answer = r; })) {
+        m_error = QStringLiteral("S3 client queue full");
+        return false;
+    }
+    QDeadlineTimer deadline(60'000);
+    while (!answer && !deadline.hasExpired())
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
+    if (!answer || !answer->ok()) {
+        m_error = QStringLiteral("creating bucket %1: %2").arg(name, answer ? answer->describe() : QStringLiteral("no answer"));
+        return false;
+    }
+    return true;
 }
 
 QString SwiftServer::endpoint() const

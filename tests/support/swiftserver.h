@@ -33,6 +33,9 @@ public:
     QString logTail() const;
 
     QString endpoint() const; // http://127.0.0.1:PORT
+    // Creates a bucket with the test user's keys, waiting for the answer (test set-up only);
+    // false with errorString() if not.
+    bool createBucket(const QString &name);
     static QString accessKey() { return QStringLiteral("test:tester"); }
     static QString secretKey() { return QStringLiteral("testing"); }
     static QString region() { return QStringLiteral("us-east-1"); }
