@@ -1,7 +1,8 @@
 // The GUI thread never blocks: the real main window, on the offscreen platform, goes through
 // hosting, joining, publishing, a second member's video decoded into a tile, sharing the
 // screen, recording, leaving, stopping the host and quitting while a 5 ms timer on the GUI
-// thread measures the longest gap between its ticks. Every action's worst stall must stay under 50 ms (the bound issue 10 sets).
+// thread measures the longest gap between its ticks. Every action's worst stall must stay
+// under 50 ms (the bound issue 10 sets).
 //
 // Waiting is done with a QEventLoop polled by a timer, not QTRY_*: QTest::qWait sleeps 10 ms
 // between event-processing passes on this very thread, which would show up as stalls of
