@@ -73,6 +73,8 @@ void RoomSession::updateOwnPublishing()
     m_members.setPublishing(self, Track::CameraVideo, camera.isPublished());
     m_members.setPublishing(self, Track::CameraAudio, camera.isPublished() && camera.hasAudio());
     m_members.setPublishing(self, Track::SubStreamVideo, m_streams[1]->isPublished());
+    // As for the other members (MemberSubscriptions): a camera sent without sound is a muted mic.
+    m_members.setMicMuted(self, camera.isPublished() && !camera.hasAudio());
 }
 
 Track RoomSession::recordedTrack(const RecordParam &param) const
