@@ -511,6 +511,24 @@
     </message>
 </context>
 <context>
+    <name>roomrec::MemberTile</name>
+    <message>
+        <source>%1 (you)</source>
+        <translation>%1（你）</translation>
+    </message>
+    <message>
+        <source>Screen</source>
+        <translation>屏幕</translation>
+    </message>
+</context>
+<context>
+    <name>roomrec::MemberTileGrid</name>
+    <message>
+        <source>Not in a room: members appear here once you join one.</source>
+        <translation>未在房间中：加入房间后成员会显示在这里。</translation>
+    </message>
+</context>
+<context>
     <name>roomrec::PlayerWindow</name>
     <message>
         <source>Pause</source>

@@ -5,6 +5,7 @@
 #include "errorhint.h"
 #include "filelistwidget.h"
 #include "librarypanel.h"
+#include "membertilegrid.h"
 #include "playerwindow.h"
 #include "recordpanel.h"
 #include "roompanel.h"
@@ -90,6 +91,7 @@ MainWindow::MainWindow(MainWindowOptions options, QWidget *parent) : QMainWindow
     });
 
     m_room->setMembersModel(&m_session.members());
+    m_tiles->setModel(&m_session.members());
     connect(&m_session, &RoomSession::recordingChanged, m_recordPanel, &RecordPanel::setRecording);
     connect(&m_session, &RoomSession::recordingBusyChanged, m_recordPanel, &RecordPanel::setBusy);
     connect(&m_session, &RoomSession::errorOccurred, this, &MainWindow::showError);
@@ -199,10 +201,13 @@ void MainWindow::buildUi()
     resultsLayout->addWidget(m_results, 1);
     resultsLayout->addLayout(resultButtons);
     auto *center = new QSplitter(Qt::Vertical, this);
+    m_tiles = new MemberTileGrid(this);
+    center->addWidget(m_tiles);
     center->addWidget(previews);
     center->addWidget(resultsBox);
     center->setStretchFactor(0, 3);
-    center->setStretchFactor(1, 1);
+    center->setStretchFactor(1, 2);
+    center->setStretchFactor(2, 1);
     auto *roomTab = new QWidget(this);
     auto *roomLayout = new QHBoxLayout(roomTab);
     roomLayout->addWidget(left, 0);

@@ -19,6 +19,7 @@ namespace roomrec {
 class ConnectionPanel;
 class FileListWidget;
 class LibraryPanel;
+class MemberTileGrid;
 class PlayerWindow;
 class RecordPanel;
 class RoomPanel;
@@ -28,8 +29,8 @@ class VideoPreview;
 // The desktop app's window: layout and wiring. What it shows lives in RoomSession (the
 // connection, the room and its members, the user's streams, the recording, reconnecting),
 // which runs and is tested without a window. Room tab: connection (host here, or a server), room and
-// members, camera and screen previews with their sources, the record panel and this
-// session's files. Library tab: every file in the catalogue. Network, capture and encoding
+// members, the room's member tiles (MemberTileGrid), camera and screen previews with their
+// sources, the record panel and this session's files. Library tab: every file in the catalogue. Network, capture and encoding
 // run off the GUI thread, and the GUI thread never waits for them: the embedded server and
 // the streams start and stop asynchronously, and closing the window is deferred until they
 // have stopped. Routine errors go to the status line with their code. At launch the camera
@@ -53,6 +54,7 @@ public:
     LocalStream &screenStream() { return m_session.stream(Track::SubStreamVideo); }
     ConnectionPanel *connectionPanel() const { return m_connection; }
     RoomPanel *roomPanel() const { return m_room; }
+    MemberTileGrid *tileGrid() const { return m_tiles; }
     RecordPanel *recordPanel() const { return m_recordPanel; }
     StreamPanel *cameraPanel() const { return m_streams[0]; }
     StreamPanel *screenPanel() const { return m_streams[1]; }
@@ -108,6 +110,7 @@ private:
     QTabWidget *m_tabs = nullptr;
     ConnectionPanel *m_connection = nullptr;
     RoomPanel *m_room = nullptr;
+    MemberTileGrid *m_tiles = nullptr;
     StreamPanel *m_streams[2] = {};
     RecordPanel *m_recordPanel = nullptr;
     FileListWidget *m_results = nullptr;

@@ -2,6 +2,9 @@
 
 #include "protocol/trackname.h"
 
+#include <algorithm>
+#include <cstdlib>
+
 namespace roomrec {
 
 MemberDecoder::MemberDecoder(AudioMixer &mixer, int pictureMaxWidth) : m_mixer(mixer), m_pictureMaxWidth(pictureMaxWidth)
@@ -40,6 +43,7 @@ void MemberDecoder::removeMember(const QString &userId)
     m_video.erase(key(userId, Track::SubStreamVideo));
     if (m_audio.erase(userId))
         m_mixer.removeSource(userId);
+    m_peaks.erase(userId);
 }
 
 Result<std::vector<MemberPicture>> MemberDecoder::decode(const QString &userId, const MediaPacket &packet, qint64 arrivalUs)
@@ -73,11 +77,27 @@ Status MemberDecoder::pumpAudio(qint64 nowUs)
                 return decoded.error();
             for (const DecodedAudio &a : decoded.value()) {
                 m_audioFrames += a.frameCount();
+                int peak = 0;
+                for (qint16 sample : a.samples)
+                    peak = std::max(peak, std::abs(int(sample)));
+                float &level = m_peaks[userId];
+                level = std::max(level, std::min(1.f, float(peak) / 32767.f));
                 m_mixer.push(userId, a.samples.constData(), a.frameCount());
             }
         }
     }
     return success();
+}
+
+std::map<QString, float> MemberDecoder::takeAudioPeaks()
+{
+    std::map<QString, float> out;
+    for (const auto &[userId, track] : m_audio) {
+        const auto found = m_peaks.find(userId);
+        out[userId] = found == m_peaks.end() ? 0.f : found->second;
+    }
+    m_peaks.clear();
+    return out;
 }
 
 } // namespace roomrec

@@ -38,6 +38,10 @@ public:
     // Decodes the audio whose playout time has come and pushes it to the mixer.
     Status pumpAudio(qint64 nowUs);
 
+    // Each audio member's loudest sample (0..1) since the last call, for a speaking indicator;
+    // a member with nothing decoded meanwhile reads 0.
+    std::map<QString, float> takeAudioPeaks();
+
     qint64 picturesDecoded() const { return m_pictures; }
     qint64 audioFramesDecoded() const { return m_audioFrames; }
 
@@ -56,6 +60,7 @@ private:
     int m_pictureMaxWidth;
     std::map<QString, VideoTrack> m_video;
     std::map<QString, AudioTrack> m_audio; // by user ID
+    std::map<QString, float> m_peaks;      // by user ID, since takeAudioPeaks
     qint64 m_pictures = 0;
     qint64 m_audioFrames = 0;
 };

@@ -10,6 +10,7 @@ namespace roomrec {
 
 namespace {
 constexpr int kAudioPumpMs = 10;
+constexpr int kLevelEveryPumps = 10; // audio levels every ~100 ms: enough for an indicator
 }
 
 RemoteMedia::RemoteMedia(RoomClient &client, Options options, QObject *parent)
@@ -29,11 +30,13 @@ RemoteMedia::RemoteMedia(RoomClient &client, Options options, QObject *parent)
         connect(m_playout, &AudioPlayout::errorOccurred, this, &RemoteMedia::errorOccurred);
         m_playout->start();
         auto *pump = new QTimer(m_context);
-        connect(pump, &QTimer::timeout, m_context, [this] {
+        connect(pump, &QTimer::timeout, m_context, [this, pumps = 0]() mutable {
             if (Status s = m_decoder->pumpAudio(m_clock.nsecsElapsed() / 1000); !s)
                 reportError(s.error());
             m_audioFrames = m_decoder->audioFramesDecoded();
             m_audioPlayed = m_playout->framesPlayed();
+            if (++pumps % kLevelEveryPumps == 0)
+                reportAudioLevels();
         });
         pump->start(kAudioPumpMs);
     });
@@ -74,6 +77,19 @@ void RemoteMedia::inWorker(std::function<void()> f)
 void RemoteMedia::reportError(const Error &error)
 {
     emit errorOccurred(error.code, error.message);
+}
+
+void RemoteMedia::reportAudioLevels()
+{
+    const std::map<QString, float> peaks = m_decoder->takeAudioPeaks();
+    for (const auto &[userId, level] : peaks) {
+        const auto last = m_levels.find(userId);
+        if (last != m_levels.end() && last->second == level)
+            continue;
+        m_levels[userId] = level;
+        emit audioLevelChanged(userId, level);
+    }
+    std::erase_if(m_levels, [&peaks](const auto &entry) { return !peaks.count(entry.first); });
 }
 
 void RemoteMedia::addTracks(const QList<RemoteTrack> &tracks)

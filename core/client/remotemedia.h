@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <functional>
+#include <map>
 
 class QThread;
 
@@ -45,11 +46,14 @@ public:
 
 signals:
     void pictureDecoded(const QString &userId, roomrec::Track track, qint64 ptsUs, const QImage &image);
+    // A member's audio level (0..1, the loudest sample of the last ~100 ms), when it changed.
+    void audioLevelChanged(const QString &userId, float level);
     void errorOccurred(int code, const QString &message);
 
 private:
     void inWorker(std::function<void()> f);
     void reportError(const Error &error);
+    void reportAudioLevels(); // in m_thread
 
     Options m_options;
     AudioMixer m_mixer;
@@ -58,6 +62,7 @@ private:
     QObject *m_context = nullptr;          // lives in m_thread: runs the work there
     MemberDecoder *m_decoder = nullptr;    // touched only in m_thread
     AudioPlayout *m_playout = nullptr;     // lives in m_thread
+    std::map<QString, float> m_levels;     // last reported, touched only in m_thread
     std::atomic<qint64> m_pictures{0};
     std::atomic<qint64> m_audioFrames{0};
     std::atomic<qint64> m_audioPlayed{0};

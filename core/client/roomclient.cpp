@@ -714,7 +714,7 @@ void RoomClient::attemptReconnect()
 {
     if (m_state != ClientState::Reconnecting)
         return;
-    m_decoder = FrameDecoder();
+    m_decoder = FrameDecoder(FrameDecoder::Side::Client); // forwarded media is a client's to read
     if (m_socket.state() != QAbstractSocket::UnconnectedState)
         m_socket.abort();
     // onConnected() says hello and signs in, then rejoinAfterReconnect(); a failure comes

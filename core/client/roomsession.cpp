@@ -12,15 +12,28 @@ RoomSession::RoomSession(QObject *parent) : QObject(parent)
         connect(stream.get(), &LocalStream::errorOccurred, this, &RoomSession::errorOccurred);
         m_streams[int(track)] = std::move(stream);
     }
+    // Your own tile shows the camera preview (what you see of yourself, published or not).
+    connect(m_streams[0].get(), &LocalStream::previewReady, this, [this](const QImage &image) {
+        m_members.setLatestFrame(m_client.userId(), image);
+    });
+    connect(m_streams[0].get(), &LocalStream::stopped, this, [this] { m_members.setLatestFrame(m_client.userId(), QImage()); });
+    connect(&m_subscriptions, &MemberSubscriptions::errorOccurred, this, &RoomSession::errorOccurred);
     m_client.setAutoReconnect(true);
     connect(&m_client, &RoomClient::stateChanged, this, [this](ClientState state) {
+        // The server forgets our subscriptions with the room or the connection; back in the
+        // room (joined, or after a reconnect), every member is subscribed again.
+        if (state == ClientState::Disconnected || state == ClientState::SignedIn || state == ClientState::Reconnecting)
+            m_subscriptions.reset();
         if (state == ClientState::Disconnected || state == ClientState::SignedIn)
             m_members.clear();
+        if (state == ClientState::InRoom)
+            m_subscriptions.sync();
         emit stateChanged(state);
     });
     connect(&m_client, &RoomClient::membersChanged, this, [this](const QStringList &ids) {
         m_members.setMembers(ids, m_client.userId());
         updateOwnPublishing();
+        m_subscriptions.sync();
     });
     connect(&m_client, &RoomClient::recordingStateChanged, this, &RoomSession::recordingChanged);
     connect(&m_client, &RoomClient::recordingEnded, this, &RoomSession::recordingEndedByServer);
@@ -60,6 +73,8 @@ void RoomSession::updateOwnPublishing()
     m_members.setPublishing(self, Track::CameraVideo, camera.isPublished());
     m_members.setPublishing(self, Track::CameraAudio, camera.isPublished() && camera.hasAudio());
     m_members.setPublishing(self, Track::SubStreamVideo, m_streams[1]->isPublished());
+    // As for the other members (MemberSubscriptions): a camera sent without sound is a muted mic.
+    m_members.setMicMuted(self, camera.isPublished() && !camera.hasAudio());
 }
 
 Track RoomSession::recordedTrack(const RecordParam &param) const
@@ -85,6 +100,7 @@ void RoomSession::joinRoom(const RoomInfo &room, RoomKind kind)
         m_client.createOrJoinRoom(room, kind, [this, room](const QStringList &ids) {
             m_members.setMembers(ids, m_client.userId());
             updateOwnPublishing();
+            m_subscriptions.sync();
             emit joined(room); // streams the user asked to publish follow the room by themselves
         }, fail);
     };

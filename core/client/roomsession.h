@@ -2,6 +2,7 @@
 
 #include "client/localstream.h"
 #include "client/memberlistmodel.h"
+#include "client/membersubscriptions.h"
 #include "client/roomclient.h"
 #include "media/mediaclock.h"
 
@@ -28,7 +29,10 @@ struct ServerTarget {
 // the recording with its file IDs. No widgets: the window lays out and wires; all of this
 // runs and is tested headless (tst_roomsession). Nothing is captured or published until
 // asked: the camera is previewed only once previewCamera() is called, and the screen is not
-// even captured until setPublishWanted on the screen stream (Share screen).
+// even captured until setPublishWanted on the screen stream (Share screen). In a room, every
+// other member is subscribed to and decoded off this thread (MemberSubscriptions), so the
+// model holds each member's latest picture and audio level; your own row shows the camera
+// preview.
 //
 // Asynchronous throughout: calls return at once and report through signals, so the GUI
 // thread never waits.
@@ -46,6 +50,8 @@ public:
     const RoomClient &client() const { return m_client; }
     LocalStream &stream(Track track) { return *m_streams[track == Track::SubStreamVideo ? 1 : 0]; }
     MemberListModel &members() { return m_members; }
+    // The other members' subscriptions and decoding (their pictures and levels go to members()).
+    MemberSubscriptions &subscriptions() { return m_subscriptions; }
     const MediaClock &clock() const { return m_clock; }
 
     ClientState state() const { return m_client.state(); }
@@ -99,6 +105,7 @@ private:
     MediaClock m_clock;
     std::unique_ptr<LocalStream> m_streams[2]; // after the client and the clock they use
     MemberListModel m_members;
+    MemberSubscriptions m_subscriptions{m_client, m_members}; // after the client and model it feeds
     bool m_recordingBusy = false;
     ReconnectState m_reconnectState = ReconnectState::None;
     bool m_resumedRecording = false;

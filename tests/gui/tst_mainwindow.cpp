@@ -7,6 +7,8 @@
 #include "ui/filelistwidget.h"
 #include "ui/librarypanel.h"
 #include "ui/mainwindow.h"
+#include "ui/membertile.h"
+#include "ui/membertilegrid.h"
 #include "ui/playerwindow.h"
 #include "ui/recordpanel.h"
 #include "ui/roompanel.h"
@@ -45,6 +47,7 @@ private slots:
     void settingsSurviveARestart();
     void quittingWhileRecordingAsksThenFinishes();
     void aLostConnectionShowsReconnectingThenTheResult();
+    void aSecondMemberIsATileThatShowsFrames();
 
 private:
     std::unique_ptr<MainWindow> openWindow(const QTemporaryDir &dir, const QString &user = QStringLiteral("teacher"));
@@ -359,6 +362,65 @@ void TestMainWindow::aLostConnectionShowsReconnectingThenTheResult()
     QTest::mouseClick(panel->recordButton(), Qt::LeftButton);
     QTRY_VERIFY_WITH_TIMEOUT(!panel->isRecording(), 10'000);
     QTRY_COMPARE_WITH_TIMEOUT(window->resultsList()->rowCount(), 1, 5000);
+}
+
+void TestMainWindow::aSecondMemberIsATileThatShowsFrames()
+{
+    QTemporaryDir dir;
+    auto window = openWindow(dir);
+    waitInRoom(*window);
+    MemberTileGrid *grid = window->tileGrid();
+    QTRY_COMPARE(grid->tileCount(), 1);
+    // Your own tile is your camera preview; Share screen is off at launch.
+    MemberTile *own = grid->tile(QStringLiteral("teacher"));
+    QVERIFY(own);
+    QTRY_VERIFY_WITH_TIMEOUT(!own->picture().isNull(), 10'000);
+    QVERIFY(own->name().contains(QStringLiteral("(you)")));
+    QVERIFY(!own->showsScreenBadge());
+    QVERIFY(!window->screenPanel()->publishBox()->isChecked());
+    QVERIFY(!window->screenStream().isCapturing());
+    QVERIFY(!window->client().isPublished(Track::SubStreamVideo));
+
+    // A second member comes in: an avatar tile at once, pictures once they publish.
+    SyncClient student;
+    QVERIFY(student.connect(window->hostedPort(), QStringLiteral("student")).ok());
+    QVERIFY(student.joinRoom(RoomInfo{1, 1}).ok());
+    QTRY_COMPARE(grid->tileCount(), 2);
+    MemberTile *tile = grid->tile(QStringLiteral("student"));
+    QVERIFY(tile);
+    QCOMPARE(grid->tiles(), (QList<MemberTile *>{own, tile}));
+    QVERIFY(tile->showsAvatar());
+    QCOMPARE(MemberTile::initials(QStringLiteral("student")), QStringLiteral("S"));
+    QVERIFY(student.publish(Track::CameraVideo, QSize(320, 180), 30, 30).ok());
+    QTRY_VERIFY_WITH_TIMEOUT(tile->framesShown() >= 3, 15'000);
+    QVERIFY(!tile->picture().isNull());
+    QCOMPARE(tile->picture().size(), QSize(320, 180));
+    QVERIFY(!tile->showsAvatar());
+    QVERIFY(!tile->showsMicMuted()); // the test tone comes with the pattern
+    QTRY_VERIFY_WITH_TIMEOUT(tile->isSpeaking(), 15'000);
+    const qint64 shown = tile->framesShown();
+    QTRY_VERIFY_WITH_TIMEOUT(tile->framesShown() >= shown + 10, 15'000);
+
+    // Click: the tile alone, large; click again: the grid.
+    QTest::mouseClick(tile, Qt::LeftButton);
+    QCOMPARE(grid->focusedUserId(), QStringLiteral("student"));
+    QVERIFY(tile->isVisible());
+    QVERIFY(!own->isVisible());
+    QTest::mouseClick(tile, Qt::LeftButton);
+    QVERIFY(grid->focusedUserId().isEmpty());
+    QVERIFY(own->isVisible());
+
+    // The student shares the screen too: the badge shows.
+    QVERIFY(student.publish(Track::SubStreamVideo, QSize(320, 180), 30, 30).ok());
+    QTRY_VERIFY_WITH_TIMEOUT(tile->showsScreenBadge(), 10'000);
+
+    // The student leaves: the tile goes (a focused one too).
+    grid->setFocusedUserId(QStringLiteral("student"));
+    QVERIFY(student.leaveRoom().ok());
+    QTRY_COMPARE(grid->tileCount(), 1);
+    QVERIFY(!grid->tile(QStringLiteral("student")));
+    QVERIFY(grid->focusedUserId().isEmpty());
+    QVERIFY(own->isVisible());
 }
 
 QTEST_MAIN(TestMainWindow)

@@ -120,6 +120,7 @@ private slots:
     void reconnectsWhileTheServerStillHoldsTheOldConnection();
     void recordingThatEndedWhileAwayIsReported();
     void aRefusedReconnectGivesUp();
+    void otherMembersAreSubscribedAndDecoded();
 };
 
 void TestRoomSession::joinsAndListsMembers()
@@ -373,6 +374,63 @@ void TestRoomSession::aRefusedReconnectGivesUp()
     QCOMPARE(session.state(), ClientState::Disconnected);
     QVERIFY(!errors.isEmpty());
     QCOMPARE(errors.last().at(0).toInt(), int(ErrorCode::RoomKindMismatch));
+}
+
+void TestRoomSession::otherMembersAreSubscribedAndDecoded()
+{
+    // Bob publishes a test pattern with a tone; alice's session subscribes to him by itself,
+    // decodes him off its thread and shows him in the member list: flags, pictures, level.
+    ProxiedSession alice;
+    alice.session.subscriptions().setMediaOptions(RemoteMedia::Options{320, {}, true});
+    QVERIFY(alice.enter());
+    RoomSession &session = alice.session;
+    MemberListModel &members = session.members();
+    const QString bobId = QStringLiteral("bob");
+    SyncClient bob;
+    QVERIFY(bob.connect(alice.server->port(), bobId).ok());
+    QVERIFY(bob.joinRoom(kRoom).ok());
+    QTRY_COMPARE(members.userIds(), (QStringList{QStringLiteral("alice"), bobId}));
+    QTRY_COMPARE(session.subscriptions().subscribedMembers(), QStringList{bobId});
+    QVERIFY(!members.member(bobId)->publishesCamera);
+    QVERIFY(members.member(bobId)->latestFrame.isNull()); // nothing published: an avatar
+
+    QVERIFY(bob.publish(Track::CameraVideo, QSize(320, 180), kFps, kFps).ok());
+    QTRY_VERIFY(members.member(bobId)->publishesCamera);
+    QVERIFY(members.member(bobId)->publishesAudio);
+    QVERIFY(!members.member(bobId)->publishesSubStream);
+    QVERIFY(!members.member(bobId)->micMuted);
+    QTRY_VERIFY_WITH_TIMEOUT(session.subscriptions().picturesShown(bobId) >= 3, 15'000);
+    QCOMPARE(members.member(bobId)->latestFrame.size(), QSize(320, 180));
+    const qint64 shown = session.subscriptions().picturesShown(bobId);
+    QTRY_VERIFY_WITH_TIMEOUT(session.subscriptions().picturesShown(bobId) >= shown + kFps, 15'000); // and it goes on
+    QTRY_VERIFY_WITH_TIMEOUT(members.member(bobId)->audioLevel > 0.f, 15'000);                    // the tone is heard
+    QVERIFY(session.subscriptions().media()->picturesDecoded() >= shown);
+    QVERIFY(!members.member(QStringLiteral("alice"))->publishesCamera); // alice publishes nothing
+
+    // A lost connection: the server forgets the subscription; back in the room, alice
+    // subscribes again and decodes bob again.
+    alice.cut();
+    QTRY_COMPARE_WITH_TIMEOUT(session.state(), ClientState::Reconnecting, 10'000);
+    QVERIFY(session.subscriptions().subscribedMembers().isEmpty());
+    alice.proxy->setRefusingNew(false);
+    QTRY_COMPARE_WITH_TIMEOUT(session.state(), ClientState::InRoom, 15'000);
+    QTRY_COMPARE(session.subscriptions().subscribedMembers(), QStringList{bobId});
+    QTRY_VERIFY_WITH_TIMEOUT(session.subscriptions().picturesShown(bobId) >= 3, 15'000);
+    QVERIFY(!members.member(bobId)->latestFrame.isNull());
+
+    // Bob leaves: his row goes, and so do the subscription and the decoders.
+    QVERIFY(bob.leaveRoom().ok());
+    QTRY_COMPARE(members.userIds(), QStringList{QStringLiteral("alice")});
+    QVERIFY(session.subscriptions().subscribedMembers().isEmpty());
+    QCOMPARE(session.subscriptions().picturesShown(bobId), 0);
+
+    // He comes back; then alice leaves, which forgets him.
+    QVERIFY(bob.joinRoom(kRoom).ok());
+    QTRY_COMPARE(session.subscriptions().subscribedMembers(), QStringList{bobId});
+    session.leaveRoom();
+    QTRY_COMPARE(session.state(), ClientState::SignedIn);
+    QVERIFY(session.subscriptions().subscribedMembers().isEmpty());
+    QCOMPARE(members.rowCount(), 0);
 }
 
 QTEST_MAIN(TestRoomSession)
