@@ -196,7 +196,9 @@ Status RoomServer::startCluster()
         http.setScheme(m_http->isTls() ? QStringLiteral("https") : QStringLiteral("http"));
         http.setHost(address->host);
     }
-    if (!http.isEmpty() && http.port(0) == 0 && m_http)
+    // The HTTP port is filled in when the URL is derived, or says port 0; a URL without a
+    // port (a proxy on the scheme's default port) stays as the operator wrote it.
+    if (m_http && (m_config.publicHttpUrl.isEmpty() || http.port() == 0))
         http.setPort(m_http->port());
     ClusterNode self{m_config.nodeId, address->toString(), http.toString(QUrl::StripTrailingSlash)};
     m_cluster = std::make_unique<ClusterPlacement>(m_catalog, self, std::chrono::milliseconds(m_config.nodeTimeoutMs));
