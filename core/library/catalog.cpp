@@ -7,8 +7,12 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSqlDatabase>
+#include <QDeadlineTimer>
 #include <QSqlError>
+#include <QThread>
 #include <QUuid>
+
+#include <algorithm>
 
 namespace roomrec {
 
@@ -20,6 +24,9 @@ const char *kColumns = "id, recording_id, segment_index, name, tags, class_id, r
 constexpr int kColumnCount = 29;
 // Another writer changed the row between this server's read and its update.
 constexpr int kModifyAttempts = 50;
+// How long a SQLite connection waits for another one's lock before it reports "database is locked".
+constexpr int kSqliteBusyTimeoutMs = 5000;
+constexpr int kSqliteBusy = 5; // SQLITE_BUSY, the primary code of every extended BUSY code
 
 Error sqlError(const QSqlError &error)
 {
@@ -119,7 +126,7 @@ Status Catalog::open(const CatalogUrl &url, quint32 nodeId)
         QSqlDatabase db = QSqlDatabase::addDatabase(driver, m_connectionName);
         if (sqlite) {
             db.setDatabaseName(url.path());
-            db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
+            db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=%1").arg(kSqliteBusyTimeoutMs));
         } else {
             db.setHostName(url.host());
             db.setPort(url.port());
@@ -142,19 +149,41 @@ Status Catalog::open(const CatalogUrl &url, quint32 nodeId)
             return s;
     }
     if (sqlite) {
-        // Outside any transaction (SQLite refuses to change the journal mode inside one).
-        for (const char *sql : {"PRAGMA journal_mode=WAL",
-                                // NORMAL is durable across process crashes in WAL mode; only power loss can
-                                // lose the last transaction, and the recovery scan rebuilds from the files.
-                                "PRAGMA synchronous=NORMAL"}) {
-            if (Status s = exec(QLatin1String(sql)); !s)
-                return s;
-        }
+        if (Status s = useWriteAheadLog(); !s)
+            return s;
+        // NORMAL is durable across process crashes in WAL mode; only power loss can lose the
+        // last transaction, and the recovery scan rebuilds from the files.
+        if (Status s = exec(QStringLiteral("PRAGMA synchronous=NORMAL")); !s)
+            return s;
     }
     if (Status s = SchemaMigrator::apply(database(), m_dialect, QStringLiteral("catalog"), CatalogSchema::migrations()); !s)
         return s;
     qCInfo(lcLibrary).noquote() << "catalogue open at" << url.toDisplayString() << "as node" << nodeId;
     return success();
+}
+
+Status Catalog::useWriteAheadLog()
+{
+    // The switch to WAL runs outside any transaction (SQLite refuses it inside one) and, unlike
+    // ordinary statements, answers SQLITE_BUSY at once, without the busy handler, while another
+    // connection opens the same new file: several servers or workers starting together on a
+    // fresh library hit that. The mode is stored in the file, so once any of them has switched
+    // it the others find "wal" already. Retry for as long as the busy timeout would have waited.
+    QDeadlineTimer deadline(kSqliteBusyTimeoutMs);
+    for (int delayMs = 2;; delayMs = std::min(delayMs * 2, 100)) {
+        QSqlQuery q(database());
+        const bool ran = q.exec(QStringLiteral("PRAGMA journal_mode=WAL"));
+        if (ran && q.next() && q.value(0).toString().compare(QLatin1String("wal"), Qt::CaseInsensitive) == 0)
+            return success();
+        const QString why = ran ? QStringLiteral("journal mode stayed %1").arg(q.value(0).toString()) : q.lastError().text();
+        const bool busy = !ran && (q.lastError().nativeErrorCode().toInt() & 0xff) == kSqliteBusy;
+        if ((ran || busy) && !deadline.hasExpired()) {
+            q.finish();
+            QThread::msleep(quint64(delayMs)); // the catalogue's own thread, never a network thread
+            continue;
+        }
+        return makeError(ErrorCode::CatalogueFailed, QStringLiteral("cannot switch the library to WAL mode: %1").arg(why));
+    }
 }
 
 void Catalog::close()

@@ -87,6 +87,8 @@ private:
     // PostgreSQL: a connection the database server dropped (restart, failover, idle
     // timeout) is opened again and the call made once more; true if it was reconnected.
     bool reconnectIfLost() const;
+    // SQLite only: puts the file in WAL mode, waiting out other connections opening it.
+    Status useWriteAheadLog();
     template <typename T>
     Result<T> retried(const std::function<Result<T>()> &call) const;
     Status exec(const QString &sql) const;
