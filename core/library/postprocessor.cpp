@@ -10,6 +10,8 @@
 #include <QFileInfo>
 #include <QJsonObject>
 
+#include <memory>
+
 namespace roomrec {
 
 PostProcessor::PostProcessor(CatalogWorker &catalog, QObject *parent) : QObject(parent), m_catalog(catalog)
@@ -52,6 +54,7 @@ void PostProcessor::resume()
 void PostProcessor::enqueue(quint64 fileId)
 {
     // The job starts from the row as marked "pending", read and written in one go.
+    ++m_inFlight;
     m_catalog.write<Result<std::optional<FileRecord>>>(
         [fileId](Catalog &catalog) -> Result<std::optional<FileRecord>> {
             auto record = catalog.file(fileId);
@@ -67,12 +70,17 @@ void PostProcessor::enqueue(quint64 fileId)
         this, [this](const Result<std::optional<FileRecord>> &marked) {
             if (marked && marked.value())
                 start(*marked.value());
+            else
+                --m_inFlight;
         });
 }
 
 void PostProcessor::start(const FileRecord &snapshot)
 {
-    m_pool.start([this, snapshot] { run(snapshot, m_cancel, [this](Update u) { post(std::move(u)); }); });
+    // Counted out when the job is destroyed: after its run (its last update already posted,
+    // which waitForAll() applies), or unrun when cancelAll() drops it from the queue.
+    std::shared_ptr<void> inFlight(nullptr, [this](void *) { --m_inFlight; });
+    m_pool.start([this, snapshot, inFlight] { run(snapshot, m_cancel, [this](Update u) { post(std::move(u)); }); });
 }
 
 void PostProcessor::waitForAll()

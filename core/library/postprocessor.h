@@ -32,8 +32,11 @@ public:
     // Queues again what an earlier run left pending or running; resumed() tells how many.
     void resume();
     // Waits until every job started has run to its end and its state is queued for the
-    // catalogue (tests; enqueue()s still on their way through the catalogue are not waited for).
+    // catalogue (tests, shutdown; an enqueue() still on its way through the catalogue is not
+    // waited for here: isIdle() says whether one is).
     void waitForAll();
+    // No job marked, queued or running: what enqueue() was given has all run.
+    bool isIdle() const { return m_inFlight.load() == 0; }
     // Drops the queued jobs and stops the running one, waiting only until it has stopped
     // (a frame's work); all of them are left "pending" in the catalogue. Jobs enqueued
     // afterwards run normally.
@@ -61,6 +64,7 @@ private:
     QThreadPool m_pool;
     QMutex m_mutex;
     QList<Update> m_updates;
+    std::atomic_int m_inFlight{0}; // enqueued until the job's run ends (or nothing to run)
 };
 
 } // namespace roomrec

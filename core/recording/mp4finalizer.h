@@ -33,6 +33,7 @@ public:
     void keepAsIs(quint64 fileId) { emit fileKeptAsIs(fileId); }
     // Queued or being finished (its file must not be deleted under it).
     bool isBusyWith(quint64 fileId) const { return m_busy.contains(fileId); }
+    bool isIdle() const { return m_busy.isEmpty(); }
     // Blocks until every queued file is done and its size queued for the catalogue (shutdown, tests).
     void waitForAll();
 

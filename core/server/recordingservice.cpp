@@ -3,12 +3,18 @@
 #include "common/logging.h"
 #include "protocol/errorcode.h"
 
+#include <QCoreApplication>
 #include <QDeadlineTimer>
 #include <QDir>
+
+#include <algorithm>
 
 namespace roomrec {
 
 namespace {
+// Bound on waitForPostProcessing (tests and shutdown): transcodes of long files take a while.
+constexpr int kPostProcessingWaitMs = 120'000;
+
 QString outcomeKey(const QString &userId, const RoomInfo &room)
 {
     return userId + QLatin1Char('@') + room.toString();
@@ -101,9 +107,19 @@ void RecordingService::waitForFinalizedFiles(int catalogueWaitMs)
 
 void RecordingService::waitForPostProcessing()
 {
-    waitForFinalizedFiles();
-    m_postProcessor.waitForAll();
-    m_catalog.drain();
+    // One pass is not enough: a writer's closed segment or a finished file reaches this thread
+    // as a posted event, and may be handled only after a pass found the finalizer or the
+    // post-processor idle (the next file's job then starts after we returned). So: passes,
+    // each delivering what other threads posted here, until one ends with nothing left.
+    const QDeadlineTimer deadline(kPostProcessingWaitMs);
+    for (;;) {
+        waitForFinalizedFiles(int(std::max<qint64>(deadline.remainingTime(), 0)));
+        m_postProcessor.waitForAll();
+        m_catalog.drain(int(std::max<qint64>(deadline.remainingTime(), 0)));
+        QCoreApplication::sendPostedEvents();
+        if ((m_finalizer.isIdle() && m_postProcessor.isIdle() && m_catalog.queued() == 0) || deadline.hasExpired())
+            break;
+    }
 }
 
 bool RecordingService::isBacklogged(const QString &userId) const

@@ -65,7 +65,8 @@ public:
     // Each step hands on through the catalogue (a file's size after its finishing), so it is
     // drained between them.
     void waitForFinalizedFiles(int catalogueWaitMs = 30'000);
-    // Waits for finalization and then for the post-processing jobs.
+    // Waits for finalization and then for the post-processing jobs, until none is left
+    // (tests; a bounded wait).
     void waitForPostProcessing();
 
 signals:
