@@ -65,7 +65,7 @@ public:
         m_thread = std::make_unique<PipelineThread>(std::move(created.value()));
     }
 
-    bool start(QObject *context)
+    bool start()
     {
         if (!m_pipeline)
             return false;
@@ -75,7 +75,7 @@ public:
         m_client.client().publish(m_pipeline, [&done] { done = true; }, [&failed](int code, const QString &) { failed = code; });
         if (!QTest::qWaitFor([&] { return done || failed; }, 10'000) || failed)
             return false;
-        QObject::connect(m_pipeline, &PublishPipeline::packetReady, context, [this](const MediaPacket &p) {
+        QObject::connect(m_pipeline, &PublishPipeline::packetReady, &m_receiver, [this](const MediaPacket &p) {
             if (p.isVideo())
                 sent.add(p);
         });
@@ -95,14 +95,15 @@ private:
     MediaClock m_clock;
     PublishPipeline *m_pipeline = nullptr;
     std::unique_ptr<PipelineThread> m_thread;
+    QObject m_receiver; // the pipeline thread's packets; destroyed first, with what is still queued
 };
 
 // A member who subscribes to another and decodes what arrives.
 class Viewer {
 public:
-    explicit Viewer(QObject *context) : media(sync.client(), RemoteMedia::Options{320, {}, true})
+    Viewer() : media(sync.client(), RemoteMedia::Options{320, {}, true})
     {
-        QObject::connect(&sync.client(), &RoomClient::memberPacketReceived, context,
+        QObject::connect(&sync.client(), &RoomClient::memberPacketReceived, &m_receiver,
                          [this](const QString &userId, const MediaPacket &p) {
                              QCOMPARE(userId, QStringLiteral("alice")); // the only member anyone watches here
                              if (p.isVideo())
@@ -110,7 +111,7 @@ public:
                              else
                                  ++audioPackets;
                          });
-        QObject::connect(&media, &RemoteMedia::pictureDecoded, context,
+        QObject::connect(&media, &RemoteMedia::pictureDecoded, &m_receiver,
                          [this](const QString &, Track, qint64, const QImage &image) {
                              if (pictures == 0)
                                  framesBeforeFirstPicture = video.frames;
@@ -151,6 +152,12 @@ public:
     qint64 pictures = 0;
     qint64 framesBeforeFirstPicture = -1;
     QSize lastPictureSize;
+
+private:
+    // Receives the decode thread's pictures. Declared last, so destroyed first: pictures still
+    // queued then are discarded with it. (With the test object as receiver they were delivered
+    // in the next test and wrote into this Viewer's stale stack memory, by then another object.)
+    QObject m_receiver;
 };
 
 int errorCode(const Result<QList<RemoteTrack>> &r)
@@ -194,7 +201,7 @@ void TestLiveRooms::membersDecodeEveryFrame()
     SyncClient alice;
     QVERIFY(alice.connect(server->port(), QStringLiteral("alice")).ok());
     QVERIFY(alice.createRoom(kRoom).ok());
-    Viewer bob(this), carol(this);
+    Viewer bob, carol;
     for (Viewer *v : {&bob, &carol}) {
         QVERIFY(v->enter(server->port(), v == &bob ? QStringLiteral("bob") : QStringLiteral("carol")));
         // Before alice publishes: the subscription waits for her tracks.
@@ -203,7 +210,7 @@ void TestLiveRooms::membersDecodeEveryFrame()
         QVERIFY(tracks->isEmpty());
     }
     TappedPublisher publisher(alice, QSize(320, 180));
-    QVERIFY(publisher.start(this));
+    QVERIFY(publisher.start());
     // The members event says who publishes what.
     QTRY_COMPARE(bob.sync.client().memberTracks().value(QStringLiteral("alice")),
                  (QStringList{QStringLiteral("camera"), QStringLiteral("audio")}));
@@ -229,13 +236,13 @@ void TestLiveRooms::lateJoinerPicturesWithinOneGop()
     QVERIFY(server);
     SyncClient alice;
     QVERIFY(alice.enterAndPublish(server->port(), QStringLiteral("alice"), kRoom, QSize(320, 180), 30, kGopFrames).ok());
-    Viewer early(this);
+    Viewer early;
     QVERIFY(early.enter(server->port(), QStringLiteral("early")));
     QVERIFY(early.subscribe(QStringLiteral("alice"), Track::CameraVideo).ok());
     // Join in the middle of a GOP: some frames after a key frame.
     QTRY_VERIFY_WITH_TIMEOUT(early.video.frames >= kGopFrames + kGopFrames / 2, 30'000);
 
-    Viewer late(this);
+    Viewer late;
     QVERIFY(late.enter(server->port(), QStringLiteral("late")));
     QElapsedTimer sinceSubscribe;
     sinceSubscribe.start();
@@ -266,11 +273,11 @@ void TestLiveRooms::stalledSubscriberHurtsNobody()
     QVERIFY(alice.connect(server->port(), QStringLiteral("alice")).ok());
     QVERIFY(alice.createRoom(kRoom).ok());
     // bob subscribes before alice publishes: every frame she sends is compared.
-    Viewer bob(this);
+    Viewer bob;
     QVERIFY(bob.enter(server->port(), QStringLiteral("bob")));
     QVERIFY(bob.subscribe(QStringLiteral("alice"), Track::CameraVideo).ok());
     TappedPublisher publisher(alice, QSize(640, 360));
-    QVERIFY(publisher.start(this));
+    QVERIFY(publisher.start());
 
     // The watcher stops itself after enough frames once it runs again.
     auto watch = startWatch(server->port(), {QStringLiteral("--seconds"), QStringLiteral("240"), QStringLiteral("--frames"),
@@ -328,10 +335,10 @@ void TestLiveRooms::onlyRoomMembersMaySubscribe()
     QVERIFY(server);
     SyncClient alice;
     QVERIFY(alice.enterAndPublish(server->port(), QStringLiteral("alice"), kRoom, QSize(160, 90), 30, kGopFrames).ok());
-    Viewer bob(this); // a member, to see that alice's media flows
+    Viewer bob; // a member, to see that alice's media flows
     QVERIFY(bob.enter(server->port(), QStringLiteral("bob")));
     QVERIFY(bob.subscribe(QStringLiteral("alice")).ok());
-    Viewer eve(this);
+    Viewer eve;
     QVERIFY(eve.sync.connect(server->port(), QStringLiteral("eve")).ok());
     int code = 0;
     if (situation == QLatin1String("none")) {
@@ -378,7 +385,7 @@ void TestLiveRooms::unsubscribeStopsDelivery()
     QVERIFY(server);
     SyncClient alice;
     QVERIFY(alice.enterAndPublish(server->port(), QStringLiteral("alice"), kRoom, QSize(160, 90), 30, kGopFrames).ok());
-    Viewer bob(this), carol(this);
+    Viewer bob, carol;
     for (Viewer *v : {&bob, &carol}) {
         QVERIFY(v->enter(server->port(), v == &bob ? QStringLiteral("bob") : QStringLiteral("carol")));
         QVERIFY(v->subscribe(QStringLiteral("alice")).ok());

@@ -136,7 +136,8 @@ void TestSources::qtScreenGrabStopsWhileTheGuiThreadWaits()
         auto pipeline = std::make_unique<PublishPipeline>(std::move(source), nullptr, Track::SubStreamVideo, settings);
         QVERIFY(pipeline->open().ok());
         qint64 packets = 0;
-        connect(pipeline.get(), &PublishPipeline::packetReady, this, [&packets](const MediaPacket &) { ++packets; });
+        QObject receiver; // destroyed before `packets`, with any packet still queued to it
+        connect(pipeline.get(), &PublishPipeline::packetReady, &receiver, [&packets](const MediaPacket &) { ++packets; });
         PipelineThread thread(std::move(pipeline));
         thread.start();
         QTRY_VERIFY_WITH_TIMEOUT(packets > round, 10'000);

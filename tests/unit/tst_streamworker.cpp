@@ -38,26 +38,29 @@ void TestStreamWorker::previewsThenEncodesThenStops()
     StreamWorker worker(Track::CameraVideo, testPattern());
     QStringList events;
     qint64 video = 0, audio = 0, previews = 0;
-    connect(&worker, &StreamWorker::started, this, [&](const QString &description, bool test) {
+    // The worker thread's signals are queued: they go to this receiver, destroyed before the
+    // locals they write to, so one still queued at the end is discarded, not run on a dead stack.
+    QObject receiver;
+    connect(&worker, &StreamWorker::started, &receiver, [&](const QString &description, bool test) {
         events << QStringLiteral("started");
         QCOMPARE(description, QStringLiteral("Test pattern"));
         QVERIFY(test);
     });
-    connect(&worker, &StreamWorker::previewReady, this, [&](const QImage &) { ++previews; });
-    connect(&worker, &StreamWorker::encodingStarted, this,
+    connect(&worker, &StreamWorker::previewReady, &receiver, [&](const QImage &) { ++previews; });
+    connect(&worker, &StreamWorker::encodingStarted, &receiver,
             [&](const VideoParams &v, const std::optional<AudioParams> &a) {
                 events << QStringLiteral("encoding");
                 QCOMPARE(v.width, 320);
                 QVERIFY(!v.extradata.isEmpty());
                 QVERIFY(a.has_value());
             });
-    connect(&worker, &StreamWorker::encodingStopped, this, [&] { events << QStringLiteral("encoding stopped"); });
-    connect(&worker, &StreamWorker::packetReady, this, [&](const MediaPacket &p) {
+    connect(&worker, &StreamWorker::encodingStopped, &receiver, [&] { events << QStringLiteral("encoding stopped"); });
+    connect(&worker, &StreamWorker::packetReady, &receiver, [&](const MediaPacket &p) {
         if (events.contains(QStringLiteral("stopped")))
             events << QStringLiteral("packet after stopped");
         (p.isVideo() ? video : audio)++;
     });
-    connect(&worker, &StreamWorker::stopped, this, [&] { events << QStringLiteral("stopped"); });
+    connect(&worker, &StreamWorker::stopped, &receiver, [&] { events << QStringLiteral("stopped"); });
 
     worker.start();
     QCOMPARE(worker.state(), StreamWorker::State::Starting);
@@ -105,9 +108,10 @@ void TestStreamWorker::factoryFailureIsReportedAndStops()
 void TestStreamWorker::destroyingARunningWorkerStopsIt()
 {
     qint64 packets = 0;
+    QObject receiver; // see previewsThenEncodesThenStops
     {
         StreamWorker worker(Track::CameraVideo, testPattern(false));
-        connect(&worker, &StreamWorker::packetReady, this, [&packets](const MediaPacket &) { ++packets; });
+        connect(&worker, &StreamWorker::packetReady, &receiver, [&packets](const MediaPacket &) { ++packets; });
         worker.start();
         worker.setEncoding(true); // applied once it runs
         QTRY_VERIFY(packets > 5);
