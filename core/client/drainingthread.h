@@ -8,8 +8,8 @@ namespace roomrec {
 // the GUI thread) never waits for it: the worker quits the thread once it has drained, and
 // the thread deletes itself when finished. release() hands it to the application object
 // while it finishes: should the application end first, its destruction (after the event
-// loop, with no window left to freeze) waits for the drain instead of destroying a running
-// thread.
+// loop, with no window left to freeze) waits for the drain, while it still delivers events
+// to other threads (a post routine), instead of destroying a running thread.
 class DrainingThread : public QThread {
     Q_OBJECT
 public:

@@ -85,7 +85,7 @@ Result<std::vector<MemberAudio>> MemberDecoder::pumpAudio(qint64 nowUs, qint64 s
                 level = std::max(level, std::min(1.f, float(peak) / 32767.f));
                 // It is heard after what the mixer holds of this member, then what the sink holds.
                 track.mixerWaitUs = qint64(m_mixer.queuedFrames(userId)) * 1'000'000 / m_mixer.sampleRate();
-                heard.push_back(MemberAudio{userId, a.ptsUs, nowUs + track.mixerWaitUs + sinkLatencyUs});
+                heard.push_back(MemberAudio{userId, a.ptsUs, nowUs, nowUs + track.mixerWaitUs + sinkLatencyUs});
                 m_mixer.push(userId, a.samples.constData(), a.frameCount());
             }
         }

@@ -20,6 +20,7 @@ struct MemberPicture {
     Track track = Track::CameraVideo;
     qint64 ptsUs = 0;
     QImage image;
+    qint64 decodedAtUs = 0; // receiver time it came out of the decoder (set by the caller)
 };
 
 // A member's decoded sound as it went to the mixer: the receiver time its first sample
@@ -27,6 +28,7 @@ struct MemberPicture {
 struct MemberAudio {
     QString userId;
     qint64 ptsUs = 0;
+    qint64 decodedAtUs = 0;
     qint64 heardAtUs = 0;
 };
 

@@ -48,9 +48,10 @@ public:
 signals:
     // A member's picture, at the time its sound is heard (at once for a member without audio).
     void pictureDecoded(const QString &userId, roomrec::Track track, qint64 ptsUs, const QImage &image);
-    // When a member's pts reached the screen (video) or reaches the speakers (audio), in µs
-    // on the receiver clock (Options::clock): what A/V sync and latency are measured with.
-    void presented(const QString &userId, roomrec::Track track, qint64 ptsUs, qint64 atUs);
+    // When a member's pts came out of its decoder, and when it reached the screen (video) or
+    // reaches the speakers (audio), in µs on the receiver clock (Options::clock): what A/V
+    // sync and latency are measured with.
+    void presented(const QString &userId, roomrec::Track track, qint64 ptsUs, qint64 decodedAtUs, qint64 atUs);
     // A member's audio level (0..1, the loudest sample of the last ~100 ms), when it changed.
     void audioLevelChanged(const QString &userId, float level);
     void errorOccurred(int code, const QString &message);

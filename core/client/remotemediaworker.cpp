@@ -79,8 +79,11 @@ void RemoteMediaWorker::receive(const QString &userId, const MediaPacket &packet
     if (pictures->empty())
         return;
     m_scheduler.setAudioClock(userId, m_decoder->audioClockOffsetUs(userId, sinkLatencyUs()));
-    for (MemberPicture &p : pictures.value())
-        show(m_scheduler.push(std::move(p), nowUs()));
+    const qint64 decodedAtUs = nowUs();
+    for (MemberPicture &p : pictures.value()) {
+        p.decodedAtUs = decodedAtUs;
+        show(m_scheduler.push(std::move(p), decodedAtUs));
+    }
     m_shared->picturesDropped = m_scheduler.overflowDrops();
     m_shared->latePictures = m_scheduler.latePictures();
 }
@@ -93,7 +96,7 @@ void RemoteMediaWorker::pump()
         reportError(heard.error());
     else
         for (const MemberAudio &a : heard.value())
-            emit presented(a.userId, Track::CameraAudio, a.ptsUs, a.heardAtUs);
+            emit presented(a.userId, Track::CameraAudio, a.ptsUs, a.decodedAtUs, a.heardAtUs);
     updateAudioClocks();
     show(m_scheduler.due(nowUs()));
     m_shared->audioFrames = m_decoder->audioFramesDecoded();
@@ -113,7 +116,7 @@ void RemoteMediaWorker::show(std::vector<MemberPicture> pictures)
 {
     for (MemberPicture &p : pictures) {
         emit pictureDecoded(p.userId, p.track, p.ptsUs, p.image);
-        emit presented(p.userId, p.track, p.ptsUs, nowUs());
+        emit presented(p.userId, p.track, p.ptsUs, p.decodedAtUs, nowUs());
     }
 }
 

@@ -48,7 +48,7 @@ public:
 
 signals:
     void pictureDecoded(const QString &userId, roomrec::Track track, qint64 ptsUs, const QImage &image);
-    void presented(const QString &userId, roomrec::Track track, qint64 ptsUs, qint64 atUs);
+    void presented(const QString &userId, roomrec::Track track, qint64 ptsUs, qint64 decodedAtUs, qint64 atUs);
     void audioLevelChanged(const QString &userId, float level);
     void errorOccurred(int code, const QString &message);
 

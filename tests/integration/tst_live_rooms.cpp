@@ -245,7 +245,7 @@ void TestLiveRooms::picturesShowWithTheirSound()
         qint64 atUs;
     };
     QList<Presented> heard, shown;
-    connect(&bob.media, &RemoteMedia::presented, this, [&](const QString &, Track track, qint64 ptsUs, qint64 atUs) {
+    connect(&bob.media, &RemoteMedia::presented, this, [&](const QString &, Track track, qint64 ptsUs, qint64, qint64 atUs) {
         (track == Track::CameraAudio ? heard : shown) << Presented{ptsUs, atUs};
     });
     TappedPublisher publisher(alice, QSize(320, 180));
