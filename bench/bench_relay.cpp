@@ -8,12 +8,17 @@
 //    `ffmpeg -i rtmp://... -c copy -f null -` players, all child processes.
 // Per N: server CPU (user + system of the server process while the clip streams) per
 // subscriber-stream-second, packets delivered, and for RoomRec the latency from when the
-// publisher sent a video packet to when a subscriber read it (p50/p95, same clock).
+// publisher sent a video packet to when a subscriber read it (p50/p95, same clock), and for
+// subscriber 0, which also decodes what it reads through RemoteMedia (libavcodec, on its own
+// thread, as the app does), from then to the decoded picture and to the picture shown in
+// sync with the member's audio.
 // Usage: bench_relay [--quick] [--n 1,10,50,100] [--seconds 20] [--server PATH]
 //                    [--nginx PATH] [--rtmp-module PATH] [--no-nginx]
 #include "benchclip.h"
 #include "clipsubscriber.h"
 #include "cpuclock.h"
+
+#include "client/remotemedia.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -38,6 +43,9 @@ struct Side {
     qint64 deliveredMin = -1;    // the worst subscriber's packets
     qint64 drops = 0;
     double p50Ms = -1, p95Ms = -1, maxMs = -1;
+    double decodedP50Ms = -1, decodedP95Ms = -1; // sent -> decoded picture (subscriber 0)
+    double shownP50Ms = -1, shownP95Ms = -1;     // sent -> picture shown with its sound
+    qint64 pictures = 0;
     QStringList problems;
     QStringList notes;
 };
@@ -76,6 +84,31 @@ Side runRoomRec(const Options &o, const Clip &clip, int n, const QString &work)
         subscribers.push_back(std::make_unique<ClipSubscriber>(i, RoomInfo{1, 1}, publisher.userId(), clock,
                                                                [&publisher](qint64 dts) { return publisher.dueUs(dts); }));
     }
+    // Subscriber 0 decodes: its pictures' times on this clock, against when their packet was sent.
+    QHash<qint64, qint64> dtsOfPts;
+    for (const MediaPacket &p : clip.packets) {
+        if (p.isVideo())
+            dtsOfPts.insert(p.ptsUs, p.dtsUs);
+    }
+    RemoteMedia::Options mediaOptions;
+    mediaOptions.forceTestSink = true; // the sound is mixed and consumed in real time, not played
+    mediaOptions.clock = clock;
+    auto media = std::make_unique<RemoteMedia>(mediaOptions);
+    std::vector<qint64> decodedLatency, shownLatency;
+    QObject::connect(media.get(), &RemoteMedia::presented, media.get(),
+                     [&](const QString &, Track track, qint64 ptsUs, qint64 decodedAtUs, qint64 atUs) {
+                         if (track == Track::CameraAudio || !dtsOfPts.contains(ptsUs))
+                             return;
+                         const qint64 sentUs = publisher.dueUs(dtsOfPts.value(ptsUs));
+                         decodedLatency.push_back(decodedAtUs - sentUs);
+                         shownLatency.push_back(atUs - sentUs);
+                     });
+    QObject::connect(media.get(), &RemoteMedia::errorOccurred, media.get(), [&side](int code, const QString &message) {
+        if (side.problems.size() < 10)
+            side.problems << QStringLiteral("decoding subscriber: %1 %2").arg(code).arg(message);
+    });
+    subscribers.front()->setDecodeSinks([&media](const QList<RemoteTrack> &tracks) { media->addTracks(tracks); },
+                                        [&media, &publisher](const MediaPacket &p) { media->receive(publisher.userId(), p); });
     bool connected = false;
     double cpuAtStart = -1, cpuAtEnd = -1;
     qint64 lastPingUs = 0;
@@ -133,6 +166,21 @@ Side runRoomRec(const Options &o, const Clip &clip, int n, const QString &work)
     };
     while (!allArrived() && settle.elapsed() < 5000)
         QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
+    // ... and the last pictures are decoded and shown (held at most the audio's playout delay).
+    settle.restart();
+    while (qint64(shownLatency.size()) < clip.videoPackets && settle.elapsed() < 5000)
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
+    side.pictures = qint64(shownLatency.size());
+    side.decodedP50Ms = percentile(decodedLatency, 0.5);
+    side.decodedP95Ms = percentile(decodedLatency, 0.95);
+    side.shownP50Ms = percentile(shownLatency, 0.5);
+    side.shownP95Ms = percentile(shownLatency, 0.95);
+    side.notes << QStringLiteral("decoding subscriber: %1 of %2 pictures shown, %3 decoded, %4 dropped behind its audio, %5 late")
+                      .arg(side.pictures).arg(clip.videoPackets).arg(media->picturesDecoded()).arg(media->picturesDropped())
+                      .arg(media->latePictures());
+    if (side.pictures < clip.videoPackets - 2) // a decoder may keep the last frames until more come
+        side.problems << QStringLiteral("the decoding subscriber showed only %1 of %2 pictures").arg(side.pictures).arg(clip.videoPackets);
+    media.reset(); // its thread drains on its own
     tick.stop();
     if (publisher.state() == ClipPublisher::State::Failed)
         side.problems << QStringLiteral("publisher failed: %1").arg(publisher.failure());
@@ -274,7 +322,9 @@ int main(int argc, char *argv[])
         return 1;
     QTemporaryDir work(QDir::tempPath() + QStringLiteral("/bench_relay-XXXXXX"));
     const QString clipPath = work.path() + QStringLiteral("/clip.mp4");
-    if (auto failed = makeClip(o.ffmpeg, o.seconds, clipPath)) {
+    // Without B-frames, as live encoders (the app's) send: the decoded-picture latency then has
+    // no reordering delay in it that a live stream would not have.
+    if (auto failed = makeClip(o.ffmpeg, o.seconds, clipPath, false)) {
         std::fprintf(stderr, "bench_relay: %s\n", qPrintable(*failed));
         return 1;
     }
@@ -304,12 +354,16 @@ int main(int argc, char *argv[])
     }
     log(QStringLiteral("\nCPU = user + system of the server process while the clip streams, per subscriber per second "
                        "of stream (the publisher's ingest included, on both sides). Latency: publisher sent -> subscriber "
-                       "read, video packets, all subscribers (RoomRec only; the players cannot say)."));
+                       "read, video packets, all subscribers (RoomRec only; the players cannot say); decoded: publisher sent -> "
+                       "picture out of libavcodec at subscriber 0 (RemoteMedia: decode thread, 640-wide picture), target p95 < 150 ms; "
+                       "shown: -> the picture released in sync with the member's sound (audio jitter buffer 100 ms + mixer)."));
     log(tableRow({{QStringLiteral("N"), 4},
                   {QStringLiteral("roomrec ms/sub-s"), 16},
                   {QStringLiteral("nginx ms/sub-s"), 14},
                   {QStringLiteral("ratio"), 5},
                   {QStringLiteral("roomrec latency p50/p95/max ms"), 30},
+                  {QStringLiteral("decoded p50/p95 ms"), 18},
+                  {QStringLiteral("shown p50/p95 ms"), 16},
                   {QStringLiteral("worst subscriber packets"), 24},
                   {QStringLiteral("drops"), 5}}));
     for (const auto &[n, sides] : rows) {
@@ -321,6 +375,8 @@ int main(int argc, char *argv[])
                       {num(x.cpuMsPerSubscriberSecond, 3, x.ran), 14},
                       {ratio ? QString::number(r.cpuMsPerSubscriberSecond / x.cpuMsPerSubscriberSecond, 'f', 2) : QStringLiteral("-"), 5},
                       {QStringLiteral("%1/%2/%3").arg(num(r.p50Ms, 1, r.ran), num(r.p95Ms, 1, r.ran), num(r.maxMs, 1, r.ran)), 30},
+                      {QStringLiteral("%1/%2").arg(num(r.decodedP50Ms, 1, r.ran), num(r.decodedP95Ms, 1, r.ran)), 18},
+                      {QStringLiteral("%1/%2").arg(num(r.shownP50Ms, 1, r.ran), num(r.shownP95Ms, 1, r.ran)), 16},
                       {QStringLiteral("%1/%2").arg(r.deliveredMin).arg(r.expectedPackets), 24},
                       {QString::number(r.drops), 5}}));
     }

@@ -75,11 +75,13 @@ inline bool waitForPort(quint16 port, ChildProcess &process, int timeoutMs)
     return false;
 }
 
-inline std::optional<QString> makeClip(const QString &ffmpegPath, int seconds, const QString &path)
+// bFrames false: no B-frames, as a live encoder sends (the app's x264 zerolatency), so a
+// decoder hands each picture out as soon as its packet is in.
+inline std::optional<QString> makeClip(const QString &ffmpegPath, int seconds, const QString &path, bool bFrames = true)
 {
     ChildProcess ffmpeg;
     const QString logPath = path + QStringLiteral(".log");
-    const QStringList args{ffmpegPath, QStringLiteral("-hide_banner"), QStringLiteral("-loglevel"), QStringLiteral("error"),
+    const QStringList common{ffmpegPath, QStringLiteral("-hide_banner"), QStringLiteral("-loglevel"), QStringLiteral("error"),
                            QStringLiteral("-nostdin"), QStringLiteral("-y"),
                            QStringLiteral("-f"), QStringLiteral("lavfi"), QStringLiteral("-i"), QStringLiteral("testsrc2=size=1280x720:rate=30"),
                            QStringLiteral("-f"), QStringLiteral("lavfi"), QStringLiteral("-i"), QStringLiteral("sine=frequency=440:sample_rate=48000"),
@@ -89,7 +91,11 @@ inline std::optional<QString> makeClip(const QString &ffmpegPath, int seconds, c
                            QStringLiteral("-b:v"), QStringLiteral("2500k"), QStringLiteral("-maxrate"), QStringLiteral("2500k"),
                            QStringLiteral("-bufsize"), QStringLiteral("5000k"), QStringLiteral("-pix_fmt"), QStringLiteral("yuv420p"),
                            QStringLiteral("-c:a"), QStringLiteral("aac"), QStringLiteral("-b:a"), QStringLiteral("128k"),
-                           QStringLiteral("-ac"), QStringLiteral("2"), QStringLiteral("-movflags"), QStringLiteral("+faststart"), path};
+                           QStringLiteral("-ac"), QStringLiteral("2"), QStringLiteral("-movflags"), QStringLiteral("+faststart")};
+    QStringList args = common;
+    if (!bFrames)
+        args << QStringLiteral("-bf") << QStringLiteral("0");
+    args << path;
     if (!ffmpeg.start(args, logPath))
         return QStringLiteral("cannot run %1").arg(ffmpegPath);
     if (!ffmpeg.waitForExit(600'000) || !ffmpeg.exitedCleanly())

@@ -4,12 +4,17 @@
 // joinRoom, subscribe to every track of the publisher, then counts the forwarded packets and,
 // for video, the time from when the publisher sent the packet (its capture time: the clip is
 // paced like a live encoder's output) to when it was read here. The load of bench_relay.
+// With decode sinks set, it also hands the publisher's tracks and every packet on (to a
+// RemoteMedia: the decoded-picture latency).
 #include "protocol/controlmessage.h"
 #include "protocol/forwardedmedia.h"
 #include "protocol/frame.h"
 #include "protocol/framedecoder.h"
 #include "protocol/protocollimits.h"
+#include "protocol/remotetrack.h"
 #include "protocol/roominfo.h"
+
+#include <QCborArray>
 
 #include <QElapsedTimer>
 #include <QTcpSocket>
@@ -22,6 +27,8 @@ public:
     enum class State { Connecting, Handshake, Subscribed, Failed };
     // dueUs: when the publisher sent the video packet with this dts (driver clock, µs).
     using DueClock = std::function<qint64(qint64 dtsUs)>;
+    using TracksSink = std::function<void(const QList<roomrec::RemoteTrack> &)>;
+    using PacketSink = std::function<void(const roomrec::MediaPacket &)>;
 
     ClipSubscriber(int index, roomrec::RoomInfo room, QString publisher, const QElapsedTimer &clock, DueClock due)
         : m_index(index), m_room(room), m_publisher(std::move(publisher)), m_clock(clock), m_due(std::move(due))
@@ -35,6 +42,12 @@ public:
     }
 
     void connectTo(quint16 port) { m_socket.connectToHost(QStringLiteral("127.0.0.1"), port); }
+    // The publisher's track parameters (subscribe answer, trackPublished), then its packets.
+    void setDecodeSinks(TracksSink tracks, PacketSink packets)
+    {
+        m_tracksSink = std::move(tracks);
+        m_packetSink = std::move(packets);
+    }
     void ping()
     {
         if (m_state == State::Subscribed)
@@ -101,6 +114,8 @@ private:
                 } else {
                     ++m_audio;
                 }
+                if (m_packetSink)
+                    m_packetSink(media->packet);
                 continue;
             }
             auto message = roomrec::ControlMessage::decode(frame.value()->payload);
@@ -108,15 +123,33 @@ private:
                 return fail(message.error().toString());
             if (message->type() == QLatin1String("mediaDropped"))
                 m_dropsReported = message->fields().value(QStringLiteral("dropped")).toInteger();
+            if (message->type() == QLatin1String("trackPublished") && m_tracksSink) {
+                if (auto track = roomrec::RemoteTrack::fromCbor(message->fields()))
+                    m_tracksSink({track.value()});
+            }
             if (message->type() != QLatin1String("result") || message->id() != m_requestId)
                 continue;
             if (!message->isOk())
                 return fail(QStringLiteral("step %1: %2").arg(m_step).arg(message->error().toString()));
+            if (m_step == 3 && m_tracksSink)
+                takeTracks(message->value().toMap());
             if (++m_step <= 3)
                 next();
             else
                 m_state = State::Subscribed;
         }
+    }
+
+    void takeTracks(const QCborMap &answer)
+    {
+        QList<roomrec::RemoteTrack> tracks;
+        for (const QCborValue &item : answer.value(QStringLiteral("tracks")).toArray()) {
+            auto track = roomrec::RemoteTrack::fromCbor(item.toMap());
+            if (!track)
+                return fail(QStringLiteral("subscribe answer: %1").arg(track.error().toString()));
+            tracks << track.value();
+        }
+        m_tracksSink(tracks);
     }
 
     void fail(const QString &why)
@@ -130,6 +163,8 @@ private:
     QString m_publisher;
     const QElapsedTimer &m_clock; // the driver's
     DueClock m_due;
+    TracksSink m_tracksSink;
+    PacketSink m_packetSink;
     QTcpSocket m_socket;
     roomrec::FrameDecoder m_decoder{roomrec::FrameDecoder::Side::Client};
     State m_state = State::Connecting;

@@ -68,8 +68,9 @@ Result<std::vector<MemberPicture>> MemberDecoder::decode(const QString &userId, 
     return out;
 }
 
-Status MemberDecoder::pumpAudio(qint64 nowUs)
+Result<std::vector<MemberAudio>> MemberDecoder::pumpAudio(qint64 nowUs, qint64 sinkLatencyUs)
 {
+    std::vector<MemberAudio> heard;
     for (auto &[userId, track] : m_audio) {
         for (const MediaPacket &packet : track.jitter.pop(nowUs)) {
             auto decoded = track.decoder->decode(packet);
@@ -82,11 +83,30 @@ Status MemberDecoder::pumpAudio(qint64 nowUs)
                     peak = std::max(peak, std::abs(int(sample)));
                 float &level = m_peaks[userId];
                 level = std::max(level, std::min(1.f, float(peak) / 32767.f));
+                // It is heard after what the mixer holds of this member, then what the sink holds.
+                track.mixerWaitUs = qint64(m_mixer.queuedFrames(userId)) * 1'000'000 / m_mixer.sampleRate();
+                heard.push_back(MemberAudio{userId, a.ptsUs, nowUs, nowUs + track.mixerWaitUs + sinkLatencyUs});
                 m_mixer.push(userId, a.samples.constData(), a.frameCount());
             }
         }
     }
-    return success();
+    return heard;
+}
+
+std::optional<qint64> MemberDecoder::audioClockOffsetUs(const QString &userId, qint64 sinkLatencyUs) const
+{
+    const auto found = m_audio.find(userId);
+    if (found == m_audio.end() || !found->second.jitter.anchored())
+        return std::nullopt;
+    return found->second.jitter.playoutTimeUs(0) + found->second.mixerWaitUs + sinkLatencyUs;
+}
+
+QStringList MemberDecoder::audioMembers() const
+{
+    QStringList out;
+    for (const auto &entry : m_audio)
+        out << entry.first;
+    return out;
 }
 
 std::map<QString, float> MemberDecoder::takeAudioPeaks()

@@ -20,6 +20,16 @@ struct MemberPicture {
     Track track = Track::CameraVideo;
     qint64 ptsUs = 0;
     QImage image;
+    qint64 decodedAtUs = 0; // receiver time it came out of the decoder (set by the caller)
+};
+
+// A member's decoded sound as it went to the mixer: the receiver time its first sample
+// reaches the speakers (the wait behind what the mixer and the sink already hold included).
+struct MemberAudio {
+    QString userId;
+    qint64 ptsUs = 0;
+    qint64 decodedAtUs = 0;
+    qint64 heardAtUs = 0;
 };
 
 // Decodes subscribed members' packets: video with libavcodec (hardware first, software
@@ -35,8 +45,15 @@ public:
     void removeMember(const QString &userId);
     // Pictures this packet completed; audio is only queued (pumpAudio decodes it when due).
     Result<std::vector<MemberPicture>> decode(const QString &userId, const MediaPacket &packet, qint64 arrivalUs);
-    // Decodes the audio whose playout time has come and pushes it to the mixer.
-    Status pumpAudio(qint64 nowUs);
+    // Decodes the audio whose playout time has come and pushes it to the mixer; sinkLatencyUs:
+    // what the sound device holds ahead of the mixer's output (AudioPlayout::bufferedUs).
+    Result<std::vector<MemberAudio>> pumpAudio(qint64 nowUs, qint64 sinkLatencyUs = 0);
+    // The member's audio clock: receiver time at which its media time t is heard = t + this
+    // (the jitter buffer's playout offset plus the output latency last seen); nullopt while
+    // the member has no audio track or no audio arrived yet. Video of the same member shares
+    // the capture clock, so this is when its pictures are due too.
+    std::optional<qint64> audioClockOffsetUs(const QString &userId, qint64 sinkLatencyUs = 0) const;
+    QStringList audioMembers() const;
 
     // Each audio member's loudest sample (0..1) since the last call, for a speaking indicator;
     // a member with nothing decoded meanwhile reads 0.
@@ -53,6 +70,7 @@ private:
     struct AudioTrack {
         std::unique_ptr<FfmpegAudioDecoder> decoder;
         JitterBuffer jitter;
+        qint64 mixerWaitUs = 0; // how long the last decoded sound queued behind earlier sound
     };
     static QString key(const QString &userId, Track track);
 

@@ -1,110 +1,71 @@
 #include "client/remotemedia.h"
 
+#include "client/drainingthread.h"
+#include "client/remotemediaworker.h"
 #include "client/roomclient.h"
-#include "media/audioplayout.h"
-
-#include <QThread>
-#include <QTimer>
 
 namespace roomrec {
 
-namespace {
-constexpr int kAudioPumpMs = 10;
-constexpr int kLevelEveryPumps = 10; // audio levels every ~100 ms: enough for an indicator
-}
-
-RemoteMedia::RemoteMedia(RoomClient &client, Options options, QObject *parent)
-    : QObject(parent), m_options(std::move(options))
+RemoteMedia::RemoteMedia(Options options, QObject *parent)
+    : QObject(parent), m_shared(std::make_shared<RemoteMediaShared>())
 {
     qRegisterMetaType<roomrec::Track>();
-    m_thread = new QThread;
-    m_thread->setObjectName(QStringLiteral("roomrec-decode"));
-    m_context = new QObject;
-    m_context->moveToThread(m_thread);
-    connect(m_thread, &QThread::finished, m_context, &QObject::deleteLater);
-    m_clock.start();
+    m_thread = new DrainingThread(QStringLiteral("roomrec-decode"));
+    m_worker = new RemoteMediaWorker(std::move(options), m_shared);
+    m_worker->moveToThread(m_thread);
+    connect(m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
+    // Queued (other thread), and gone with this object: nothing reaches it after it is deleted.
+    connect(m_worker, &RemoteMediaWorker::pictureDecoded, this, &RemoteMedia::pictureDecoded);
+    connect(m_worker, &RemoteMediaWorker::presented, this, &RemoteMedia::presented);
+    connect(m_worker, &RemoteMediaWorker::audioLevelChanged, this, &RemoteMedia::audioLevelChanged);
+    connect(m_worker, &RemoteMediaWorker::errorOccurred, this, &RemoteMedia::errorOccurred);
     m_thread->start();
-    inWorker([this] {
-        m_decoder = new MemberDecoder(m_mixer, m_options.pictureMaxWidth);
-        m_playout = new AudioPlayout(m_mixer, m_options.audioDevice, m_options.forceTestSink, m_context);
-        connect(m_playout, &AudioPlayout::errorOccurred, this, &RemoteMedia::errorOccurred);
-        m_playout->start();
-        auto *pump = new QTimer(m_context);
-        connect(pump, &QTimer::timeout, m_context, [this, pumps = 0]() mutable {
-            if (Status s = m_decoder->pumpAudio(m_clock.nsecsElapsed() / 1000); !s)
-                reportError(s.error());
-            m_audioFrames = m_decoder->audioFramesDecoded();
-            m_audioPlayed = m_playout->framesPlayed();
-            if (++pumps % kLevelEveryPumps == 0)
-                reportAudioLevels();
-        });
-        pump->start(kAudioPumpMs);
-    });
-    connect(&client, &RoomClient::memberPacketReceived, this, [this](const QString &userId, const MediaPacket &packet) {
-        inWorker([this, userId, packet] {
-            auto pictures = m_decoder->decode(userId, packet, m_clock.nsecsElapsed() / 1000);
-            if (!pictures)
-                return reportError(pictures.error());
-            m_pictures = m_decoder->picturesDecoded();
-            for (MemberPicture &p : pictures.value())
-                emit pictureDecoded(p.userId, p.track, p.ptsUs, p.image);
-        });
-    });
+    inWorker([](RemoteMediaWorker *w) { w->start(); });
+}
+
+RemoteMedia::RemoteMedia(RoomClient &client, Options options, QObject *parent) : RemoteMedia(std::move(options), parent)
+{
+    connect(&client, &RoomClient::memberPacketReceived, this, &RemoteMedia::receive);
     connect(&client, &RoomClient::remoteTrackPublished, this, [this](const RemoteTrack &track) { addTracks({track}); });
 }
 
 RemoteMedia::~RemoteMedia()
 {
-    // The one place that waits for the decode thread: this object is going away.
-    inWorker([this] {
-        // The playout and the audio pump first (children of the context): a pump tick must not
-        // find the decoder gone.
-        qDeleteAll(m_context->children());
-        m_playout = nullptr;
-        delete m_decoder;
-        m_decoder = nullptr;
-        QThread::currentThread()->quit();
-    });
-    m_thread->wait();
-    delete m_thread;
+    // No wait: the worker skips the packets still queued, then finish() ends its thread,
+    // which deletes the worker and itself. The worker outlives every job queued here, as
+    // finish() is the last one.
+    m_shared->stopping = true;
+    inWorker([](RemoteMediaWorker *w) { w->finish(); });
+    m_thread->release();
 }
 
-void RemoteMedia::inWorker(std::function<void()> f)
+template <typename F>
+void RemoteMedia::inWorker(F &&f)
 {
-    QMetaObject::invokeMethod(m_context, std::move(f), Qt::QueuedConnection);
-}
-
-void RemoteMedia::reportError(const Error &error)
-{
-    emit errorOccurred(error.code, error.message);
-}
-
-void RemoteMedia::reportAudioLevels()
-{
-    const std::map<QString, float> peaks = m_decoder->takeAudioPeaks();
-    for (const auto &[userId, level] : peaks) {
-        const auto last = m_levels.find(userId);
-        if (last != m_levels.end() && last->second == level)
-            continue;
-        m_levels[userId] = level;
-        emit audioLevelChanged(userId, level);
-    }
-    std::erase_if(m_levels, [&peaks](const auto &entry) { return !peaks.count(entry.first); });
+    // The job sees only the worker (never this object, which may be gone when it runs).
+    RemoteMediaWorker *worker = m_worker;
+    QMetaObject::invokeMethod(worker, [worker, f = std::forward<F>(f)]() mutable { f(worker); }, Qt::QueuedConnection);
 }
 
 void RemoteMedia::addTracks(const QList<RemoteTrack> &tracks)
 {
-    inWorker([this, tracks] {
-        for (const RemoteTrack &t : tracks) {
-            if (Status s = m_decoder->addTrack(t); !s)
-                reportError(s.error());
-        }
-    });
+    inWorker([tracks](RemoteMediaWorker *w) { w->addTracks(tracks); });
 }
 
 void RemoteMedia::removeMember(const QString &userId)
 {
-    inWorker([this, userId] { m_decoder->removeMember(userId); });
+    inWorker([userId](RemoteMediaWorker *w) { w->removeMember(userId); });
 }
+
+void RemoteMedia::receive(const QString &userId, const MediaPacket &packet)
+{
+    inWorker([userId, packet](RemoteMediaWorker *w) { w->receive(userId, packet); });
+}
+
+qint64 RemoteMedia::picturesDecoded() const { return m_shared->pictures.load(); }
+qint64 RemoteMedia::picturesDropped() const { return m_shared->picturesDropped.load(); }
+qint64 RemoteMedia::latePictures() const { return m_shared->latePictures.load(); }
+qint64 RemoteMedia::audioFramesDecoded() const { return m_shared->audioFrames.load(); }
+qint64 RemoteMedia::audioFramesPlayed() const { return m_shared->audioPlayed.load(); }
 
 } // namespace roomrec

@@ -1,71 +1,68 @@
 #pragma once
 
-#include "client/memberdecoder.h"
-#include "media/audiomixer.h"
+#include "client/remotemediaoptions.h"
+#include "protocol/remotetrack.h"
 
-#include <QAudioDevice>
-#include <QElapsedTimer>
+#include <QImage>
 #include <QObject>
 
-#include <atomic>
-#include <functional>
-#include <map>
-
-class QThread;
+#include <memory>
 
 namespace roomrec {
 
+class DrainingThread;
+class RemoteMediaWorker;
 class RoomClient;
-class AudioPlayout;
+struct RemoteMediaShared;
 
 // What an application shows and plays of the members it subscribed to: takes RoomClient's
 // forwarded packets and decodes them on its own thread (never the caller's, which may be the
-// GUI thread), emitting pictures and playing every member's audio mixed through AudioPlayout
-// (QAudioSink, or its labelled test sink on a machine without speakers). Feed it the tracks
-// subscribe() answered with (addTracks); tracks published later arrive by themselves.
-// The caller's thread never waits for the decode thread, except in the destructor.
+// GUI thread), playing every member's audio mixed through AudioPlayout (QAudioSink, or its
+// labelled test sink on a machine without speakers) and emitting each picture when the
+// sound of the same instant is heard (PictureScheduler). Feed it the tracks subscribe()
+// answered with (addTracks); tracks published later arrive by themselves.
+// The caller's thread never waits for the decode thread, not even in the destructor: the
+// worker drains and ends on its own (DrainingThread); nothing it does reaches this object
+// once it is gone.
 class RemoteMedia : public QObject {
     Q_OBJECT
 public:
-    struct Options {
-        int pictureMaxWidth = 640;
-        QAudioDevice audioDevice;   // null: the default output
-        bool forceTestSink = false; // headless: consume audio at the real-time rate, play nothing
-    };
+    using Options = RemoteMediaOptions;
 
     RemoteMedia(RoomClient &client, Options options, QObject *parent = nullptr);
+    // Without a client: packets come through receive().
+    explicit RemoteMedia(Options options, QObject *parent = nullptr);
     ~RemoteMedia() override;
 
     void addTracks(const QList<RemoteTrack> &tracks);
     void removeMember(const QString &userId);
+    void receive(const QString &userId, const MediaPacket &packet);
 
     // Counters, readable from any thread.
-    qint64 picturesDecoded() const { return m_pictures.load(); }
-    qint64 audioFramesDecoded() const { return m_audioFrames.load(); }
-    qint64 audioFramesPlayed() const { return m_audioPlayed.load(); }
+    qint64 picturesDecoded() const;
+    qint64 picturesDropped() const; // held too long behind a member's audio (queue full)
+    qint64 latePictures() const;    // decoded after their sound was heard
+    qint64 audioFramesDecoded() const;
+    qint64 audioFramesPlayed() const;
 
 signals:
+    // A member's picture, at the time its sound is heard (at once for a member without audio).
     void pictureDecoded(const QString &userId, roomrec::Track track, qint64 ptsUs, const QImage &image);
+    // When a member's pts came out of its decoder, and when it reached the screen (video) or
+    // reaches the speakers (audio), in µs on the receiver clock (Options::clock): what A/V
+    // sync and latency are measured with.
+    void presented(const QString &userId, roomrec::Track track, qint64 ptsUs, qint64 decodedAtUs, qint64 atUs);
     // A member's audio level (0..1, the loudest sample of the last ~100 ms), when it changed.
     void audioLevelChanged(const QString &userId, float level);
     void errorOccurred(int code, const QString &message);
 
 private:
-    void inWorker(std::function<void()> f);
-    void reportError(const Error &error);
-    void reportAudioLevels(); // in m_thread
+    template <typename F>
+    void inWorker(F &&f);
 
-    Options m_options;
-    AudioMixer m_mixer;
-    QElapsedTimer m_clock; // arrival and playout times, read from the decode thread
-    QThread *m_thread = nullptr;
-    QObject *m_context = nullptr;          // lives in m_thread: runs the work there
-    MemberDecoder *m_decoder = nullptr;    // touched only in m_thread
-    AudioPlayout *m_playout = nullptr;     // lives in m_thread
-    std::map<QString, float> m_levels;     // last reported, touched only in m_thread
-    std::atomic<qint64> m_pictures{0};
-    std::atomic<qint64> m_audioFrames{0};
-    std::atomic<qint64> m_audioPlayed{0};
+    std::shared_ptr<RemoteMediaShared> m_shared;
+    DrainingThread *m_thread = nullptr;    // deletes itself once the worker ended it
+    RemoteMediaWorker *m_worker = nullptr; // lives in m_thread; deleted when it finishes
 };
 
 } // namespace roomrec

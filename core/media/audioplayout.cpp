@@ -40,6 +40,14 @@ QString AudioPlayout::description() const
     return m_testSink ? tr("Test sink (no speakers)") : m_device.description();
 }
 
+qint64 AudioPlayout::bufferedUs() const
+{
+    if (!m_sink)
+        return 0;
+    const qint64 bytesPerSecond = qint64(m_mixer.sampleRate()) * m_mixer.channels() * qint64(sizeof(qint16));
+    return qMax<qint64>(0, m_sink->bufferSize() - m_sink->bytesFree()) * 1'000'000 / bytesPerSecond;
+}
+
 void AudioPlayout::start()
 {
     if (m_timer.isActive())

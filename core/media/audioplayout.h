@@ -29,6 +29,9 @@ public:
     QString description() const; // the device's name, or "Test sink (no speakers)"
     bool isTestSink() const { return m_testSink; }
     qint64 framesPlayed() const { return m_framesPlayed; }
+    // How long what was written last waits in the sound device before it is heard (the
+    // test sink takes the mix at the moment it would be played: 0).
+    qint64 bufferedUs() const;
 
 public slots:
     void start();

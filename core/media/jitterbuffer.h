@@ -21,6 +21,7 @@ public:
     QList<MediaPacket> pop(qint64 nowUs); // what is due by nowUs, in dts order
     // The receiver time at which a packet of this dts is played (after the first push).
     qint64 playoutTimeUs(qint64 dtsUs) const { return dtsUs + m_offsetUs; }
+    bool anchored() const { return m_anchored; } // playoutTimeUs means something
     void reset();
 
     qint64 delayUs() const { return m_delayUs; }
