@@ -27,6 +27,7 @@ RemoteMedia::RemoteMedia(RoomClient &client, Options options, QObject *parent)
     inWorker([this] {
         m_decoder = new MemberDecoder(m_mixer, m_options.pictureMaxWidth);
         m_playout = new AudioPlayout(m_mixer, m_options.audioDevice, m_options.forceTestSink, m_context);
+        m_playout->setEchoReference(m_options.echoReference);
         connect(m_playout, &AudioPlayout::errorOccurred, this, &RemoteMedia::errorOccurred);
         m_playout->start();
         auto *pump = new QTimer(m_context);

@@ -2,6 +2,7 @@
 
 #include "client/memberdecoder.h"
 #include "media/audiomixer.h"
+#include "media/farendreference.h"
 
 #include <QAudioDevice>
 #include <QElapsedTimer>
@@ -31,6 +32,7 @@ public:
         int pictureMaxWidth = 640;
         QAudioDevice audioDevice;   // null: the default output
         bool forceTestSink = false; // headless: consume audio at the real-time rate, play nothing
+        std::shared_ptr<FarEndReference> echoReference; // gets what is played, for the microphone's AEC
     };
 
     RemoteMedia(RoomClient &client, Options options, QObject *parent = nullptr);

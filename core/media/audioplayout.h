@@ -1,6 +1,7 @@
 #pragma once
 
 #include "media/audiomixer.h"
+#include "media/farendreference.h"
 
 #include <QAudioDevice>
 #include <QElapsedTimer>
@@ -29,6 +30,8 @@ public:
     QString description() const; // the device's name, or "Test sink (no speakers)"
     bool isTestSink() const { return m_testSink; }
     qint64 framesPlayed() const { return m_framesPlayed; }
+    // Everything played is also pushed here, for the microphone's echo canceller.
+    void setEchoReference(std::shared_ptr<FarEndReference> reference) { m_echoReference = std::move(reference); }
 
 public slots:
     void start();
@@ -48,6 +51,7 @@ private:
     QTimer m_timer{this};
     QElapsedTimer m_clock;
     qint64 m_framesPlayed = 0;
+    std::shared_ptr<FarEndReference> m_echoReference;
 };
 
 } // namespace roomrec

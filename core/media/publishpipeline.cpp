@@ -43,6 +43,7 @@ Status PublishPipeline::setEncoding(bool on)
         flushEncoders();
         m_videoEncoder.reset();
         m_audioEncoder.reset();
+        m_echoCanceller.reset();
         if (m_audio && m_running)
             m_audio->stop();
         return success();
@@ -61,6 +62,16 @@ Status PublishPipeline::setEncoding(bool on)
             m_videoEncoder.reset();
             m_audioEncoder.reset();
             return s;
+        }
+        if (m_echoReference && EchoCanceller::isAvailable()) {
+            auto canceller = EchoCanceller::create(m_echoReference, m_audio->sampleRate(), m_audio->channels());
+            if (canceller) {
+                m_echoCanceller = std::move(canceller.value());
+            } else {
+                // The sound still goes out, uncancelled: better than no sound at all.
+                qCWarning(lcMedia) << canceller.error().message;
+                emit errorOccurred(canceller.error().code, canceller.error().message);
+            }
         }
     }
     m_grid = FrameGrid(settings.frameRate);
@@ -168,8 +179,27 @@ void PublishPipeline::encodeOnGrid(AVFrame *frame, qint64 captureUs)
 
 void PublishPipeline::onSamples(const qint16 *samples, int count, qint64 captureUs)
 {
-    if (m_audioEncoder)
+    if (!m_audioEncoder)
+        return;
+    if (!m_echoCanceller) {
         emitPackets(m_audioEncoder->encode(samples, count, captureUs));
+        return;
+    }
+    // The canceller hands back whole 10 ms frames; the first of them started with the
+    // samples it kept from the last block, that much earlier.
+    const qint64 keptUs = qint64(m_echoCanceller->pendingFrames()) * 1'000'000 / m_audio->sampleRate();
+    auto processed = m_echoCanceller->process(samples, count);
+    if (!processed) {
+        emit errorOccurred(processed.error().code, processed.error().message);
+        m_echoCanceller.reset(); // from now on uncancelled, but not silent
+        emitPackets(m_audioEncoder->encode(samples, count, captureUs));
+        return;
+    }
+    m_stats.echoFramesCancelled = m_echoCanceller->framesCancelled();
+    m_stats.echoFramesBypassed = m_echoCanceller->framesBypassed();
+    const int frames = int(processed->size() / m_audio->channels());
+    if (frames > 0)
+        emitPackets(m_audioEncoder->encode(processed->constData(), frames, captureUs - keptUs));
 }
 
 void PublishPipeline::emitPackets(const Result<QList<MediaPacket>> &packets)
