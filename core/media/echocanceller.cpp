@@ -2,9 +2,8 @@
 
 #include "protocol/errorcode.h"
 
-#include <QCoreApplication>
-
 #include <algorithm>
+#include <functional>
 #include <vector>
 
 #ifdef ROOMREC_HAVE_WEBRTC_APM
@@ -65,21 +64,20 @@ Status EchoCanceller::Impl::open()
     webrtc::ProcessingConfig processing = {{webrtc::StreamConfig(rate, 1), webrtc::StreamConfig(rate, 1),
                                             webrtc::StreamConfig(ref->sampleRate(), 1),
                                             webrtc::StreamConfig(ref->sampleRate(), 1)}};
-    int err = apm->Initialize(processing);
-    if (err == webrtc::AudioProcessing::kNoError)
-        err = apm->high_pass_filter()->Enable(true);
-    if (err == webrtc::AudioProcessing::kNoError)
-        err = apm->noise_suppression()->set_level(webrtc::NoiseSuppression::kModerate);
-    if (err == webrtc::AudioProcessing::kNoError)
-        err = apm->noise_suppression()->Enable(true);
-    if (err == webrtc::AudioProcessing::kNoError)
-        err = apm->echo_cancellation()->enable_drift_compensation(false);
-    if (err == webrtc::AudioProcessing::kNoError)
-        err = apm->echo_cancellation()->set_suppression_level(webrtc::EchoCancellation::kModerateSuppression);
-    if (err == webrtc::AudioProcessing::kNoError)
-        err = apm->echo_cancellation()->Enable(true);
-    if (err != webrtc::AudioProcessing::kNoError)
-        return makeError(ErrorCode::EncoderFailed, QStringLiteral("echo cancellation setup: error %1").arg(err));
+    webrtc::EchoCancellation *aec = apm->echo_cancellation();
+    const std::function<int()> steps[] = {
+        [&] { return apm->Initialize(processing); },
+        [&] { return apm->high_pass_filter()->Enable(true); },
+        [&] { return apm->noise_suppression()->set_level(webrtc::NoiseSuppression::kModerate); },
+        [&] { return apm->noise_suppression()->Enable(true); },
+        [&] { return aec->enable_drift_compensation(false); },
+        [&] { return aec->set_suppression_level(webrtc::EchoCancellation::kModerateSuppression); },
+        [&] { return aec->Enable(true); },
+    };
+    for (size_t i = 0; i < std::size(steps); ++i) {
+        if (int err = steps[i](); err != webrtc::AudioProcessing::kNoError)
+            return makeError(ErrorCode::EncoderFailed, QStringLiteral("echo cancellation setup step %1: error %2").arg(i).arg(err));
+    }
     return success();
 }
 
@@ -124,8 +122,8 @@ bool EchoCanceller::isAvailable()
 
 Status EchoCanceller::Impl::open()
 {
-    return makeError(ErrorCode::EncoderFailed,
-                     QCoreApplication::translate("EchoCanceller", "built without webrtc-audio-processing"));
+    // Not reached by the app (it asks isAvailable() first); for SDK users who do not.
+    return makeError(ErrorCode::EncoderFailed, QStringLiteral("echo cancellation: built without webrtc-audio-processing"));
 }
 
 Status EchoCanceller::Impl::cancel(qint16 *)
