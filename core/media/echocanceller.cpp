@@ -188,6 +188,16 @@ int EchoCanceller::frameSize() const
     return m_impl->frame;
 }
 
+int EchoCanceller::sampleRate() const
+{
+    return m_impl->rate;
+}
+
+int EchoCanceller::channels() const
+{
+    return m_impl->channels;
+}
+
 qint64 EchoCanceller::framesCancelled() const
 {
     return m_impl->cancelled;

@@ -36,6 +36,8 @@ public:
     Result<QVector<qint16>> process(const qint16 *interleaved, int frameCount);
     int pendingFrames() const;
     int frameSize() const; // samples per channel in 10 ms
+    int sampleRate() const;
+    int channels() const;
 
     qint64 framesCancelled() const; // 10 ms frames run through the AEC
     qint64 framesBypassed() const;  // 10 ms frames passed unchanged (no remote audio)

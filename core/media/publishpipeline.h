@@ -68,7 +68,6 @@ public:
     // webrtc-audio-processing, the microphone's sound is echo-cancelled against it before the
     // AAC encoder. Before open()/setEncoding(true).
     void setEchoReference(std::shared_ptr<FarEndReference> reference) { m_echoReference = std::move(reference); }
-    bool isEchoCancelling() const { return m_echoCanceller != nullptr; }
 
     // Thread-safe: previews cost a conversion per emitted image; off unless someone looks.
     void setPreviewEnabled(bool enabled) { m_previewEnabled = enabled; }
@@ -87,6 +86,7 @@ signals:
 private:
     void onFrame(AVFrame *frame, qint64 captureUs);
     void onSamples(const qint16 *samples, int count, qint64 captureUs);
+    bool echoCancellerReady();
     void emitPackets(const Result<QList<MediaPacket>> &packets);
     void encodeOnGrid(AVFrame *frame, qint64 captureUs);
     void flushEncoders();
@@ -101,6 +101,7 @@ private:
     std::optional<AacEncoder> m_audioEncoder;
     std::shared_ptr<FarEndReference> m_echoReference;
     std::unique_ptr<EchoCanceller> m_echoCanceller; // while encoding, with a reference
+    bool m_echoFailed = false; // until encoding restarts
     PreviewConverter m_preview;
     std::atomic<bool> m_keyFrameRequested{false};
     std::atomic<bool> m_previewEnabled{false};
