@@ -19,6 +19,8 @@ ROOMREC_PACKAGES=(
   postgresql
   # the TCP load balancer the cluster test puts in front of two server nodes
   haproxy
+  # echo cancellation of the microphone in live rooms (docs/audio.md)
+  libwebrtc-audio-processing-dev
   # object storage (--storage s3://...): libcurl's AWS SigV4 client
   libcurl4-openssl-dev
   # a real S3-compatible server tst_objectstorage starts itself (OpenStack Swift + s3api)
@@ -39,7 +41,8 @@ roomrec_missing_packages() { # [PACKAGE...] (default: ROOMREC_PACKAGES)
 roomrec_install_deps() { # [PACKAGE...] (default: ROOMREC_PACKAGES)
   if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
     echo "deps: not a Debian/Ubuntu system; install Qt >= 6.4 (with Multimedia, HttpServer, Sql, Svg," \
-         "LinguistTools), FFmpeg >= 5.1 development files, CMake >= 3.25 and Ninja yourself (see README.md)." >&2
+         "LinguistTools), FFmpeg >= 5.1 development files, CMake >= 3.25 and Ninja yourself, and" \
+         "webrtc-audio-processing >= 0.3 for echo cancellation (optional; see README.md)." >&2
     return 0
   fi
   local missing

@@ -697,6 +697,10 @@
         <translation>多人房间</translation>
     </message>
     <message>
+        <source>Use headphones: others are heard through your speakers while your microphone is on, and this build cannot cancel the echo, so they would hear themselves.</source>
+        <translation>请使用耳机：您的麦克风开着，其他成员的声音正从扬声器播放，而此版本无法消除回声，他们会听到自己的声音。</translation>
+    </message>
+    <message>
         <source>One-on-one call (cannot be recorded)</source>
         <translation>一对一通话（无法录制）</translation>
     </message>

@@ -97,6 +97,7 @@ MainWindow::MainWindow(MainWindowOptions options, QWidget *parent) : QMainWindow
     connect(&m_session, &RoomSession::errorOccurred, this, &MainWindow::showError);
     connect(&m_session, &RoomSession::stateChanged, this, &MainWindow::updateConnectionState);
     connect(&m_session, &RoomSession::reconnectStateChanged, this, &MainWindow::showReconnectState);
+    connect(&m_session, &RoomSession::headphonesAdvisedChanged, m_room, &RoomPanel::setHeadphonesAdvised);
     connect(&m_session, &RoomSession::joined, this, [this](const RoomInfo &room) {
         statusBar()->showMessage(tr("In room %1").arg(room.toString()), 4000);
         updateConnectionState();

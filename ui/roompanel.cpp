@@ -26,6 +26,10 @@ RoomPanel::RoomPanel(QWidget *parent) : QWidget(parent)
     m_members->setMaximumHeight(140);
     for (QLabel *&label : m_labels)
         label = new QLabel(this);
+    m_headphones = new QLabel(this);
+    m_headphones->setWordWrap(true);
+    m_headphones->setStyleSheet(QStringLiteral("QLabel { color: #8a4b00; font-weight: bold; }"));
+    m_headphones->setVisible(false);
     auto *buttons = new QHBoxLayout;
     buttons->addWidget(m_join);
     buttons->addWidget(m_leave);
@@ -35,6 +39,7 @@ RoomPanel::RoomPanel(QWidget *parent) : QWidget(parent)
     form->addRow(m_labels[2], m_kind);
     form->addRow(QString(), buttons);
     form->addRow(m_labels[3], m_members);
+    form->addRow(m_headphones);
     connect(m_join, &QPushButton::clicked, this, &RoomPanel::joinRequested);
     connect(m_leave, &QPushButton::clicked, this, &RoomPanel::leaveRequested);
     retranslate();
@@ -57,6 +62,8 @@ void RoomPanel::retranslate()
     m_join->setToolTip(tr("Join this room, creating it if nobody is in it"));
     m_leave->setText(tr("Leave"));
     m_members->setAccessibleName(tr("Members"));
+    m_headphones->setText(tr("Use headphones: others are heard through your speakers while your microphone is on, "
+                             "and this build cannot cancel the echo, so they would hear themselves."));
 }
 
 RoomInfo RoomPanel::room() const
@@ -109,6 +116,11 @@ void RoomPanel::showMembers()
             text = tr("%1 · %2").arg(text, what.join(QStringLiteral(", ")));
         m_members->addItem(text);
     }
+}
+
+void RoomPanel::setHeadphonesAdvised(bool advised)
+{
+    m_headphones->setVisible(advised);
 }
 
 void RoomPanel::setInRoom(bool inRoom, bool canJoin)

@@ -27,12 +27,16 @@ public:
     // The list follows the session's member model (who is there, who publishes what).
     void setMembersModel(MemberListModel *model);
     void setInRoom(bool inRoom, bool canJoin);
+    // Shown while others are heard through speakers, the mic is on and nothing cancels the
+    // echo (RoomSession::headphonesAdvised).
+    void setHeadphonesAdvised(bool advised);
     void retranslate();
 
     QListWidget *membersList() const { return m_members; }
     QPushButton *joinButton() const { return m_join; }
     QPushButton *leaveButton() const { return m_leave; }
     QComboBox *kindBox() const { return m_kind; }
+    QLabel *headphonesNotice() const { return m_headphones; }
 
 signals:
     void joinRequested();
@@ -49,6 +53,7 @@ private:
     QListWidget *m_members;
     QPointer<MemberListModel> m_model;
     QLabel *m_labels[4];
+    QLabel *m_headphones;
 };
 
 } // namespace roomrec

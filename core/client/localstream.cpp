@@ -154,7 +154,9 @@ void LocalStream::update()
 void LocalStream::startWorker()
 {
     const Track track = m_track;
-    const PublishedStream::Options options = m_options;
+    PublishedStream::Options options = m_options;
+    if (m_echoReference)
+        options.echoReference = m_echoReference;
     const MediaClock &clock = m_clock;
     m_worker = std::make_unique<StreamWorker>(track, [&clock, track, options] {
         return PublishedStream::create(clock, track, options);

@@ -26,6 +26,8 @@ public:
     // Used from the next (re)start; a capturing stream restarts with them now.
     void setOptions(const PublishedStream::Options &options);
     PublishedStream::Options options() const { return m_options; }
+    // The speakers' sound for the microphone's echo canceller, kept across setOptions().
+    void setEchoReference(std::shared_ptr<FarEndReference> reference) { m_echoReference = std::move(reference); }
 
     void setCaptureWanted(bool on); // preview (and, when published, encode)
     bool captureWanted() const { return m_captureWanted; }
@@ -70,6 +72,7 @@ private:
     const MediaClock &m_clock;
     Track m_track;
     PublishedStream::Options m_options;
+    std::shared_ptr<FarEndReference> m_echoReference;
     bool m_captureWanted = false;
     bool m_publishWanted = false;
     bool m_restart = false;    // options changed while capturing

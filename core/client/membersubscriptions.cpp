@@ -17,7 +17,10 @@ RemoteMedia &MemberSubscriptions::startedMedia()
 {
     // Started on the first subscription: a window alone in its room runs no decode thread.
     if (!m_media) {
-        m_media = std::make_unique<RemoteMedia>(m_client, m_options);
+        RemoteMedia::Options options = m_options;
+        if (m_echoReference)
+            options.echoReference = m_echoReference;
+        m_media = std::make_unique<RemoteMedia>(m_client, options);
         connect(m_media.get(), &RemoteMedia::pictureDecoded, this,
                 [this](const QString &userId, Track track, qint64, const QImage &image) { showPicture(userId, track, image); });
         connect(m_media.get(), &RemoteMedia::audioLevelChanged, this, [this](const QString &userId, float level) {

@@ -26,6 +26,9 @@ public:
 
     // Used when the decoder starts (the first subscription).
     void setMediaOptions(const RemoteMedia::Options &options) { m_options = options; }
+    // What the decoder plays goes here too (the microphone's echo canceller); kept across
+    // setMediaOptions().
+    void setEchoReference(std::shared_ptr<FarEndReference> reference) { m_echoReference = std::move(reference); }
 
     // Brings subscriptions and the model's flags in line with the client's members.
     void sync();
@@ -49,6 +52,7 @@ private:
     RoomClient &m_client;
     MemberListModel &m_members;
     RemoteMedia::Options m_options;
+    std::shared_ptr<FarEndReference> m_echoReference;
     std::unique_ptr<RemoteMedia> m_media;
     QHash<QString, quint64> m_subscriptions; // user ID -> its subscription's number
     quint64 m_nextSubscription = 1;

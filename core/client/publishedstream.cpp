@@ -84,7 +84,9 @@ Result<std::unique_ptr<PublishPipeline>> PublishedStream::create(const MediaCloc
             return chosen.error();
         audio = std::move(chosen.value());
     }
-    return std::make_unique<PublishPipeline>(std::move(video.value()), std::move(audio), track, options.encoder);
+    auto pipeline = std::make_unique<PublishPipeline>(std::move(video.value()), std::move(audio), track, options.encoder);
+    pipeline->setEchoReference(options.echoReference);
+    return pipeline;
 }
 
 QList<SourceChoice> PublishedStream::videoChoices(Track track)

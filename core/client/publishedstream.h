@@ -2,6 +2,7 @@
 
 #include "common/result.h"
 #include "media/encodersettings.h"
+#include "media/farendreference.h"
 #include "media/mediaclock.h"
 #include "media/pipelinethread.h"
 #include "media/screenregion.h"
@@ -28,6 +29,8 @@ public:
         QString audio = QStringLiteral("auto"); // camera only: auto | testtone | none | microphone device ID
         ScreenRegion region;                    // sub-stream: whole screen or a region
         VideoEncoderSettings encoder;
+        // What the speakers play: the microphone is echo-cancelled against it (camera only).
+        std::shared_ptr<FarEndReference> echoReference;
     };
 
     // The clock must outlive the pipeline; share one per user for A/V sync.

@@ -1,7 +1,11 @@
 #pragma once
 
+#include "media/farendreference.h"
+
 #include <QAudioDevice>
 #include <QElapsedTimer>
+
+#include <memory>
 
 namespace roomrec {
 
@@ -13,6 +17,7 @@ struct RemoteMediaOptions {
     // The receiver clock `presented` times are on: a started timer to compare them with
     // another (a benchmark's); invalid: RemoteMedia starts its own.
     QElapsedTimer clock;
+    std::shared_ptr<FarEndReference> echoReference; // gets what is played, for the microphone's AEC
 };
 
 } // namespace roomrec

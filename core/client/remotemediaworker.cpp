@@ -25,6 +25,7 @@ RemoteMediaWorker::~RemoteMediaWorker() = default;
 void RemoteMediaWorker::start()
 {
     m_playout = new AudioPlayout(m_mixer, m_options.audioDevice, m_options.forceTestSink, this);
+    m_playout->setEchoReference(m_options.echoReference);
     connect(m_playout, &AudioPlayout::errorOccurred, this, &RemoteMediaWorker::errorOccurred);
     m_playout->start();
     m_pump = new QTimer(this);

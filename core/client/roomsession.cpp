@@ -1,5 +1,6 @@
 #include "client/roomsession.h"
 
+#include "media/echocanceller.h"
 #include "protocol/errorcode.h"
 
 namespace roomrec {
@@ -18,6 +19,10 @@ RoomSession::RoomSession(QObject *parent) : QObject(parent)
     });
     connect(m_streams[0].get(), &LocalStream::stopped, this, [this] { m_members.setLatestFrame(m_client.userId(), QImage()); });
     connect(&m_subscriptions, &MemberSubscriptions::errorOccurred, this, &RoomSession::errorOccurred);
+    m_subscriptions.setEchoReference(m_echoReference);
+    connect(&m_headphonesCheck, &QTimer::timeout, this, &RoomSession::updateHeadphonesAdvice);
+    connect(m_streams[0].get(), &LocalStream::encodingChanged, this, &RoomSession::updateHeadphonesAdvice);
+    setEchoCancellation(EchoCanceller::isAvailable());
     m_client.setAutoReconnect(true);
     connect(&m_client, &RoomClient::stateChanged, this, [this](ClientState state) {
         // The server forgets our subscriptions with the room or the connection; back in the
@@ -52,6 +57,28 @@ RoomSession::~RoomSession()
     for (auto &stream : m_streams)
         stream.reset();
     m_client.disconnectFromServer();
+}
+
+void RoomSession::setEchoCancellation(bool on)
+{
+    m_echoCancellation = on && EchoCanceller::isAvailable();
+    m_streams[0]->setEchoReference(m_echoCancellation ? m_echoReference : nullptr);
+    // Without cancellation, watch for remote audio while the microphone is on (a cheap read
+    // of two atomics, twice a second; nothing to watch when the echo is cancelled).
+    if (m_echoCancellation)
+        m_headphonesCheck.stop();
+    else
+        m_headphonesCheck.start(500);
+    updateHeadphonesAdvice();
+}
+
+void RoomSession::updateHeadphonesAdvice()
+{
+    const LocalStream &camera = *m_streams[0];
+    const bool microphoneOn = camera.isEncoding() && camera.hasAudio();
+    const bool advised = !m_echoCancellation && microphoneOn && m_echoReference->isRemoteAudioPlaying();
+    if (std::exchange(m_headphonesAdvised, advised) != advised)
+        emit headphonesAdvisedChanged(advised);
 }
 
 void RoomSession::setRecordingBusy(bool busy)

@@ -4,10 +4,12 @@
 #include "client/memberlistmodel.h"
 #include "client/membersubscriptions.h"
 #include "client/roomclient.h"
+#include "media/farendreference.h"
 #include "media/mediaclock.h"
 
 #include <QObject>
 #include <QSslCertificate>
+#include <QTimer>
 
 #include <functional>
 #include <memory>
@@ -36,6 +38,12 @@ struct ServerTarget {
 //
 // Asynchronous throughout: calls return at once and report through signals, so the GUI
 // thread never waits.
+//
+// Echo: what the other members say is played through the speakers and would be picked up
+// by the microphone. With webrtc-audio-processing (the default build) the microphone's sound
+// is echo-cancelled against what is played (EchoCanceller); without it, or with it turned
+// off, headphonesAdvised() says when the user should wear headphones: while remote audio
+// plays and the microphone is on (docs/audio.md).
 class RoomSession : public QObject {
     Q_OBJECT
 public:
@@ -61,6 +69,14 @@ public:
     bool isRecordingBusy() const { return m_recordingBusy; } // a start or stop is on its way
     ReconnectState reconnectState() const { return m_reconnectState; }
     bool lastReconnectResumedRecording() const { return m_resumedRecording; }
+
+    // On by default when this build has it; applies from the camera stream's next (re)start.
+    void setEchoCancellation(bool on);
+    bool echoCancellation() const { return m_echoCancellation; }
+    // What the speakers play (filled by the decoder's playout, read by the microphone's AEC).
+    const FarEndReference &echoReference() const { return *m_echoReference; }
+    // No echo cancellation while others are heard through speakers and the microphone is on.
+    bool headphonesAdvised() const { return m_headphonesAdvised; }
 
     // Connects, signs in and enters the room (creating it if nobody is in it). On a lost
     // connection it comes back by itself (RoomClient auto-reconnect).
@@ -91,6 +107,7 @@ signals:
     // The server ended the recording by itself (idle timeout, quota, error, shutdown).
     void recordingEndedByServer(const QStringList &fileIds, const QString &reason, int code, const QString &message);
     void reconnectStateChanged(roomrec::RoomSession::ReconnectState state);
+    void headphonesAdvisedChanged(bool advised);
     void fileInfoReady(const roomrec::FileRecord &file);
     void filesListed(const QList<roomrec::FileRecord> &files);
     void errorOccurred(int code, const QString &message);
@@ -100,9 +117,15 @@ private:
     void setReconnectState(ReconnectState state);
     void updateOwnPublishing();
     Track recordedTrack(const RecordParam &param) const;
+    void updateHeadphonesAdvice();
 
     RoomClient m_client;
     MediaClock m_clock;
+    // Before the streams and subscriptions that share it (they may hold it on other threads).
+    std::shared_ptr<FarEndReference> m_echoReference = std::make_shared<FarEndReference>();
+    bool m_echoCancellation = false;
+    bool m_headphonesAdvised = false;
+    QTimer m_headphonesCheck{this}; // the playout is on another thread: its state is polled
     std::unique_ptr<LocalStream> m_streams[2]; // after the client and the clock they use
     MemberListModel m_members;
     MemberSubscriptions m_subscriptions{m_client, m_members}; // after the client and model it feeds

@@ -47,9 +47,10 @@ void AudioMixer::push(const QString &id, const qint16 *interleaved, int frameCou
     }
 }
 
-QVector<qint16> AudioMixer::mix(int frameCount)
+QVector<qint16> AudioMixer::mix(int frameCount, int *contributing)
 {
     QVector<qint32> sum(qsizetype(qMax(0, frameCount)) * m_channels, 0);
+    int withSound = 0;
     {
         QMutexLocker lock(&m_mutex);
         for (auto it = m_queues.begin(); it != m_queues.end(); ++it) {
@@ -59,9 +60,13 @@ QVector<qint16> AudioMixer::mix(int frameCount)
                 sum[i] += src[i];
             if (available < sum.size())
                 ++m_underruns;
+            if (available > 0)
+                ++withSound;
             it->remove(0, available);
         }
     }
+    if (contributing)
+        *contributing = withSound;
     QVector<qint16> out(sum.size());
     for (qsizetype i = 0; i < sum.size(); ++i)
         out[i] = qint16(qBound(-32768, sum[i], 32767));

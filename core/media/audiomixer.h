@@ -23,7 +23,8 @@ public:
     void removeSource(const QString &id);
     QStringList sources() const;
     void push(const QString &id, const qint16 *interleaved, int frameCount);
-    QVector<qint16> mix(int frameCount);
+    // contributing: how many sources had sound for this mix (0: it is all silence).
+    QVector<qint16> mix(int frameCount, int *contributing = nullptr);
     int queuedFrames(const QString &id) const;
     qint64 underruns() const;
     qint64 overflowFrames() const;

@@ -93,7 +93,15 @@ void AudioPlayout::pump()
     }
     if (frames <= 0)
         return;
-    const QVector<qint16> mixed = m_mixer.mix(frames);
+    int withSound = 0;
+    const QVector<qint16> mixed = m_mixer.mix(frames, &withSound);
+    if (m_echoReference) {
+        // What the device still holds before this block is heard: the echo of this block
+        // reaches the microphone that much later (the test sink holds nothing).
+        const qint64 bytesPerMs = qint64(m_mixer.sampleRate()) * m_mixer.channels() * 2 / 1000;
+        const int queuedMs = m_sink ? int((m_sink->bufferSize() - m_sink->bytesFree()) / qMax<qint64>(1, bytesPerMs)) : 0;
+        m_echoReference->push(mixed.constData(), frames, m_mixer.channels(), withSound > 0, queuedMs);
+    }
     if (m_io)
         m_io->write(reinterpret_cast<const char *>(mixed.constData()), mixed.size() * qsizetype(sizeof(qint16)));
     m_framesPlayed += frames;

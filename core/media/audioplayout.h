@@ -1,6 +1,7 @@
 #pragma once
 
 #include "media/audiomixer.h"
+#include "media/farendreference.h"
 
 #include <QAudioDevice>
 #include <QElapsedTimer>
@@ -32,6 +33,8 @@ public:
     // How long what was written last waits in the sound device before it is heard (the
     // test sink takes the mix at the moment it would be played: 0).
     qint64 bufferedUs() const;
+    // Everything played is also pushed here, for the microphone's echo canceller.
+    void setEchoReference(std::shared_ptr<FarEndReference> reference) { m_echoReference = std::move(reference); }
 
 public slots:
     void start();
@@ -51,6 +54,7 @@ private:
     QTimer m_timer{this};
     QElapsedTimer m_clock;
     qint64 m_framesPlayed = 0;
+    std::shared_ptr<FarEndReference> m_echoReference;
 };
 
 } // namespace roomrec

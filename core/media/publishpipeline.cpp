@@ -43,6 +43,7 @@ Status PublishPipeline::setEncoding(bool on)
         flushEncoders();
         m_videoEncoder.reset();
         m_audioEncoder.reset();
+        m_echoCanceller.reset();
         if (m_audio && m_running)
             m_audio->stop();
         return success();
@@ -62,6 +63,7 @@ Status PublishPipeline::setEncoding(bool on)
             m_audioEncoder.reset();
             return s;
         }
+        m_echoFailed = false;
     }
     m_grid = FrameGrid(settings.frameRate);
     m_encoding = true;
@@ -168,8 +170,51 @@ void PublishPipeline::encodeOnGrid(AVFrame *frame, qint64 captureUs)
 
 void PublishPipeline::onSamples(const qint16 *samples, int count, qint64 captureUs)
 {
-    if (m_audioEncoder)
+    if (!m_audioEncoder)
+        return;
+    if (!echoCancellerReady()) {
         emitPackets(m_audioEncoder->encode(samples, count, captureUs));
+        return;
+    }
+    // The canceller hands back whole 10 ms frames; the first of them started with the
+    // samples it kept from the last block, that much earlier.
+    const qint64 keptUs = qint64(m_echoCanceller->pendingFrames()) * 1'000'000 / m_audio->sampleRate();
+    const qint64 cancelledBefore = m_echoCanceller->framesCancelled();
+    const qint64 bypassedBefore = m_echoCanceller->framesBypassed();
+    auto processed = m_echoCanceller->process(samples, count);
+    if (!processed) {
+        emit errorOccurred(processed.error().code, processed.error().message);
+        m_echoCanceller.reset(); // from now on uncancelled, but not silent
+        m_echoFailed = true;
+        emitPackets(m_audioEncoder->encode(samples, count, captureUs));
+        return;
+    }
+    m_stats.echoFramesCancelled += m_echoCanceller->framesCancelled() - cancelledBefore;
+    m_stats.echoFramesBypassed += m_echoCanceller->framesBypassed() - bypassedBefore;
+    const int frames = int(processed->size() / m_audio->channels());
+    if (frames > 0)
+        emitPackets(m_audioEncoder->encode(processed->constData(), frames, captureUs - keptUs));
+}
+
+// Made with the first samples: only then does a microphone know the format its device gave.
+bool PublishPipeline::echoCancellerReady()
+{
+    if (!m_echoReference || !EchoCanceller::isAvailable() || m_echoFailed)
+        return false;
+    if (m_echoCanceller && m_echoCanceller->sampleRate() == m_audio->sampleRate()
+        && m_echoCanceller->channels() == m_audio->channels())
+        return true;
+    auto canceller = EchoCanceller::create(m_echoReference, m_audio->sampleRate(), m_audio->channels());
+    if (!canceller) {
+        // The sound still goes out, uncancelled: better than no sound at all.
+        m_echoFailed = true;
+        m_echoCanceller.reset();
+        qCWarning(lcMedia) << canceller.error().message;
+        emit errorOccurred(canceller.error().code, canceller.error().message);
+        return false;
+    }
+    m_echoCanceller = std::move(canceller.value());
+    return true;
 }
 
 void PublishPipeline::emitPackets(const Result<QList<MediaPacket>> &packets)

@@ -2,6 +2,7 @@
 
 #include "media/aacencoder.h"
 #include "media/audiosource.h"
+#include "media/echocanceller.h"
 #include "media/framegrid.h"
 #include "media/h264encoder.h"
 #include "media/previewconverter.h"
@@ -29,6 +30,8 @@ struct PublishStats {
     qint64 framesSent = 0;     // total video packets since start
     qint64 framesRepeated = 0; // grid slots filled with the previous picture (source late)
     qint64 framesDroppedOnGrid = 0; // frames that arrived for a slot already filled
+    qint64 echoFramesCancelled = 0; // 10 ms microphone frames run through the echo canceller
+    qint64 echoFramesBypassed = 0;  // ... passed unchanged (no remote audio playing)
 };
 
 // One published stream: a video source (+ audio for the camera) encoded to H.264/AAC.
@@ -61,6 +64,11 @@ public:
 
     // Thread-safe: the next captured frame is encoded as an IDR.
     void requestKeyFrame() { m_keyFrameRequested = true; }
+    // What the speakers play (AudioPlayout pushes it): when set, and this build has
+    // webrtc-audio-processing, the microphone's sound is echo-cancelled against it before the
+    // AAC encoder. Before open()/setEncoding(true).
+    void setEchoReference(std::shared_ptr<FarEndReference> reference) { m_echoReference = std::move(reference); }
+
     // Thread-safe: previews cost a conversion per emitted image; off unless someone looks.
     void setPreviewEnabled(bool enabled) { m_previewEnabled = enabled; }
 
@@ -78,6 +86,7 @@ signals:
 private:
     void onFrame(AVFrame *frame, qint64 captureUs);
     void onSamples(const qint16 *samples, int count, qint64 captureUs);
+    bool echoCancellerReady();
     void emitPackets(const Result<QList<MediaPacket>> &packets);
     void encodeOnGrid(AVFrame *frame, qint64 captureUs);
     void flushEncoders();
@@ -90,6 +99,9 @@ private:
     AudioEncoderSettings m_audioSettings;
     std::optional<H264Encoder> m_videoEncoder; // open only while encoding
     std::optional<AacEncoder> m_audioEncoder;
+    std::shared_ptr<FarEndReference> m_echoReference;
+    std::unique_ptr<EchoCanceller> m_echoCanceller; // while encoding, with a reference
+    bool m_echoFailed = false; // until encoding restarts
     PreviewConverter m_preview;
     std::atomic<bool> m_keyFrameRequested{false};
     std::atomic<bool> m_previewEnabled{false};

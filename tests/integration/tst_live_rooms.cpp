@@ -244,7 +244,7 @@ void TestLiveRooms::picturesShowWithTheirSound()
     SyncClient alice;
     QVERIFY(alice.connect(server->port(), QStringLiteral("alice")).ok());
     QVERIFY(alice.createRoom(kRoom).ok());
-    Viewer bob(this);
+    Viewer bob;
     QVERIFY(bob.enter(server->port(), QStringLiteral("bob")));
     QVERIFY(bob.subscribe(QStringLiteral("alice")).ok());
     struct Presented {
@@ -256,7 +256,7 @@ void TestLiveRooms::picturesShowWithTheirSound()
         (track == Track::CameraAudio ? heard : shown) << Presented{ptsUs, atUs};
     });
     TappedPublisher publisher(alice, QSize(320, 180));
-    QVERIFY(publisher.start(this));
+    QVERIFY(publisher.start());
     QTRY_VERIFY_WITH_TIMEOUT(shown.size() >= 4 * kGopFrames && heard.size() > 2, 60'000);
     publisher.stop();
 

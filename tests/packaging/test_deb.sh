@@ -60,6 +60,12 @@ done
 dpkg-deb -f "$app_deb" Depends | grep -q 'libqt6widgets6' || fail "roomrec: shlibdeps found no Qt Widgets"
 dpkg-deb -f "$app_deb" Depends | grep -q 'libavcodec59\|libavcodec6' || fail "roomrec: shlibdeps found no FFmpeg"
 dpkg-deb -f "$server_deb" Depends | grep -q 'libqt6httpserver6' || fail "roomrec-server: shlibdeps found no Qt HttpServer"
+# Echo cancellation (docs/audio.md): the app needs webrtc-audio-processing when it was built
+# with it; the server never does (it has no microphone).
+if grep -q '^WEBRTC_APM_FOUND:INTERNAL=1' "$build/CMakeCache.txt" && grep -q '^ROOMREC_ECHO_CANCELLATION:BOOL=ON' "$build/CMakeCache.txt"; then
+  dpkg-deb -f "$app_deb" Depends | grep -q 'libwebrtc-audio-processing' || fail "roomrec: shlibdeps found no webrtc-audio-processing"
+fi
+! dpkg-deb -f "$server_deb" Depends | grep -q 'libwebrtc-audio-processing' || fail "roomrec-server depends on webrtc-audio-processing"
 # DESIGN.md: the server never links Qt::Widgets or Qt::Multimedia.
 ! dpkg-deb -f "$server_deb" Depends | grep -q 'libqt6widgets6\|libqt6multimedia6' || fail "roomrec-server depends on Qt Widgets/Multimedia"
 
