@@ -133,16 +133,22 @@ Status RoomServer::start()
             [this](const QString &userId, const RecordingOutcome &outcome) {
                 // A user's own stop gets its file IDs in the reply; tell only of other ends.
                 const bool endedByServer = outcome.reason != QLatin1String("stopped");
-                for (ClientSession *s : std::as_const(m_sessions)) {
-                    if (!endedByServer || s->userId != userId)
-                        continue;
-                    s->sendEvent(QStringLiteral("recordingEnded"),
-                                 {{QStringLiteral("relationId"), qint64(outcome.room.relationId)},
-                                  {QStringLiteral("roomId"), qint64(outcome.room.roomId)},
-                                  {QStringLiteral("fileIds"), toCborArray(outcome.fileIds)},
-                                  {QStringLiteral("reason"), outcome.reason},
-                                  {QStringLiteral("code"), outcome.errorCode},
-                                  {QStringLiteral("message"), outcome.errorMessage}});
+                // Like a stop's reply, the event goes once its files are complete (catalogued
+                // as such), not while the writer threads are still finishing them.
+                if (endedByServer) {
+                    whenFilesComplete(outcome.fileIds, [this, userId, outcome] {
+                        for (ClientSession *s : std::as_const(m_sessions)) {
+                            if (s->userId != userId)
+                                continue;
+                            s->sendEvent(QStringLiteral("recordingEnded"),
+                                         {{QStringLiteral("relationId"), qint64(outcome.room.relationId)},
+                                          {QStringLiteral("roomId"), qint64(outcome.room.roomId)},
+                                          {QStringLiteral("fileIds"), toCborArray(outcome.fileIds)},
+                                          {QStringLiteral("reason"), outcome.reason},
+                                          {QStringLiteral("code"), outcome.errorCode},
+                                          {QStringLiteral("message"), outcome.errorMessage}});
+                        }
+                    });
                 }
                 emit recordingEnded(userId, outcome);
             });
