@@ -7,6 +7,10 @@
 
 #include <cstring>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 namespace roomrec {
 
 namespace {
@@ -19,10 +23,27 @@ quint64 toTimescale(qint64 us, quint32 timescale)
 }
 
 // Where the next Annex B start code (00 00 01, or 00 00 00 01) begins at or after `from`,
-// and where the NAL after it begins; {size, size} when there is none. Media is high-entropy:
-// memchr finds the rare 0x01 bytes far faster than a byte-by-byte scan.
+// and where the NAL after it begins; {size, size} when there is none. Media is high-entropy
+// and, thanks to emulation prevention, never holds 00 00 01 inside a NAL; with SSE2 sixteen
+// positions are tested at once for all three bytes, which takes a fraction of the time a
+// memchr per 0x01 byte did (one every ~256 bytes of media, a call each).
 std::pair<qsizetype, qsizetype> nextStartCode(const char *p, qsizetype size, qsizetype from)
 {
+#ifdef __SSE2__
+    const __m128i zero = _mm_setzero_si128();
+    const __m128i ones = _mm_set1_epi8(1);
+    for (; from + 18 <= size; from += 16) {
+        const auto *at = reinterpret_cast<const __m128i *>(p + from);
+        const __m128i first = _mm_cmpeq_epi8(_mm_loadu_si128(at), zero);
+        const __m128i second = _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i *>(p + from + 1)), zero);
+        const __m128i third = _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i *>(p + from + 2)), ones);
+        const int hits = _mm_movemask_epi8(_mm_and_si128(_mm_and_si128(first, second), third));
+        if (hits != 0) {
+            const qsizetype code = from + qCountTrailingZeroBits(quint32(hits));
+            return {code, code + 3};
+        }
+    }
+#endif
     while (from + 2 < size) {
         const void *hit = std::memchr(p + from + 2, 1, size_t(size - from - 2));
         if (!hit)

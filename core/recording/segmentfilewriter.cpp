@@ -60,6 +60,8 @@ void SegmentFileWriter::write(const MediaPacket &packet, qint64 ptsUs, qint64 dt
     // the finished fragment out now rather than a batch later.
     if (packet.key && packet.isVideo())
         handOver();
+    if (m_batch.empty())
+        m_batch.reserve(kBatchReserve); // a batch's usual count at once, not grown packet by packet
     m_batch.push_back({packet, ptsUs, dtsUs}); // the payload is implicitly shared: no copy
     m_batchBytes += bytes;
     // The second video frame completes the file's first fragment (the first frame alone):

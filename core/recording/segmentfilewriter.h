@@ -46,6 +46,7 @@ public:
 
     static constexpr qint64 kBatchSpanUs = 250'000;
     static constexpr qint64 kBatchBytes = 512 * 1024;
+    static constexpr size_t kBatchReserve = 32; // 250 ms of 30 fps video with 48 kHz AAC: ~20
 
 private:
     struct QueuedPacket {

@@ -7,7 +7,8 @@
 namespace roomrec {
 
 // One forwarded packet as it goes out: the frame header built once for all subscribers and
-// the publisher's packet, whose payload every subscriber's socket shares.
+// the publisher's packet, whose payload every subscriber's socket shares. In the GOP cache
+// the header is empty for packets that came while the track had no subscriber.
 struct OutgoingPacket {
     QByteArray header;
     MediaPacket packet;

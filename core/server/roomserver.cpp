@@ -133,16 +133,22 @@ Status RoomServer::start()
             [this](const QString &userId, const RecordingOutcome &outcome) {
                 // A user's own stop gets its file IDs in the reply; tell only of other ends.
                 const bool endedByServer = outcome.reason != QLatin1String("stopped");
-                for (ClientSession *s : std::as_const(m_sessions)) {
-                    if (!endedByServer || s->userId != userId)
-                        continue;
-                    s->sendEvent(QStringLiteral("recordingEnded"),
-                                 {{QStringLiteral("relationId"), qint64(outcome.room.relationId)},
-                                  {QStringLiteral("roomId"), qint64(outcome.room.roomId)},
-                                  {QStringLiteral("fileIds"), toCborArray(outcome.fileIds)},
-                                  {QStringLiteral("reason"), outcome.reason},
-                                  {QStringLiteral("code"), outcome.errorCode},
-                                  {QStringLiteral("message"), outcome.errorMessage}});
+                // Like a stop's reply, the event goes once its files are complete (catalogued
+                // as such), not while the writer threads are still finishing them.
+                if (endedByServer) {
+                    whenFilesComplete(outcome.fileIds, [this, userId, outcome] {
+                        for (ClientSession *s : std::as_const(m_sessions)) {
+                            if (s->userId != userId)
+                                continue;
+                            s->sendEvent(QStringLiteral("recordingEnded"),
+                                         {{QStringLiteral("relationId"), qint64(outcome.room.relationId)},
+                                          {QStringLiteral("roomId"), qint64(outcome.room.roomId)},
+                                          {QStringLiteral("fileIds"), toCborArray(outcome.fileIds)},
+                                          {QStringLiteral("reason"), outcome.reason},
+                                          {QStringLiteral("code"), outcome.errorCode},
+                                          {QStringLiteral("message"), outcome.errorMessage}});
+                        }
+                    });
                 }
                 emit recordingEnded(userId, outcome);
             });
@@ -854,7 +860,9 @@ void RoomServer::onMedia(ClientSession *s, const MediaPacket &packet)
         return;
     }
     const bool diskBehind = m_recording->push(s->userId, s->id(), packet);
-    m_relay.forward(s, packet); // never waits: a slow subscriber only loses its own packets
+    // Never waits: a slow subscriber only loses its own packets. Nobody watching live: the
+    // publisher's socket can be read less often (ReadCoalescer).
+    s->setReadsRelaxed(!m_relay.forward(s, packet));
     if (diskBehind) {
         // The disk is behind: hold this publisher back rather than queue without end or drop.
         qCInfo(lcServer).noquote() << "holding back" << s->peer() << ": its recording waits for the disk";

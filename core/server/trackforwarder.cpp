@@ -14,8 +14,13 @@ TrackForwarder::TrackForwarder(const QString &publisherUserId, Track track)
 void TrackForwarder::forward(const MediaPacket &packet)
 {
     const bool video = packet.isVideo();
-    if (m_subscribers.empty() && !video)
+    if (m_subscribers.empty()) {
+        // Nobody to send to (every publisher that only records): the GOP cache keeps the
+        // packet alone and the header is built if someone subscribes (addSubscriber).
+        if (video)
+            m_gop.add(OutgoingPacket{{}, packet});
         return;
+    }
     const OutgoingPacket out{ForwardedMedia::frameHeader(m_publisherUtf8, packet), packet};
     if (video)
         m_gop.add(out);
@@ -31,8 +36,12 @@ bool TrackForwarder::addSubscriber(SubscriberQueue *queue)
     if (m_track == Track::CameraAudio)
         return true;
     Subscriber &added = m_subscribers.back();
-    for (const OutgoingPacket &cached : m_gop.packets())
-        queue->offer(m_publisher, added.delivery, cached);
+    for (const OutgoingPacket &cached : m_gop.packets()) {
+        if (cached.header.isEmpty()) // cached while the track had no subscriber
+            queue->offer(m_publisher, added.delivery, OutgoingPacket{ForwardedMedia::frameHeader(m_publisherUtf8, cached.packet), cached.packet});
+        else
+            queue->offer(m_publisher, added.delivery, cached);
+    }
     return !m_gop.packets().isEmpty();
 }
 

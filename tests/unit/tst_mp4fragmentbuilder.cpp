@@ -122,6 +122,29 @@ void TestMp4FragmentBuilder::nalUnitsBecomeLengthPrefixed_data()
     QTest::newRow("0x01 bytes inside a NAL") << QByteArray("\0\0\0\1", 4) + QByteArray("\x65\x01\x01\x00\x01\x07", 6)
                                              << prefixed({QByteArray("\x65\x01\x01\x00\x01\x07", 6)});
     QTest::newRow("no start code: the payload is one NAL") << idr << prefixed({idr});
+    // Long enough for the vectorised scan: NALs of many lengths (start codes at every offset
+    // within 16 bytes), each full of 0x01 bytes, lone zeros and emulation-prevention 00 00 03.
+    QList<QByteArray> nals;
+    QByteArray longAccessUnit;
+    quint32 seed = 12345;
+    for (int length : {1, 2, 15, 16, 17, 31, 33, 100, 1000, 4097}) {
+        QByteArray nal(1, '\x41');
+        while (nal.size() < length) {
+            seed = seed * 1103515245u + 12345u;
+            switch ((seed >> 16) % 8) {
+            case 0: nal.append('\0'); nal.append('\x05'); break;
+            case 1: nal.append("\0\0\x03", 3); break;
+            case 2: nal.append('\x01'); break;
+            default: nal.append(char(1 + (seed >> 8) % 255)); break;
+            }
+        }
+        nal.truncate(length);
+        if (nal.endsWith('\0'))
+            nal.back() = '\x07';
+        nals << nal;
+        longAccessUnit += (nals.size() % 2 ? QByteArray("\0\0\0\1", 4) : QByteArray("\0\0\1", 3)) + nal;
+    }
+    QTest::newRow("long access unit, start codes at every alignment") << longAccessUnit << prefixed(nals);
 }
 
 void TestMp4FragmentBuilder::nalUnitsBecomeLengthPrefixed()
