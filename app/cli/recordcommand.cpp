@@ -149,8 +149,10 @@ int RecordCommand::run(const QStringList &arguments)
     }
     RoomClient &client = command.m_client;
     client.setCaptureClockEpoch(command.m_clock.wallClockEpochUs()); // for watchers' latency
-    if (!common.applyTls(client) || !reconnect.apply(client))
+    if (!common.applyTls(client))
         return 2;
+    if (!reconnect.apply(client))
+        return 1; // a bad option value, as the others
     QObject::connect(&reconnect, &ReconnectOption::reconnected, &command, &RecordCommand::onReconnected);
     auto onError = [&command](int code, const QString &message) { command.fail(code, message); };
     QObject::connect(&client, &RoomClient::errorOccurred, &command, onError);

@@ -235,8 +235,10 @@ int WatchCommand::run(const QStringList &arguments)
     command.m_outPath = parser.value(out);
 
     RoomClient &client = command.m_client;
-    if (!common.applyTls(client) || !reconnect.apply(client))
+    if (!common.applyTls(client))
         return 2;
+    if (!reconnect.apply(client))
+        return 1; // a bad option value, as the others
     command.m_reconnect = &reconnect;
     command.m_room = roomInfo;
     QObject::connect(&reconnect, &ReconnectOption::reconnected, &command,
