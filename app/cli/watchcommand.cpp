@@ -189,6 +189,8 @@ void WatchCommand::onReconnected(qint64 awayMs)
     // The server forgot our subscriptions with the old connection.
     ++m_reconnects;
     m_resyncing = true;
+    if (m_stats)
+        m_stats->newSubscription();
     std::fprintf(stderr, "subscribing to %s again after %.1f s away\n", qPrintable(m_member), double(awayMs) / 1000.0);
     if (m_client.room())
         subscribe();

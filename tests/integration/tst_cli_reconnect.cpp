@@ -61,6 +61,29 @@ struct CliRun {
     }
 };
 
+// A server in this process and the proxy the CLI reaches it through.
+struct ProxiedServer {
+    QTemporaryDir dir;
+    std::unique_ptr<RoomServer> server;
+    std::unique_ptr<TestProxy> proxy;
+
+    bool start()
+    {
+        server = startTestServer(dir.path());
+        if (!server)
+            return false;
+        proxy = std::make_unique<TestProxy>(server->port());
+        return proxy->listen();
+    }
+    // The network fails: every connection through the proxy drops; new ones are refused
+    // until setRefusingNew(false), if stayDown.
+    void cut(bool stayDown)
+    {
+        proxy->setRefusingNew(stayDown);
+        proxy->cut();
+    }
+};
+
 QStringList roomArguments(quint16 port, const QString &user)
 {
     return {QStringLiteral("--server"), QStringLiteral("127.0.0.1:%1").arg(port), QStringLiteral("--user"), user,
@@ -100,11 +123,9 @@ void TestCliReconnect::recordingGoesOnAcrossACut()
     QFETCH(int, refusals);
     if (!FrameProbe::available())
         QSKIP("ffprobe is not installed (scripts/deps.sh installs ffmpeg)");
-    QTemporaryDir dir;
-    auto server = startTestServer(dir.path());
-    QVERIFY(server);
-    TestProxy proxy(server->port());
-    QVERIFY(proxy.listen());
+    ProxiedServer net;
+    QVERIFY(net.start());
+    TestProxy &proxy = *net.proxy;
 
     CliRun cli;
     cli.start(recordArguments(proxy.port(), QStringLiteral("cli-cut"), QStringLiteral("4"), QStringLiteral("60")));
@@ -112,8 +133,7 @@ void TestCliReconnect::recordingGoesOnAcrossACut()
     // Some of the recording reached the server before the network fails.
     const qint64 atStart = proxy.bytesToServer();
     QTRY_VERIFY_WITH_TIMEOUT(proxy.bytesToServer() > atStart + 50'000, 30'000);
-    proxy.setRefusingNew(refusals > 0);
-    proxy.cut();
+    net.cut(refusals > 0);
     QTRY_VERIFY2_WITH_TIMEOUT(cli.said("connection lost, reconnecting (attempt 1)"), cli.err.constData(), 15'000);
     QTRY_VERIFY_WITH_TIMEOUT(proxy.connectionsRefused() >= refusals, 60'000);
     proxy.setRefusingNew(false);
@@ -129,7 +149,7 @@ void TestCliReconnect::recordingGoesOnAcrossACut()
 
     const QJsonArray ids = QJsonDocument::fromJson(cli.process.readAllStandardOutput()).object().value(QStringLiteral("fileIds")).toArray();
     QCOMPARE(ids.size(), 1); // one file: the recording went on
-    const auto record = catalogOf(*server).file(ids.first().toString().toULongLong());
+    const auto record = catalogOf(*net.server).file(ids.first().toString().toULongLong());
     QVERIFY(record.ok());
     const QString wrong = FrameProbe::everyFrameOnce(record->storagePath, sent, kFps);
     QVERIFY2(wrong.isEmpty(), qPrintable(wrong));
@@ -138,16 +158,14 @@ void TestCliReconnect::recordingGoesOnAcrossACut()
 
 void TestCliReconnect::watchKeepsWritingAfterACut()
 {
-    QTemporaryDir dir;
-    auto server = startTestServer(dir.path());
-    QVERIFY(server);
-    TestProxy proxy(server->port());
-    QVERIFY(proxy.listen());
+    ProxiedServer net;
+    QVERIFY(net.start());
+    TestProxy &proxy = *net.proxy;
     // Bob publishes straight to the server, a key frame every second; the watcher goes through the proxy.
     SyncClient bob;
-    QVERIFY(bob.enterAndPublish(server->port(), QStringLiteral("bob"), kRoom, QSize(320, 180), kFps, kFps).ok());
+    QVERIFY(bob.enterAndPublish(net.server->port(), QStringLiteral("bob"), kRoom, QSize(320, 180), kFps, kFps).ok());
 
-    const QString out = dir.filePath(QStringLiteral("watched.mp4"));
+    const QString out = net.dir.filePath(QStringLiteral("watched.mp4"));
     const qint64 frames = 5 * kFps;
     CliRun cli;
     cli.start(QStringList{QStringLiteral("watch")} + roomArguments(proxy.port(), QStringLiteral("watcher"))
@@ -158,8 +176,7 @@ void TestCliReconnect::watchKeepsWritingAfterACut()
     // longer than bob's picture group, which the server would otherwise send again.
     const qint64 before = QFileInfo(out).size();
     QTRY_VERIFY_WITH_TIMEOUT(QFileInfo(out).size() > before, 30'000);
-    proxy.setRefusingNew(true);
-    proxy.cut();
+    net.cut(true);
     QTRY_VERIFY2_WITH_TIMEOUT(cli.said("connection lost, reconnecting (attempt 1)"), cli.err.constData(), 15'000);
     QTRY_VERIFY_WITH_TIMEOUT(proxy.connectionsRefused() >= 3, 60'000); // 250 + 500 + 1000 ms at least
     proxy.setRefusingNew(false);
@@ -203,16 +220,13 @@ void TestCliReconnect::aConnectionLostForGoodEndsWithExitCode3()
 {
     QFETCH(QString, reconnectSeconds);
     QFETCH(QString, said);
-    QTemporaryDir dir;
-    auto server = startTestServer(dir.path());
-    QVERIFY(server);
-    TestProxy proxy(server->port());
-    QVERIFY(proxy.listen());
+    ProxiedServer net;
+    QVERIFY(net.start());
+    TestProxy &proxy = *net.proxy;
     CliRun cli;
     cli.start(recordArguments(proxy.port(), QStringLiteral("cli-lost"), QStringLiteral("600"), reconnectSeconds));
     QTRY_VERIFY2_WITH_TIMEOUT(cli.said("recording for"), cli.err.constData(), 30'000);
-    proxy.setRefusingNew(true); // and it stays down
-    proxy.cut();
+    net.cut(true); // and it stays down
     QTRY_VERIFY_WITH_TIMEOUT(cli.finished(), 30'000);
     cli.logReconnects();
     QVERIFY2(cli.said(said.toUtf8()), cli.err.right(1500).constData());
