@@ -52,9 +52,6 @@ bool ReconnectOption::apply(RoomClient &client)
                      recordingResumed ? ", the recording goes on in the same file" : "");
         emit reconnected(recordingResumed, awayMs);
     });
-    connect(&client, &RoomClient::reconnectFailed, this, [this](int, const QString &message) {
-        std::fprintf(stderr, "reconnecting failed: %s\n", qPrintable(message));
-    });
     return true;
 }
 

@@ -66,11 +66,12 @@ RoomClient::RoomClient(QObject *parent)
     m_reconnectTimer.setSingleShot(true);
     connect(&m_reconnectTimer, &QTimer::timeout, this, &RoomClient::attemptReconnect);
     m_giveUpTimer.setSingleShot(true);
+    m_giveUpTimer.setTimerType(Qt::PreciseTimer); // a coarse one may fire 5% early
     connect(&m_giveUpTimer, &QTimer::timeout, this, [this] {
         // The deadline, even while an attempt hangs (a connect to a host that does not answer).
         if (m_state == ClientState::Reconnecting)
             giveUpReconnect(int(ErrorCode::ConnectionFailed), QStringLiteral("gave up reconnecting after %1 s: %2")
-                                                                  .arg(m_reconnectingFor.elapsed() / 1000).arg(m_reconnectWhy.message));
+                                                                  .arg((m_reconnectingFor.elapsed() + 500) / 1000).arg(m_reconnectWhy.message));
     });
     connect(&m_pingTimer, &QTimer::timeout, this, [this] {
         if (m_sinceData.elapsed() > m_deadMs) {

@@ -213,7 +213,7 @@ void TestCliReconnect::aConnectionLostForGoodEndsWithExitCode3_data()
     QTest::addColumn<QString>("reconnectSeconds");
     QTest::addColumn<QString>("said");
     QTest::newRow("reconnecting off") << "0" << "error 30000303";
-    QTest::newRow("deadline") << "2" << "gave up reconnecting after";
+    QTest::newRow("deadline") << "2" << "gave up reconnecting after 2 s";
 }
 
 void TestCliReconnect::aConnectionLostForGoodEndsWithExitCode3()
