@@ -18,7 +18,27 @@ void RecordCommand::fail(int code, const QString &message)
     if (m_done)
         return; // requests still pending when we disconnected end with an error: not news
     printError(code, message);
-    finish(1);
+    finish(m_reconnect ? m_reconnect->exitCodeFor(code) : 1);
+}
+
+RoomClient::ErrorCallback RecordCommand::failOrRetry(std::function<void()> step)
+{
+    return [this, step](int code, const QString &message) {
+        if (m_reconnect && m_reconnect->isAway())
+            m_retry = step;
+        else
+            fail(code, message);
+    };
+}
+
+void RecordCommand::onReconnected(bool recordingResumed)
+{
+    // A recording that did not go on ended while we were away: RoomClient asks how and
+    // reports it (recordingEnded), which ends the command; a stop now would only be refused.
+    if (!recordingResumed && m_client.isRecording())
+        return;
+    if (std::function<void()> retry = std::exchange(m_retry, {}))
+        retry();
 }
 
 void RecordCommand::finish(int exitCode)
@@ -60,6 +80,7 @@ int RecordCommand::run(const QStringList &arguments)
     const QCommandLineOption watermark(QStringLiteral("watermark"), QStringLiteral("Ask for a watermark."));
     parser.addOptions({relation, room, source, screen, region, audio, encoder, preset, bitrate, seconds, name, tags, classId,
                        type, size, fps, transcode, screenshot, watermark});
+    ReconnectOption reconnect(parser);
     parser.process(arguments);
 
     auto server = common.server();
@@ -99,6 +120,7 @@ int RecordCommand::run(const QStringList &arguments)
         return printError(valid.error().code, valid.error().message);
 
     RecordCommand command;
+    command.m_reconnect = &reconnect;
     PublishedStream::Options options;
     options.video = parser.value(source);
     options.audio = parser.value(audio);
@@ -129,44 +151,55 @@ int RecordCommand::run(const QStringList &arguments)
     client.setCaptureClockEpoch(command.m_clock.wallClockEpochUs()); // for watchers' latency
     if (!common.applyTls(client))
         return 2;
+    if (!reconnect.apply(client))
+        return 1; // a bad option value, as the others
+    QObject::connect(&reconnect, &ReconnectOption::reconnected, &command, &RecordCommand::onReconnected);
     auto onError = [&command](int code, const QString &message) { command.fail(code, message); };
-    QObject::connect(&client, &RoomClient::errorOccurred, &command, [&command](int code, const QString &message) {
-        command.fail(code, message);
-    });
+    QObject::connect(&client, &RoomClient::errorOccurred, &command, onError);
     QObject::connect(&client, &RoomClient::recordingEnded, &command,
-                     [&command](const QStringList &ids, const QString &reason, int code, const QString &message) {
+                     [&command, &reconnect](const QStringList &ids, const QString &reason, int code, const QString &message) {
                          std::fprintf(stderr, "recording ended by the server (%s)\n", qPrintable(reason));
                          printJson(QJsonObject{{QStringLiteral("fileIds"), QJsonArray::fromStringList(ids)}});
                          if (code)
                              printError(code, message);
-                         command.finish(code ? 1 : 0);
+                         command.finish(code ? reconnect.exitCodeFor(code) : 0);
                      });
 
-    auto stop = [&command, &client, roomInfo, onError] {
+    // Each step after the connection is made again if a lost connection cut it off.
+    std::function<void()> stop = [&command, &client, roomInfo, &stop] {
+        if (client.state() == ClientState::Reconnecting) {
+            command.m_retry = stop; // the time is up while away: stop once back
+            return;
+        }
         client.stopRecording(roomInfo, [&command, &client](const QStringList &ids) {
             std::fprintf(stderr, "recorded video frames sent: %lld\n", static_cast<long long>(client.recordedFramesSent()));
             printJson(QJsonObject{{QStringLiteral("fileIds"), QJsonArray::fromStringList(ids)}});
             command.finish(0);
-        }, onError);
+        }, command.failOrRetry(stop));
     };
-    auto startRecording = [&client, roomInfo, param, recordSeconds, stop, onError] {
-        client.startRecording(roomInfo, param, [recordSeconds, stop] {
+    std::function<void()> startRecording = [&command, &client, roomInfo, param, recordSeconds, &stop, &startRecording] {
+        client.startRecording(roomInfo, param, [recordSeconds, &stop] {
             std::fprintf(stderr, "recording for %.1f s\n", recordSeconds);
             QTimer::singleShot(qint64(recordSeconds * 1000), stop);
-        }, onError);
+        }, command.failOrRetry(startRecording));
     };
-    auto publish = [&command, &client, cameraPipeline, subPipeline, startRecording, onError] {
+    std::function<void()> publishSubStream = [&command, &client, subPipeline, &startRecording, &publishSubStream] {
+        if (!subPipeline || client.isPublished(Track::SubStreamVideo))
+            return startRecording();
+        command.m_subStream->start(); // once: a retry finds it running
+        client.publish(subPipeline, startRecording, command.failOrRetry(publishSubStream));
+    };
+    std::function<void()> publish = [&command, &client, cameraPipeline, &publishSubStream, &publish] {
+        if (client.isPublished(Track::CameraVideo))
+            return publishSubStream();
         command.m_camera->start();
-        client.publish(cameraPipeline, [&command, &client, subPipeline, startRecording, onError] {
-            if (!subPipeline)
-                return startRecording();
-            command.m_subStream->start();
-            client.publish(subPipeline, startRecording, onError);
-        }, onError);
+        client.publish(cameraPipeline, publishSubStream, command.failOrRetry(publish));
     };
-    client.connectToServer(server->host, server->port, common.user(), common.signature(), [&client, roomInfo, publish, onError] {
-        client.createOrJoinRoom(roomInfo, RoomKind::MultiParty, [publish](const QStringList &) { publish(); }, onError);
-    }, onError);
+    std::function<void()> join = [&command, &client, roomInfo, &publish, &join] {
+        client.createOrJoinRoom(roomInfo, RoomKind::MultiParty, [&publish](const QStringList &) { publish(); },
+                                command.failOrRetry(join));
+    };
+    client.connectToServer(server->host, server->port, common.user(), common.signature(), join, onError);
     const int code = QCoreApplication::exec();
     command.finish(code);
     return command.m_exitCode;

@@ -26,7 +26,7 @@ void WatchCommand::fail(int code, const QString &message)
     if (m_done)
         return;
     printError(code, message);
-    m_exitCode = 1;
+    m_exitCode = m_reconnect ? m_reconnect->exitCodeFor(code) : 1;
     m_done = true;
     if (m_writer)
         m_writer->abandon();
@@ -42,6 +42,8 @@ void WatchCommand::finish()
     QJsonObject out = m_stats ? m_stats->toJson() : QJsonObject{};
     out.insert(QStringLiteral("member"), m_member);
     out.insert(QStringLiteral("track"), trackName(m_track));
+    out.insert(QStringLiteral("reconnects"), m_reconnects);
+    out.insert(QStringLiteral("framesMissedInReconnects"), m_framesMissed);
     if (m_writer && m_writer->isOpen()) {
         if (Status s = m_writer->finish(); !s) {
             printError(s.error().code, s.error().message);
@@ -84,7 +86,8 @@ void WatchCommand::startWatching()
         return;
     m_watching = true;
     const VideoParams &v = *m_video->video;
-    m_stats = std::make_unique<WatchStats>(qint64(1'000'000) * qMax(1, v.frameRateDen) / qMax(1, v.frameRateNum));
+    m_frameUs = qint64(1'000'000) * qMax(1, v.frameRateDen) / qMax(1, v.frameRateNum);
+    m_stats = std::make_unique<WatchStats>(m_frameUs);
     if (!m_outPath.isEmpty()) {
         m_writer = std::make_unique<FragmentedMp4Writer>();
         std::optional<AudioParams> audio;
@@ -102,9 +105,11 @@ void WatchCommand::onPacket(const QString &userId, const MediaPacket &packet)
 {
     if (userId != m_member || !m_watching || m_done)
         return;
+    if (packet.isVideo() && packet.track != m_track)
+        return;
+    if (!continuesTimeline(packet))
+        return;
     if (packet.isVideo()) {
-        if (packet.track != m_track)
-            return;
         if (m_baseDtsUs < 0) {
             if (!packet.key)
                 return; // nothing decodable before the first key frame
@@ -119,12 +124,83 @@ void WatchCommand::onPacket(const QString &userId, const MediaPacket &packet)
             return;
         m_stats->addAudio();
     }
+    (packet.isVideo() ? m_lastVideoDtsUs : m_lastAudioDtsUs) = packet.dtsUs;
     if (m_writer) {
         if (Status s = m_writer->write(packet, packet.ptsUs - m_baseDtsUs, packet.dtsUs - m_baseDtsUs); !s)
             return fail(s.error().code, s.error().message);
     }
     if (m_frames > 0 && packet.isVideo() && m_stats->videoFrames() >= m_frames)
         finish();
+}
+
+bool WatchCommand::continuesTimeline(const MediaPacket &packet)
+{
+    if (!packet.isVideo())
+        return packet.dtsUs > m_lastAudioDtsUs;
+    if (packet.dtsUs <= m_lastVideoDtsUs)
+        return false; // written already
+    if (!m_resyncing || m_lastVideoDtsUs < 0)
+        return true;
+    // The first picture after a reconnect: the next frame (the server's picture group
+    // covered the outage), else a key frame after a gap.
+    const qint64 stepUs = packet.dtsUs - m_lastVideoDtsUs;
+    const bool next = stepUs * 2 < m_frameUs * 3;
+    if (!next && !packet.key)
+        return false;
+    m_resyncing = false;
+    const qint64 missed = next ? 0 : qMax<qint64>(0, (stepUs + m_frameUs / 2) / m_frameUs - 1);
+    m_framesMissed += missed;
+    if (missed)
+        std::fprintf(stderr, "gap after the reconnect: %lld video frames missed (%.2f s)\n", static_cast<long long>(missed),
+                     double(stepUs - m_frameUs) / 1e6);
+    else
+        std::fprintf(stderr, "no gap after the reconnect: the video goes on with the next frame\n");
+    return true;
+}
+
+RoomClient::ErrorCallback WatchCommand::failUnlessAway()
+{
+    return [this](int code, const QString &message) {
+        if (!m_reconnect->isAway())
+            fail(code, message); // else cut off by the lost connection: subscribed again once back
+    };
+}
+
+void WatchCommand::subscribeVideo()
+{
+    m_subscribedWallUs = wallNowUs();
+    m_sinceSubscribed.start();
+    m_client.subscribe(m_member, m_track, [this](const QList<RemoteTrack> &t) { subscribed(t); }, failUnlessAway());
+}
+
+void WatchCommand::subscribe()
+{
+    // Audio first: its parameters must be known when the file opens, which is when the video's arrive.
+    if (m_track != Track::CameraVideo)
+        return subscribeVideo();
+    m_client.subscribe(m_member, Track::CameraAudio, [this](const QList<RemoteTrack> &t) {
+        subscribed(t);
+        subscribeVideo();
+    }, failUnlessAway());
+}
+
+void WatchCommand::onReconnected(qint64 awayMs)
+{
+    // The server forgot our subscriptions with the old connection.
+    ++m_reconnects;
+    m_resyncing = true;
+    if (m_stats)
+        m_stats->newSubscription();
+    std::fprintf(stderr, "subscribing to %s again after %.1f s away\n", qPrintable(m_member), double(awayMs) / 1000.0);
+    if (m_client.room())
+        subscribe();
+    else
+        joinAndSubscribe(); // the connection went while we were joining
+}
+
+void WatchCommand::joinAndSubscribe()
+{
+    m_client.joinRoom(m_room, [this](const QStringList &) { subscribe(); }, failUnlessAway());
 }
 
 int WatchCommand::run(const QStringList &arguments)
@@ -142,6 +218,7 @@ int WatchCommand::run(const QStringList &arguments)
     const QCommandLineOption frames(QStringLiteral("frames"), QStringLiteral("Stop earlier, after N video frames."), QStringLiteral("N"), QStringLiteral("0"));
     const QCommandLineOption out(QStringLiteral("out"), QStringLiteral("MP4 file to write (optional)."), QStringLiteral("FILE.mp4"));
     parser.addOptions({relation, room, member, track, seconds, frames, out});
+    ReconnectOption reconnect(parser);
     parser.process(arguments);
 
     auto server = common.server();
@@ -162,6 +239,12 @@ int WatchCommand::run(const QStringList &arguments)
     RoomClient &client = command.m_client;
     if (!common.applyTls(client))
         return 2;
+    if (!reconnect.apply(client))
+        return 1; // a bad option value, as the others
+    command.m_reconnect = &reconnect;
+    command.m_room = roomInfo;
+    QObject::connect(&reconnect, &ReconnectOption::reconnected, &command,
+                     [&command](bool, qint64 awayMs) { command.onReconnected(awayMs); });
     auto onError = [&command](int code, const QString &message) { command.fail(code, message); };
     QObject::connect(&client, &RoomClient::errorOccurred, &command, onError);
     QObject::connect(&client, &RoomClient::memberPacketReceived, &command, &WatchCommand::onPacket);
@@ -172,23 +255,8 @@ int WatchCommand::run(const QStringList &arguments)
         if (command.m_stats)
             command.m_stats->setDropped(t, dropped);
     });
-    auto subscribeVideo = [&command, &client, onError] {
-        command.m_subscribedWallUs = wallNowUs();
-        command.m_sinceSubscribed.start();
-        client.subscribe(command.m_member, command.m_track, [&command](const QList<RemoteTrack> &t) { command.subscribed(t); }, onError);
-    };
-    // Audio first: its parameters must be known when the file opens, which is when the video's arrive.
-    auto subscribe = [&command, &client, subscribeVideo, onError] {
-        if (command.m_track != Track::CameraVideo)
-            return subscribeVideo();
-        client.subscribe(command.m_member, Track::CameraAudio, [&command, subscribeVideo](const QList<RemoteTrack> &t) {
-            command.subscribed(t);
-            subscribeVideo();
-        }, onError);
-    };
-    client.connectToServer(server->host, server->port, common.user(), common.signature(), [&client, roomInfo, subscribe, onError] {
-        client.joinRoom(roomInfo, [subscribe](const QStringList &) { subscribe(); }, onError);
-    }, onError);
+    client.connectToServer(server->host, server->port, common.user(), common.signature(),
+                           [&command] { command.joinAndSubscribe(); }, onError);
     QCoreApplication::exec();
     return command.m_exitCode;
 }

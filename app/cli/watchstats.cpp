@@ -17,6 +17,14 @@ void WatchStats::addVideo(const MediaPacket &packet, qint64 receivedWallUs, qint
         m_latencyUs.push_back(receivedWallUs - captureWallUs);
 }
 
+void WatchStats::newSubscription()
+{
+    for (int t = 0; t < kTrackCount; ++t) {
+        m_droppedBefore[t] += m_dropped[t];
+        m_dropped[t] = 0;
+    }
+}
+
 double WatchStats::percentile(std::vector<qint64> values, double p)
 {
     if (values.empty())
@@ -39,8 +47,8 @@ QJsonObject WatchStats::toJson() const
             {QStringLiteral("keyFrames"), m_keyFrames},
             {QStringLiteral("audioFrames"), m_audioFrames},
             {QStringLiteral("gaps"), m_gaps},
-            {QStringLiteral("droppedVideo"), m_dropped[int(Track::CameraVideo)] + m_dropped[int(Track::SubStreamVideo)]},
-            {QStringLiteral("droppedAudio"), m_dropped[int(Track::CameraAudio)]},
+            {QStringLiteral("droppedVideo"), dropped(Track::CameraVideo) + dropped(Track::SubStreamVideo)},
+            {QStringLiteral("droppedAudio"), dropped(Track::CameraAudio)},
             {QStringLiteral("firstPictureMs"), m_firstPictureMs},
             {QStringLiteral("latency"), latency},
             {QStringLiteral("videoChecksum"), QString::fromLatin1(m_checksum.result().toHex())}};

@@ -20,13 +20,17 @@ public:
     // live: captured after we subscribed (cached GOP frames are not live: no latency for them).
     void addVideo(const roomrec::MediaPacket &packet, qint64 receivedWallUs, qint64 captureWallUs, bool live);
     void addAudio() { ++m_audioFrames; }
+    // dropped: the server's total for the current subscription.
     void setDropped(roomrec::Track track, qint64 dropped) { m_dropped[int(track)] = dropped; }
+    // Subscribed again (after a reconnect): the server's totals start again from zero.
+    void newSubscription();
     void setFirstPictureMs(qint64 ms) { if (m_firstPictureMs < 0) m_firstPictureMs = ms; }
 
     qint64 videoFrames() const { return m_videoFrames; }
     QJsonObject toJson() const;
 
 private:
+    qint64 dropped(roomrec::Track track) const { return m_droppedBefore[int(track)] + m_dropped[int(track)]; }
     static double percentile(std::vector<qint64> values, double p);
 
     qint64 m_frameUs;
@@ -36,6 +40,7 @@ private:
     qint64 m_gaps = 0;
     qint64 m_lastDtsUs = -1;
     qint64 m_dropped[roomrec::kTrackCount] = {0, 0, 0};
+    qint64 m_droppedBefore[roomrec::kTrackCount] = {0, 0, 0}; // by earlier subscriptions
     qint64 m_firstPictureMs = -1;
     std::vector<qint64> m_latencyUs;
     QCryptographicHash m_checksum{QCryptographicHash::Sha1};

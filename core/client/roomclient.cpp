@@ -65,6 +65,14 @@ RoomClient::RoomClient(QObject *parent)
             [this](qint64 bytes) { m_resentUnwritten = qMax<qint64>(0, m_resentUnwritten - bytes); });
     m_reconnectTimer.setSingleShot(true);
     connect(&m_reconnectTimer, &QTimer::timeout, this, &RoomClient::attemptReconnect);
+    m_giveUpTimer.setSingleShot(true);
+    m_giveUpTimer.setTimerType(Qt::PreciseTimer); // a coarse one may fire 5% early
+    connect(&m_giveUpTimer, &QTimer::timeout, this, [this] {
+        // The deadline, even while an attempt hangs (a connect to a host that does not answer).
+        if (m_state == ClientState::Reconnecting)
+            giveUpReconnect(int(ErrorCode::ConnectionFailed), QStringLiteral("gave up reconnecting after %1 s: %2")
+                                                                  .arg((m_reconnectingFor.elapsed() + 500) / 1000).arg(m_reconnectWhy.message));
+    });
     connect(&m_pingTimer, &QTimer::timeout, this, [this] {
         if (m_sinceData.elapsed() > m_deadMs) {
             m_socket.abort();
@@ -255,6 +263,7 @@ void RoomClient::connectionLost(const Error &error)
 void RoomClient::becomeDisconnected(const Error &error)
 {
     m_reconnectTimer.stop();
+    m_giveUpTimer.stop();
     m_live[0] = m_live[1] = false;
     m_republishing = 0;
     m_backlog.clear();
@@ -687,8 +696,11 @@ void RoomClient::scheduleReconnect(const Error &why)
     if (m_reconnectTimer.isActive())
         return; // an attempt is already due (the abort below comes back here)
     const bool first = m_state != ClientState::Reconnecting;
+    m_reconnectWhy = why;
     if (first) {
         m_reconnectingFor.start();
+        m_giveUpTimer.start(m_reconnectPolicy.giveUpMs);
+        m_reconnectAttempts = 0;
         m_reconnectDelayMs = m_reconnectPolicy.firstDelayMs;
         qCWarning(lcClient).noquote() << "connection lost, reconnecting:" << why.toString();
     } else if (m_reconnectingFor.elapsed() >= m_reconnectPolicy.giveUpMs) {
@@ -714,6 +726,7 @@ void RoomClient::attemptReconnect()
 {
     if (m_state != ClientState::Reconnecting)
         return;
+    emit reconnectAttempt(++m_reconnectAttempts);
     m_decoder = FrameDecoder(FrameDecoder::Side::Client); // forwarded media is a client's to read
     if (m_socket.state() != QAbstractSocket::UnconnectedState)
         m_socket.abort();
@@ -731,8 +744,13 @@ void RoomClient::reconnectStepFailed(int code, const QString &message)
         return;
     if (isTransient(code) && m_reconnectingFor.elapsed() < m_reconnectPolicy.giveUpMs)
         return scheduleReconnect(Error{code, message});
-    // Refused for who we are (a signature that expired, a room we may no longer join): give
-    // up, and say why.
+    giveUpReconnect(code, message);
+}
+
+void RoomClient::giveUpReconnect(int code, const QString &message)
+{
+    // Past the deadline, or refused for who we are (a signature that expired, a room we may no
+    // longer join): give up, and say why.
     qCWarning(lcClient).noquote() << "reconnect failed:" << code << message;
     becomeDisconnected(Error{code, message});
     m_socket.abort();
@@ -806,6 +824,7 @@ void RoomClient::resumeTrack(int track, const QCborValue &reply)
 void RoomClient::finishReconnect()
 {
     m_reconnectTimer.stop();
+    m_giveUpTimer.stop();
     ++m_reconnects;
     qCInfo(lcClient) << "reconnected after" << m_reconnectingFor.elapsed() << "ms";
     setState(m_room ? ClientState::InRoom : ClientState::SignedIn);

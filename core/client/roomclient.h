@@ -34,8 +34,8 @@ struct RecordingResult {
 };
 
 // How a client gets a lost connection back (RoomClient::setAutoReconnect): attempts after
-// firstDelayMs, doubling up to maxDelayMs, for at most giveUpMs; packets wait in a backlog
-// of at most backlogBytes meanwhile.
+// firstDelayMs, doubling up to maxDelayMs, for at most giveUpMs (a deadline: an attempt still
+// under way then is abandoned); packets wait in a backlog of at most backlogBytes meanwhile.
 struct ReconnectPolicy {
     int firstDelayMs = 250;
     int maxDelayMs = 5000;
@@ -70,8 +70,8 @@ public:
     // When on, a lost connection is not the end: the client goes Reconnecting, connects again
     // with backoff, signs in, rejoins its room, publishes its streams again and resends from
     // its backlog what the server lacks, so a recording goes on in the same file without a
-    // hole (docs/protocol.md, "Reconnecting"). Off by default (the CLI and the tests that
-    // expect a lost connection to end things).
+    // hole (docs/protocol.md, "Reconnecting"). Off by default (for the tests that expect a lost
+    // connection to end things); the app turns it on, the CLI with --reconnect-seconds.
     void setAutoReconnect(bool enabled, const ReconnectPolicy &policy = {});
     bool autoReconnect() const { return m_autoReconnect; }
 
@@ -140,6 +140,8 @@ signals:
     // Auto-reconnect: the connection was lost (why), then came back with the room and the
     // streams (recordingResumed: a recording goes on in the same file), or could not.
     void reconnecting(int code, const QString &message);
+    // Each connection attempt while reconnecting (1, 2, ...), as it starts.
+    void reconnectAttempt(int attempt);
     void reconnected(bool recordingResumed);
     void reconnectFailed(int code, const QString &message);
     // A subscribed member's encoded packet, as the publisher sent it.
@@ -175,6 +177,7 @@ private:
     void scheduleReconnect(const Error &why);
     void attemptReconnect();
     void reconnectStepFailed(int code, const QString &message);
+    void giveUpReconnect(int code, const QString &message);
     void rejoinAfterReconnect();
     void republishAfterReconnect();
     void resumeTrack(int track, const QCborValue &reply);
@@ -219,10 +222,13 @@ private:
     int m_republishing = 0;          // publish replies still awaited during a reconnect
     bool m_recordingResumed = false;
     int m_reconnectDelayMs = 0;
+    int m_reconnectAttempts = 0; // of the current reconnect
+    Error m_reconnectWhy;        // the last reason an attempt failed (for the give-up message)
     int m_reconnects = 0;
     qint64 m_packetsResent = 0;
     qint64 m_resentUnwritten = 0; // resent bytes still in the socket: not held against live latency
     QTimer m_reconnectTimer{this};
+    QTimer m_giveUpTimer{this};
     QElapsedTimer m_reconnectingFor;
     QTimer m_pingTimer{this};
     int m_pingMs;

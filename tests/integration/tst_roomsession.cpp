@@ -50,24 +50,6 @@ ReconnectPolicy quickRetries()
     return policy;
 }
 
-// Every frame the client took is in the file once, each on its slot of the frame grid: no
-// hole where the connection was down, nothing doubled where the backlog was resent. Returns
-// what is wrong, or nothing.
-QString everyFrameOnce(const QString &path, qint64 sent)
-{
-    const Mp4Report mp4 = Mp4Inspector::inspect(path);
-    if (!mp4.opened)
-        return mp4.error;
-    if (mp4.decodeErrors != 0 || mp4.videoFramesDecoded != sent)
-        return QStringLiteral("%1 frames decoded (%2 errors), %3 sent").arg(mp4.videoFramesDecoded).arg(mp4.decodeErrors).arg(sent);
-    const FrameTimes times = FrameProbe::videoFrames(path);
-    if (!times.ok)
-        return times.error;
-    if (times.pts.size() != sent)
-        return QStringLiteral("ffprobe reads %1 frames, %2 sent").arg(times.pts.size()).arg(sent);
-    return times.offGrid(kFps).mid(0, 10).join(QStringLiteral("; "));
-}
-
 // Alice's session reaching an in-process server through a TestProxy that can cut it.
 struct ProxiedSession {
     QTemporaryDir dir;
@@ -291,7 +273,7 @@ void TestRoomSession::reconnectsWithoutAGapInTheRecording()
     QVERIFY(record.ok());
 
     const qint64 sent = client.recordedFramesSent();
-    const QString wrong = everyFrameOnce(record->storagePath, sent);
+    const QString wrong = FrameProbe::everyFrameOnce(record->storagePath, sent, kFps);
     QVERIFY2(wrong.isEmpty(), qPrintable(wrong));
     qInfo("%lld frames recorded across the cut, %lld packets resent, %d connections through the proxy",
           static_cast<long long>(sent), static_cast<long long>(client.packetsResent()), proxy.connectionsAccepted());
@@ -324,8 +306,8 @@ void TestRoomSession::reconnectsWhileTheServerStillHoldsTheOldConnection()
     QTRY_COMPARE_WITH_TIMEOUT(stopped.count(), 1, 15'000);
     const QStringList ids = stopped.first().at(0).toStringList();
     QCOMPARE(ids.size(), 1);
-    const QString wrong = everyFrameOnce(catalogOf(*alice.server).file(ids.first().toULongLong())->storagePath,
-                                         client.recordedFramesSent());
+    const QString wrong = FrameProbe::everyFrameOnce(catalogOf(*alice.server).file(ids.first().toULongLong())->storagePath,
+                                                     client.recordedFramesSent(), kFps);
     QVERIFY2(wrong.isEmpty(), qPrintable(wrong));
 }
 

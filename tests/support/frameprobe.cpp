@@ -1,5 +1,7 @@
 #include "frameprobe.h"
 
+#include "mp4inspector.h"
+
 #include <QProcess>
 #include <QStandardPaths>
 
@@ -68,4 +70,19 @@ QStringList FrameTimes::offGrid(int fps) const
             off << QStringLiteral("frame %1 at %2, slot %3").arg(n).arg(pts[n]).arg(slot, 0, 'f', 1);
     }
     return off;
+}
+
+QString FrameProbe::everyFrameOnce(const QString &path, qint64 sent, int fps)
+{
+    const Mp4Report mp4 = Mp4Inspector::inspect(path);
+    if (!mp4.opened)
+        return mp4.error;
+    if (mp4.decodeErrors != 0 || mp4.videoFramesDecoded != sent)
+        return QStringLiteral("%1 frames decoded (%2 errors), %3 sent").arg(mp4.videoFramesDecoded).arg(mp4.decodeErrors).arg(sent);
+    const FrameTimes times = videoFrames(path);
+    if (!times.ok)
+        return times.error;
+    if (times.pts.size() != sent)
+        return QStringLiteral("ffprobe reads %1 frames, %2 sent").arg(times.pts.size()).arg(sent);
+    return times.offGrid(fps).mid(0, 10).join(QStringLiteral("; "));
 }

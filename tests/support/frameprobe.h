@@ -22,4 +22,8 @@ class FrameProbe {
 public:
     static bool available();
     static FrameTimes videoFrames(const QString &path);
+    // Every one of the `sent` frames is in the file once (decoded by libavcodec without an
+    // error, read by ffprobe), each on its slot of the fps grid: no hole where a connection
+    // was down, nothing doubled where a backlog was resent. Returns what is wrong, or nothing.
+    static QString everyFrameOnce(const QString &path, qint64 sent, int fps);
 };
