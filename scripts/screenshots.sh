@@ -7,6 +7,10 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 scripts/build.sh
+# shellcheck source=deps.sh
+source scripts/deps.sh
+# The virtual display, and a font with Chinese glyphs for the zh_CN shot.
+roomrec_install_deps xvfb xauth fonts-wqy-microhei
 build="build/${ROOMREC_PRESET:-release}"
 app="$build/app/desktop/roomrec"
 cli="$build/app/cli/roomrec-cli"

@@ -207,9 +207,12 @@ void MainWindow::buildUi()
     center->addWidget(roomView);
     center->addWidget(previews);
     center->addWidget(resultsBox);
-    center->setStretchFactor(0, 3);
-    center->setStretchFactor(1, 2);
+    center->setStretchFactor(0, 4);
+    center->setStretchFactor(1, 1);
     center->setStretchFactor(2, 1);
+    // The room (tiles and controls) gets most of the height; the screen share's preview and
+    // this session's files a strip each (the user can drag them larger).
+    center->setSizes({560, 190, 120});
     auto *roomTab = new QWidget(this);
     auto *roomLayout = new QHBoxLayout(roomTab);
     roomLayout->addWidget(left, 0);
