@@ -671,7 +671,66 @@
     </message>
 </context>
 <context>
+    <name>roomrec::RoomControls</name>
+    <message>
+        <source>Mute mic</source>
+        <translation>关闭麦克风</translation>
+    </message>
+    <message>
+        <source>Unmute mic</source>
+        <translation>打开麦克风</translation>
+    </message>
+    <message>
+        <source>Turn the microphone off: it is closed and the room sees you muted</source>
+        <translation>关闭麦克风：麦克风将停止采集，房间内其他成员会看到您已静音</translation>
+    </message>
+    <message>
+        <source>Turn the microphone on again</source>
+        <translation>重新打开麦克风</translation>
+    </message>
+    <message>
+        <source>Stop camera</source>
+        <translation>关闭摄像头</translation>
+    </message>
+    <message>
+        <source>Start camera</source>
+        <translation>打开摄像头</translation>
+    </message>
+    <message>
+        <source>Turn the camera off: it is closed and the room sees your avatar</source>
+        <translation>关闭摄像头：摄像头将停止采集，房间内其他成员会看到您的头像</translation>
+    </message>
+    <message>
+        <source>Turn the camera on again</source>
+        <translation>重新打开摄像头</translation>
+    </message>
+    <message>
+        <source>Stop sharing</source>
+        <translation>停止共享</translation>
+    </message>
+    <message>
+        <source>Share screen</source>
+        <translation>共享屏幕</translation>
+    </message>
+    <message>
+        <source>Send the screen share to the room</source>
+        <translation>将屏幕共享发送到房间</translation>
+    </message>
+    <message>
+        <source>Leave</source>
+        <translation>离开</translation>
+    </message>
+    <message>
+        <source>Leave the room (a recording of yours is stopped and kept)</source>
+        <translation>离开房间（您的录制会停止并保留）</translation>
+    </message>
+</context>
+<context>
     <name>roomrec::RoomPanel</name>
+    <message>
+        <source>camera off</source>
+        <translation>摄像头已关闭</translation>
+    </message>
     <message>
         <source>Group ID</source>
         <translation>群组 ID</translation>
@@ -769,10 +828,6 @@
     <message>
         <source>Screen share (sub-stream)</source>
         <translation>屏幕共享（辅流）</translation>
-    </message>
-    <message>
-        <source>Camera preview</source>
-        <translation>摄像头预览</translation>
     </message>
     <message>
         <source>Screen share preview</source>

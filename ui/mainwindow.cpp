@@ -8,6 +8,7 @@
 #include "membertilegrid.h"
 #include "playerwindow.h"
 #include "recordpanel.h"
+#include "roomcontrols.h"
 #include "roompanel.h"
 #include "streampanel.h"
 #include "videopreview.h"
@@ -139,11 +140,6 @@ MainWindow::~MainWindow()
     m_session.client().disconnectFromServer();
 }
 
-VideoPreview *MainWindow::cameraPreview() const
-{
-    return m_streams[0]->preview();
-}
-
 void MainWindow::buildUi()
 {
     setWindowIcon(QIcon(QStringLiteral(":/icons/roomrec.svg")));
@@ -189,8 +185,8 @@ void MainWindow::buildUi()
     auto *previews = new QWidget(this);
     auto *previewLayout = new QHBoxLayout(previews);
     previewLayout->setContentsMargins(0, 0, 0, 0);
-    previewLayout->addWidget(m_streams[0]);
-    previewLayout->addWidget(m_streams[1]);
+    previewLayout->addWidget(m_streams[0], 1);
+    previewLayout->addWidget(m_streams[1], 2);
     auto *resultsBox = new QWidget(this);
     auto *resultsLayout = new QVBoxLayout(resultsBox);
     resultsLayout->setContentsMargins(0, 0, 0, 0);
@@ -202,13 +198,22 @@ void MainWindow::buildUi()
     resultsLayout->addWidget(m_results, 1);
     resultsLayout->addLayout(resultButtons);
     auto *center = new QSplitter(Qt::Vertical, this);
-    m_tiles = new MemberTileGrid(this);
-    center->addWidget(m_tiles);
+    auto *roomView = new QWidget(this);
+    auto *roomViewLayout = new QVBoxLayout(roomView);
+    roomViewLayout->setContentsMargins(0, 0, 0, 0);
+    m_tiles = new MemberTileGrid(roomView);
+    m_controls = new RoomControls(m_session, roomView);
+    roomViewLayout->addWidget(m_tiles, 1);
+    roomViewLayout->addWidget(m_controls);
+    center->addWidget(roomView);
     center->addWidget(previews);
     center->addWidget(resultsBox);
-    center->setStretchFactor(0, 3);
-    center->setStretchFactor(1, 2);
+    center->setStretchFactor(0, 4);
+    center->setStretchFactor(1, 1);
     center->setStretchFactor(2, 1);
+    // The room (tiles and controls) gets most of the height; the screen share's preview and
+    // this session's files a strip each (the user can drag them larger).
+    center->setSizes({560, 190, 120});
     auto *roomTab = new QWidget(this);
     auto *roomLayout = new QHBoxLayout(roomTab);
     roomLayout->addWidget(left, 0);
@@ -308,6 +313,7 @@ void MainWindow::retranslate()
     m_room->retranslate();
     for (StreamPanel *p : m_streams)
         p->retranslate();
+    m_controls->retranslate();
     m_recordPanel->retranslate();
     m_results->retranslate();
     m_library->retranslate();
@@ -495,20 +501,22 @@ void MainWindow::wireStream(Track track)
 {
     LocalStream *stream = &m_session.stream(track);
     StreamPanel *panel = m_streams[int(track)];
-    connect(stream, &LocalStream::previewReady, panel->preview(), &VideoPreview::showImage);
+    if (panel->preview()) // the screen; the camera's picture is your own tile
+        connect(stream, &LocalStream::previewReady, panel->preview(), &VideoPreview::showImage);
     connect(stream, &LocalStream::captureStarted, this, [panel](const QString &description, bool) {
-        panel->preview()->setCaption(description);
+        panel->setCaption(description);
     });
     connect(stream, &LocalStream::encodingChanged, this, [stream, panel](bool encoding) {
         // Real sources name their encoder while it runs; test sources keep their label.
         if (!stream->isTestSource())
-            panel->preview()->setCaption(encoding ? tr("%1 · %2").arg(stream->description(), stream->encoderName())
-                                                  : stream->description());
+            panel->setCaption(encoding ? tr("%1 · %2").arg(stream->description(), stream->encoderName())
+                                       : stream->description());
     });
     connect(stream, &LocalStream::publishWantedChanged, panel, &StreamPanel::setPublishWanted);
     connect(stream, &LocalStream::errorOccurred, this, &MainWindow::showError);
     connect(stream, &LocalStream::stopped, this, [this, panel] {
-        panel->preview()->clear();
+        if (panel->preview())
+            panel->preview()->clear();
         finishShutdownWhenIdle();
     });
     connect(stream, &LocalStream::statsUpdated, this, [this, track](const PublishStats &stats) {

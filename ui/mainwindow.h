@@ -22,6 +22,7 @@ class LibraryPanel;
 class MemberTileGrid;
 class PlayerWindow;
 class RecordPanel;
+class RoomControls;
 class RoomPanel;
 class StreamPanel;
 class VideoPreview;
@@ -29,8 +30,9 @@ class VideoPreview;
 // The desktop app's window: layout and wiring. What it shows lives in RoomSession (the
 // connection, the room and its members, the user's streams, the recording, reconnecting),
 // which runs and is tested without a window. Room tab: connection (host here, or a server), room and
-// members, the room's member tiles (MemberTileGrid), camera and screen previews with their
-// sources, the record panel and this session's files. Library tab: every file in the catalogue. Network, capture and encoding
+// members, the room's member tiles (MemberTileGrid; your own tile is your camera preview)
+// with the room controls under them, the camera's source and the screen share's preview,
+// the record panel and this session's files. Library tab: every file in the catalogue. Network, capture and encoding
 // run off the GUI thread, and the GUI thread never waits for them: the embedded server and
 // the streams start and stop asynchronously, and closing the window is deferred until they
 // have stopped. Routine errors go to the status line with their code. At launch the camera
@@ -58,7 +60,7 @@ public:
     RecordPanel *recordPanel() const { return m_recordPanel; }
     StreamPanel *cameraPanel() const { return m_streams[0]; }
     StreamPanel *screenPanel() const { return m_streams[1]; }
-    VideoPreview *cameraPreview() const;
+    RoomControls *roomControls() const { return m_controls; }
     FileListWidget *resultsList() const { return m_results; }
     LibraryPanel *libraryPanel() const { return m_library; }
     QPushButton *playButton() const { return m_play; }
@@ -111,6 +113,7 @@ private:
     ConnectionPanel *m_connection = nullptr;
     RoomPanel *m_room = nullptr;
     MemberTileGrid *m_tiles = nullptr;
+    RoomControls *m_controls = nullptr;
     StreamPanel *m_streams[2] = {};
     RecordPanel *m_recordPanel = nullptr;
     FileListWidget *m_results = nullptr;

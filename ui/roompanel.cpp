@@ -106,7 +106,7 @@ void RoomPanel::showMembers()
         const MemberState m = *m_model->member(id);
         QStringList what;
         if (m.publishesCamera)
-            what << tr("camera");
+            what << (m.cameraOff ? tr("camera off") : tr("camera"));
         if (m.publishesAudio)
             what << (m.micMuted ? tr("mic muted") : tr("mic"));
         if (m.publishesSubStream)

@@ -21,7 +21,12 @@ StreamPanel::StreamPanel(Track track, QWidget *parent) : QWidget(parent), m_trac
     QFont bold = m_title->font();
     bold.setBold(true);
     m_title->setFont(bold);
-    m_preview = new VideoPreview(this);
+    if (track == Track::CameraVideo) {
+        m_caption = new QLabel(this);
+        m_caption->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    } else {
+        m_preview = new VideoPreview(this);
+    }
     m_source = new QComboBox(this);
     // Long device names must not push the other controls out of sight.
     m_source->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
@@ -55,8 +60,13 @@ StreamPanel::StreamPanel(Track track, QWidget *parent) : QWidget(parent), m_trac
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_title);
-    layout->addWidget(m_preview, 1);
+    if (m_preview)
+        layout->addWidget(m_preview, 1);
+    else
+        layout->addWidget(m_caption);
     layout->addLayout(row);
+    if (!m_preview)
+        layout->addStretch();
     fillSources();
     fillFormats();
     connect(m_source, &QComboBox::activated, this, [this] { emit sourceChanged(sourceId()); });
@@ -81,7 +91,8 @@ void StreamPanel::retranslate()
 {
     const bool camera = m_track == Track::CameraVideo;
     m_title->setText(camera ? tr("Camera") : tr("Screen share (sub-stream)"));
-    m_preview->setAccessibleName(camera ? tr("Camera preview") : tr("Screen share preview"));
+    if (m_preview)
+        m_preview->setAccessibleName(tr("Screen share preview"));
     m_source->setItemText(0, camera ? tr("Automatic (first camera, else test pattern)")
                                     : tr("Automatic (screen capture, else test pattern)"));
     m_source->setAccessibleName(camera ? tr("Camera source") : tr("Screen source"));
@@ -96,6 +107,19 @@ void StreamPanel::retranslate()
         m_region->setToolTip(tr("Share only part of the screen: WIDTHxHEIGHT+X+Y, e.g. 1280x720+0+0"));
     }
     m_publish->setToolTip(camera ? tr("Send the camera (and microphone) to the room") : tr("Send the screen share to the room"));
+}
+
+void StreamPanel::setCaption(const QString &caption)
+{
+    if (m_preview)
+        m_preview->setCaption(caption);
+    else
+        m_caption->setText(caption);
+}
+
+QString StreamPanel::caption() const
+{
+    return m_preview ? m_preview->caption() : m_caption->text();
 }
 
 QString StreamPanel::sourceId() const

@@ -13,10 +13,12 @@ namespace roomrec {
 
 class VideoPreview;
 
-// One of the user's streams on screen: its preview, its source picker (test sources say
-// so) and its toggle: "Publish" for the camera (previewed locally, sent only when ticked),
-// "Share screen" / "Stop sharing" for the screen (not even captured until pressed). Both
-// start off: nothing leaves the computer until the user asks.
+// One of the user's streams on screen: its source picker (test sources say so), what it
+// captures with (the caption) and its toggle: "Publish" for the camera (previewed locally,
+// sent only when ticked), "Share screen" / "Stop sharing" for the screen (not even captured
+// until pressed). Both start off: nothing leaves the computer until the user asks. The
+// screen panel shows its preview; the camera's picture is your own member tile (one place
+// on screen), so the camera panel has none.
 class StreamPanel : public QWidget {
     Q_OBJECT
 public:
@@ -35,7 +37,9 @@ public:
     QSize formatSize() const;
     int formatFps() const;
     void setPublishWanted(bool on);
-    VideoPreview *preview() const { return m_preview; }
+    VideoPreview *preview() const { return m_preview; } // null for the camera (your tile shows it)
+    void setCaption(const QString &caption); // the source (and encoder while it runs)
+    QString caption() const;
     QComboBox *sourceBox() const { return m_source; }
     QAbstractButton *publishBox() const { return m_publish; } // the camera's Publish, the screen's Share screen
     void retranslate();
@@ -49,7 +53,8 @@ private:
 
     Track m_track;
     QLabel *m_title;
-    VideoPreview *m_preview;
+    VideoPreview *m_preview = nullptr;
+    QLabel *m_caption = nullptr;
     QComboBox *m_source;
     QAbstractButton *m_publish;
     QLineEdit *m_region = nullptr;

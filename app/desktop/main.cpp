@@ -48,10 +48,11 @@ int main(int argc, char *argv[])
     const QCommandLineOption screenshot(QStringLiteral("screenshot"), QStringLiteral("Save a picture of the window to FILE after a few seconds, then quit."), QStringLiteral("FILE"));
     const QCommandLineOption screenshotDelay(QStringLiteral("screenshot-delay-ms"), QStringLiteral("Delay before --screenshot (default 3000)."), QStringLiteral("MS"), QStringLiteral("3000"));
     const QCommandLineOption screenshotState(QStringLiteral("screenshot-state"), QStringLiteral("State to show in --screenshot: hosting, recording, stopped or library."), QStringLiteral("STATE"), QStringLiteral("hosting"));
+    const QCommandLineOption screenshotMembers(QStringLiteral("screenshot-members"), QStringLiteral("For --screenshot: print the hosted port, publish the camera and wait for N other members first."), QStringLiteral("N"), QStringLiteral("0"));
     const QCommandLineOption language(QStringLiteral("lang"), QStringLiteral("Interface language: en or zh_CN (default: as saved, else the system's)."), QStringLiteral("LANG"));
     const QCommandLineOption settings(QStringLiteral("settings"), QStringLiteral("Settings file to use (default: the usual place)."), QStringLiteral("FILE"));
     const QCommandLineOption caFile(QStringLiteral("ca-file"), QStringLiteral("PEM certificate(s) to trust for a TLS server besides the system's."), QStringLiteral("FILE"));
-    parser.addOptions({server, user, signature, data, language, settings, caFile, screenshot, screenshotDelay, screenshotState});
+    parser.addOptions({server, user, signature, data, language, settings, caFile, screenshot, screenshotDelay, screenshotState, screenshotMembers});
     parser.process(*app);
 
     MainWindowOptions options;
@@ -73,7 +74,7 @@ int main(int argc, char *argv[])
             return 2;
         }
         tour = std::make_unique<ScreenshotTour>(window, parser.value(screenshotState), parser.value(screenshot),
-                                                parser.value(screenshotDelay).toInt());
+                                                parser.value(screenshotDelay).toInt(), parser.value(screenshotMembers).toInt());
         tour->start();
     }
     return app->exec();

@@ -85,6 +85,14 @@ void LocalStream::stopAll()
     update();
 }
 
+void LocalStream::setSourcesMuted(bool video, bool audio)
+{
+    m_videoMuted = video;
+    m_audioMuted = audio;
+    if (m_worker)
+        m_worker->setMuted(video, audio);
+}
+
 bool LocalStream::encodingWanted() const
 {
     return m_publishWanted
@@ -185,6 +193,7 @@ void LocalStream::startWorker()
         emit encodingChanged(false);
     });
     connect(w, &StreamWorker::stopped, this, &LocalStream::onWorkerStopped);
+    w->setMuted(m_videoMuted, m_audioMuted);
     w->start();
 }
 

@@ -36,6 +36,11 @@ public:
     // Publish now (for a recording): done once the server has the stream.
     void ensurePublished(RoomClient::DoneCallback onDone, RoomClient::ErrorCallback onError);
     void stopAll(); // no capture, no publishing; stopped() once the worker has ended
+    // Camera off / mic off: that source is not captured (its device closed) and nothing of
+    // it is sent; the stream stays published. Kept across restarts.
+    void setSourcesMuted(bool video, bool audio);
+    bool isVideoMuted() const { return m_videoMuted; }
+    bool isAudioMuted() const { return m_audioMuted; }
 
     bool isCapturing() const { return m_worker != nullptr; } // a worker exists (maybe starting or ending)
     bool isEncoding() const { return m_worker && m_worker->isEncoding(); }
@@ -76,6 +81,8 @@ private:
     bool m_captureWanted = false;
     bool m_publishWanted = false;
     bool m_restart = false;    // options changed while capturing
+    bool m_videoMuted = false;
+    bool m_audioMuted = false;
     bool m_published = false;
     bool m_publishing = false; // publish request in flight
     std::unique_ptr<StreamWorker> m_worker;

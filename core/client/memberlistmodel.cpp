@@ -24,6 +24,7 @@ QVariant MemberListModel::data(const QModelIndex &index, int role) const
     case MicMutedRole: return m.micMuted;
     case LatestFrameRole: return m.latestFrame;
     case AudioLevelRole: return m.audioLevel;
+    case CameraOffRole: return m.cameraOff;
     default: return {};
     }
 }
@@ -33,7 +34,8 @@ QHash<int, QByteArray> MemberListModel::roleNames() const
     return {{UserIdRole, "userId"},           {IsSelfRole, "isSelf"},
             {PublishesCameraRole, "camera"},  {PublishesSubStreamRole, "subStream"},
             {PublishesAudioRole, "audio"},    {MicMutedRole, "micMuted"},
-            {LatestFrameRole, "latestFrame"}, {AudioLevelRole, "audioLevel"}};
+            {LatestFrameRole, "latestFrame"}, {AudioLevelRole, "audioLevel"},
+            {CameraOffRole, "cameraOff"}};
 }
 
 void MemberListModel::setMembers(const QStringList &userIds, const QString &self)
@@ -102,6 +104,11 @@ void MemberListModel::setPublishing(const QString &userId, Track track, bool on)
 void MemberListModel::setMicMuted(const QString &userId, bool muted)
 {
     update(userId, MicMutedRole, [muted](MemberState &m) { return std::exchange(m.micMuted, muted) != muted; });
+}
+
+void MemberListModel::setCameraOff(const QString &userId, bool off)
+{
+    update(userId, CameraOffRole, [off](MemberState &m) { return std::exchange(m.cameraOff, off) != off; });
 }
 
 void MemberListModel::setLatestFrame(const QString &userId, const QImage &frame)

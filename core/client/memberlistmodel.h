@@ -19,6 +19,7 @@ struct MemberState {
     bool publishesSubStream = false;
     bool publishesAudio = false;
     bool micMuted = false;
+    bool cameraOff = false; // turned off by the member: the tile shows the avatar
     QImage latestFrame;     // the member's latest decoded camera (or screen) picture
     float audioLevel = 0.f; // 0..1, for a speaking indicator
 };
@@ -37,6 +38,7 @@ public:
         MicMutedRole,
         LatestFrameRole,
         AudioLevelRole,
+        CameraOffRole,
     };
 
     explicit MemberListModel(QObject *parent = nullptr);
@@ -50,6 +52,7 @@ public:
     void clear() { setMembers({}, {}); }
     void setPublishing(const QString &userId, Track track, bool on);
     void setMicMuted(const QString &userId, bool muted);
+    void setCameraOff(const QString &userId, bool off);
     void setLatestFrame(const QString &userId, const QImage &frame);
     void setAudioLevel(const QString &userId, float level);
 

@@ -43,10 +43,11 @@ void MemberSubscriptions::sync()
             forget(userId, true);
     }
     const QHash<QString, QStringList> tracks = m_client.memberTracks();
+    const QHash<QString, QStringList> muted = m_client.memberMuted();
     for (const QString &userId : present) {
         if (userId == self)
             continue;
-        updateFlags(userId, tracks.value(userId));
+        updateFlags(userId, tracks.value(userId), muted.value(userId));
         if (!m_subscriptions.contains(userId))
             subscribe(userId);
     }
@@ -93,19 +94,22 @@ void MemberSubscriptions::forget(const QString &userId, bool tellServer)
         m_client.unsubscribe(userId, std::nullopt, {}, {}); // the server's side of it; nothing to do after
 }
 
-void MemberSubscriptions::updateFlags(const QString &userId, const QStringList &tracks)
+void MemberSubscriptions::updateFlags(const QString &userId, const QStringList &tracks, const QStringList &muted)
 {
     const bool camera = tracks.contains(trackName(Track::CameraVideo));
     const bool screen = tracks.contains(trackName(Track::SubStreamVideo));
     const bool audio = tracks.contains(trackName(Track::CameraAudio));
+    const bool cameraOff = muted.contains(trackName(Track::CameraVideo));
+    const bool micOff = muted.contains(trackName(Track::CameraAudio));
     m_members.setPublishing(userId, Track::CameraVideo, camera);
     m_members.setPublishing(userId, Track::SubStreamVideo, screen);
     m_members.setPublishing(userId, Track::CameraAudio, audio);
-    // The protocol has no mute message: a camera sent without its microphone is a muted mic.
-    m_members.setMicMuted(userId, camera && !audio);
-    if (!camera && !screen)
+    // The member's own mic button (setMuted), or a camera sent without its microphone at all.
+    m_members.setMicMuted(userId, micOff || (camera && !audio));
+    m_members.setCameraOff(userId, cameraOff);
+    if (!screen && (!camera || cameraOff))
         m_members.setLatestFrame(userId, QImage()); // no video: the tile shows the avatar
-    if (!audio)
+    if (!audio || micOff)
         m_members.setAudioLevel(userId, 0.f);
 }
 
@@ -115,8 +119,8 @@ void MemberSubscriptions::showPicture(const QString &userId, Track track, const 
         return; // decoded before the member left
     const std::optional<MemberState> member = m_members.member(userId);
     // The screen share wins over the camera while there is one.
-    if (!member || (track == Track::CameraVideo && member->publishesSubStream))
-        return;
+    if (!member || (track == Track::CameraVideo && (member->publishesSubStream || member->cameraOff)))
+        return; // (a camera turned off shows the avatar, even for a picture still on its way)
     ++m_pictures[userId];
     m_members.setLatestFrame(userId, image);
 }

@@ -46,7 +46,7 @@ private:
     RemoteMedia &startedMedia(); // starts it on first use
     void subscribe(const QString &userId);
     void forget(const QString &userId, bool tellServer);
-    void updateFlags(const QString &userId, const QStringList &tracks);
+    void updateFlags(const QString &userId, const QStringList &tracks, const QStringList &muted);
     void showPicture(const QString &userId, Track track, const QImage &image);
 
     RoomClient &m_client;

@@ -272,6 +272,7 @@ void RoomClient::becomeDisconnected(const Error &error)
     m_room.reset();
     m_members.clear();
     m_memberTracks.clear();
+    m_memberMuted.clear();
     m_counting = m_countFromKey = false;
     m_pending.failAll(error);
     setRecordingPhase(RecordingPhase::Idle);
@@ -325,6 +326,10 @@ void RoomClient::onEvent(const ControlMessage &event)
         const QCborMap tracks = event.fields().value(QStringLiteral("tracks")).toMap();
         for (auto it = tracks.constBegin(); it != tracks.constEnd(); ++it)
             m_memberTracks.insert(it.key().toString(), stringsOf(it.value()));
+        m_memberMuted.clear();
+        const QCborMap muted = event.fields().value(QStringLiteral("muted")).toMap();
+        for (auto it = muted.constBegin(); it != muted.constEnd(); ++it)
+            m_memberMuted.insert(it.key().toString(), stringsOf(it.value()));
         emit membersChanged(m_members);
     } else if (type == QLatin1String("keyFrameRequest")) {
         const int track = int(event.fields().value(QStringLiteral("track")).toInteger());
@@ -425,6 +430,7 @@ void RoomClient::leaveRoom(DoneCallback onSuccess, ErrorCallback onError)
                 m_roomKind.reset();
                 m_members.clear();
                 m_memberTracks.clear();
+                m_memberMuted.clear();
                 forgetPublished();
                 setState(ClientState::SignedIn);
                 if (onSuccess)
@@ -522,6 +528,15 @@ void RoomClient::unpublish(Track track, DoneCallback onSuccess, ErrorCallback on
     const int index = int(track);
     forgetPublished(index);
     request(QStringLiteral("unpublish"), {{QStringLiteral("track"), index}},
+            resultHandler(onError, [onSuccess](const QCborValue &) {
+                if (onSuccess)
+                    onSuccess();
+            }));
+}
+
+void RoomClient::setMuted(Track track, bool muted, DoneCallback onSuccess, ErrorCallback onError)
+{
+    request(QStringLiteral("setMuted"), {{QStringLiteral("track"), trackName(track)}, {QStringLiteral("muted"), muted}},
             resultHandler(onError, [onSuccess](const QCborValue &) {
                 if (onSuccess)
                     onSuccess();

@@ -106,6 +106,12 @@ public:
     void unsubscribe(const QString &userId, std::optional<Track> track, DoneCallback onSuccess, ErrorCallback onError);
     // User ID -> names of the tracks they publish ("camera", "sub-stream", "audio").
     QHash<QString, QStringList> memberTracks() const { return m_memberTracks; }
+    // Tells the room that our camera (Track::CameraVideo) or microphone (Track::CameraAudio)
+    // is off or on again (the `muted` of the members event). Sending stops in the publisher;
+    // this only says so. Needs a room.
+    void setMuted(Track track, bool muted, DoneCallback onSuccess, ErrorCallback onError);
+    // User ID -> names of what they turned off ("camera", "audio"); empty from older servers.
+    QHash<QString, QStringList> memberMuted() const { return m_memberMuted; }
 
     void startRecording(const RoomInfo &room, const RecordParam &param, DoneCallback onSuccess, ErrorCallback onError);
     void stopRecording(const RoomInfo &room, ValueCallback<QStringList> onSuccess, ErrorCallback onError);
@@ -199,6 +205,7 @@ private:
     std::optional<RoomInfo> m_room;
     QStringList m_members;
     QHash<QString, QStringList> m_memberTracks;
+    QHash<QString, QStringList> m_memberMuted;
     std::optional<qint64> m_clockEpochUs;
     // What is published per track: the packets' sender and how to ask it for a key frame.
     QPointer<QObject> m_publishers[2];

@@ -15,7 +15,8 @@ RoomSession::RoomSession(QObject *parent) : QObject(parent)
     }
     // Your own tile shows the camera preview (what you see of yourself, published or not).
     connect(m_streams[0].get(), &LocalStream::previewReady, this, [this](const QImage &image) {
-        m_members.setLatestFrame(m_client.userId(), image);
+        if (m_cameraOn) // (a picture captured just before the camera went off is dropped)
+            m_members.setLatestFrame(m_client.userId(), image);
     });
     connect(m_streams[0].get(), &LocalStream::stopped, this, [this] { m_members.setLatestFrame(m_client.userId(), QImage()); });
     connect(&m_subscriptions, &MemberSubscriptions::errorOccurred, this, &RoomSession::errorOccurred);
@@ -31,8 +32,14 @@ RoomSession::RoomSession(QObject *parent) : QObject(parent)
             m_subscriptions.reset();
         if (state == ClientState::Disconnected || state == ClientState::SignedIn)
             m_members.clear();
-        if (state == ClientState::InRoom)
+        if (state == ClientState::InRoom) {
             m_subscriptions.sync();
+            // A new room (or a new connection) knows nothing of our buttons yet.
+            if (!m_micOn)
+                tellRoomMuted(Track::CameraAudio);
+            if (!m_cameraOn)
+                tellRoomMuted(Track::CameraVideo);
+        }
         emit stateChanged(state);
     });
     connect(&m_client, &RoomClient::membersChanged, this, [this](const QStringList &ids) {
@@ -75,7 +82,7 @@ void RoomSession::setEchoCancellation(bool on)
 void RoomSession::updateHeadphonesAdvice()
 {
     const LocalStream &camera = *m_streams[0];
-    const bool microphoneOn = camera.isEncoding() && camera.hasAudio();
+    const bool microphoneOn = m_micOn && camera.isEncoding() && camera.hasAudio();
     const bool advised = !m_echoCancellation && microphoneOn && m_echoReference->isRemoteAudioPlaying();
     if (std::exchange(m_headphonesAdvised, advised) != advised)
         emit headphonesAdvisedChanged(advised);
@@ -100,8 +107,47 @@ void RoomSession::updateOwnPublishing()
     m_members.setPublishing(self, Track::CameraVideo, camera.isPublished());
     m_members.setPublishing(self, Track::CameraAudio, camera.isPublished() && camera.hasAudio());
     m_members.setPublishing(self, Track::SubStreamVideo, m_streams[1]->isPublished());
-    // As for the other members (MemberSubscriptions): a camera sent without sound is a muted mic.
-    m_members.setMicMuted(self, camera.isPublished() && !camera.hasAudio());
+    // As for the other members (MemberSubscriptions): the mic button, or a camera sent
+    // without sound.
+    m_members.setMicMuted(self, !m_micOn || (camera.isPublished() && !camera.hasAudio()));
+    m_members.setCameraOff(self, !m_cameraOn);
+}
+
+void RoomSession::setMicOn(bool on)
+{
+    if (std::exchange(m_micOn, on) == on)
+        return;
+    m_streams[0]->setSourcesMuted(!m_cameraOn, !m_micOn);
+    updateOwnPublishing();
+    tellRoomMuted(Track::CameraAudio);
+    updateHeadphonesAdvice(); // a muted mic sends no echo
+    emit micOnChanged(on);
+}
+
+void RoomSession::setCameraOn(bool on)
+{
+    if (std::exchange(m_cameraOn, on) == on)
+        return;
+    m_streams[0]->setSourcesMuted(!m_cameraOn, !m_micOn);
+    if (!on)
+        m_members.setLatestFrame(m_client.userId(), QImage()); // the avatar
+    updateOwnPublishing();
+    tellRoomMuted(Track::CameraVideo);
+    emit cameraOnChanged(on);
+}
+
+void RoomSession::tellRoomMuted(Track track)
+{
+    if (m_client.state() != ClientState::InRoom)
+        return; // said once in the room (stateChanged)
+    const bool muted = track == Track::CameraAudio ? !m_micOn : !m_cameraOn;
+    m_client.setMuted(track, muted, {}, [this](int code, const QString &message) {
+        // An older server does not know the message: the others then see no sound or
+        // picture arrive, without the flag. Anything else is worth saying.
+        if (code != int(ErrorCode::UnknownMessageType) && code != int(ErrorCode::NotInRoom)
+            && code != int(ErrorCode::NotConnected))
+            emit errorOccurred(code, message);
+    });
 }
 
 Track RoomSession::recordedTrack(const RecordParam &param) const

@@ -93,6 +93,16 @@ public:
     // recordingStopped(fileIds) or errorOccurred follow; then() runs either way.
     void stopRecording(std::function<void()> then = {});
 
+    // The room controls. Mic off: the microphone is closed (not captured) and no sound is
+    // sent; camera off: the camera is closed, nothing of it is sent or previewed, and your
+    // tile shows the avatar. The stream stays published (a recording goes on) and the room
+    // is told (setMuted; the members event's `muted`), again after every join or reconnect.
+    // Both start on; they are kept while the camera is not even published.
+    void setMicOn(bool on);
+    void setCameraOn(bool on);
+    bool isMicOn() const { return m_micOn; }
+    bool isCameraOn() const { return m_cameraOn; }
+
     // Asks for the catalogue records of these files: fileInfoReady for each.
     void fetchFileInfo(const QStringList &fileIds);
     void listFiles(const FileFilter &filter);
@@ -100,6 +110,8 @@ public:
 signals:
     void stateChanged(roomrec::ClientState state);
     void joined(const roomrec::RoomInfo &room);
+    void micOnChanged(bool on);
+    void cameraOnChanged(bool on);
     void recordingChanged(bool recording);
     void recordingBusyChanged(bool busy);
     void recordingStarted(const roomrec::RecordParam &param);
@@ -116,6 +128,7 @@ private:
     void setRecordingBusy(bool busy);
     void setReconnectState(ReconnectState state);
     void updateOwnPublishing();
+    void tellRoomMuted(Track track); // our mic (CameraAudio) or camera state, to the server
     Track recordedTrack(const RecordParam &param) const;
     void updateHeadphonesAdvice();
 
@@ -129,6 +142,8 @@ private:
     std::unique_ptr<LocalStream> m_streams[2]; // after the client and the clock they use
     MemberListModel m_members;
     MemberSubscriptions m_subscriptions{m_client, m_members}; // after the client and model it feeds
+    bool m_micOn = true;
+    bool m_cameraOn = true;
     bool m_recordingBusy = false;
     ReconnectState m_reconnectState = ReconnectState::None;
     bool m_resumedRecording = false;

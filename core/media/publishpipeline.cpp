@@ -44,8 +44,7 @@ Status PublishPipeline::setEncoding(bool on)
         m_videoEncoder.reset();
         m_audioEncoder.reset();
         m_echoCanceller.reset();
-        if (m_audio && m_running)
-            m_audio->stop();
+        updateAudioCapture();
         return success();
     }
     VideoEncoderSettings settings = m_videoSettings;
@@ -68,11 +67,70 @@ Status PublishPipeline::setEncoding(bool on)
     m_grid = FrameGrid(settings.frameRate);
     m_encoding = true;
     // The microphone is open only while its sound is being sent.
-    if (m_audio && m_running) {
-        if (Status s = m_audio->start(); !s)
-            emit errorOccurred(s.error().code, s.error().message);
-    }
+    updateAudioCapture();
     return success();
+}
+
+void PublishPipeline::setVideoMuted(bool muted)
+{
+    if (std::exchange(m_videoMuted, muted) == muted)
+        return;
+    if (Status s = updateVideoCapture(); !s)
+        emit errorOccurred(s.error().code, s.error().message);
+}
+
+void PublishPipeline::setAudioMuted(bool muted)
+{
+    if (std::exchange(m_audioMuted, muted) == muted)
+        return;
+    updateAudioCapture();
+}
+
+Status PublishPipeline::updateVideoCapture()
+{
+    const bool wanted = m_running && !m_videoMuted;
+    if (wanted == m_videoCapturing)
+        return success();
+    if (!wanted) {
+        m_videoCapturing = false;
+        m_video->stop();
+        return success();
+    }
+    if (Status s = m_video->start(); !s)
+        return s;
+    m_videoCapturing = true;
+    // Back after a pause: a new grid from the next frame (not seconds of repeats of the
+    // picture before it) that subscribers can decode at once.
+    m_grid.reset();
+    m_keyFrameRequested = true;
+    return success();
+}
+
+void PublishPipeline::updateAudioCapture()
+{
+    const bool wanted = m_audio && m_running && m_encoding && !m_audioMuted;
+    if (wanted == m_audioCapturing)
+        return;
+    m_audioCapturing = wanted;
+    if (!wanted) {
+        m_audio->stop();
+        if (m_audioEncoder && m_audioMuted) {
+            // Muted while sending: what the encoder holds goes out, and a fresh encoder
+            // stamps the sound after the pause from its own capture time (AacEncoder counts
+            // samples from its first block, which would close the gap and break A/V sync).
+            emitPackets(m_audioEncoder->flush());
+            m_audioEncoder.emplace();
+            if (Status s = m_audioEncoder->open(m_audioSettings, m_audio->sampleRate(), m_audio->channels()); !s) {
+                m_audioEncoder.reset();
+                emit errorOccurred(s.error().code, s.error().message);
+            }
+        }
+        return;
+    }
+    if (Status s = m_audio->start(); !s) {
+        m_audioCapturing = false;
+        emit errorOccurred(s.error().code, s.error().message);
+    }
 }
 
 VideoParams PublishPipeline::videoParams() const
@@ -103,15 +161,13 @@ void PublishPipeline::start()
 {
     if (m_running)
         return;
-    if (Status s = m_video->start(); !s) {
+    m_running = true;
+    if (Status s = updateVideoCapture(); !s) {
+        m_running = false;
         emit errorOccurred(s.error().code, s.error().message);
         return;
     }
-    if (m_audio && m_encoding) {
-        if (Status s = m_audio->start(); !s)
-            emit errorOccurred(s.error().code, s.error().message);
-    }
-    m_running = true;
+    updateAudioCapture();
     m_statsClock.start();
     m_statsTimer.start(1000);
 }
@@ -121,9 +177,8 @@ void PublishPipeline::stop()
     if (!m_running)
         return;
     m_running = false;
-    m_video->stop();
-    if (m_audio && m_encoding)
-        m_audio->stop();
+    updateVideoCapture();
+    updateAudioCapture();
     m_statsTimer.stop();
     // Packets still inside the encoders are sent: nothing captured is lost.
     flushEncoders();

@@ -62,6 +62,14 @@ public:
     bool isTestSource() const { return m_video->isTestSource(); }
     QString encoderName() const { return m_videoEncoder ? m_videoEncoder->encoderName() : QString(); }
 
+    // The user's camera off / mic off: the source is stopped (the device is closed, nothing
+    // is captured) and nothing of it is encoded or sent until it is turned on again; the
+    // other source and encoding go on. May be set before start(). In the pipeline's thread.
+    void setVideoMuted(bool muted);
+    void setAudioMuted(bool muted);
+    bool isVideoMuted() const { return m_videoMuted; }
+    bool isAudioMuted() const { return m_audioMuted; }
+
     // Thread-safe: the next captured frame is encoded as an IDR.
     void requestKeyFrame() { m_keyFrameRequested = true; }
     // What the speakers play (AudioPlayout pushes it): when set, and this build has
@@ -91,6 +99,8 @@ private:
     void encodeOnGrid(AVFrame *frame, qint64 captureUs);
     void flushEncoders();
     void publishStats();
+    Status updateVideoCapture(); // starts or stops the video source as running/muted say
+    void updateAudioCapture();   // the same for the microphone (also needs encoding)
 
     std::unique_ptr<VideoSource> m_video;
     std::unique_ptr<AudioSource> m_audio;
@@ -107,6 +117,10 @@ private:
     std::atomic<bool> m_previewEnabled{false};
     bool m_running = false;
     bool m_encoding = false;
+    bool m_videoMuted = false;
+    bool m_audioMuted = false;
+    bool m_videoCapturing = false;
+    bool m_audioCapturing = false;
     FrameGrid m_grid;
 
     QTimer m_statsTimer{this};

@@ -37,7 +37,7 @@ void StreamWorker::start()
     m_context->moveToThread(m_thread);
     connect(m_thread, &QThread::finished, this, &StreamWorker::onThreadFinished, Qt::QueuedConnection);
     m_thread->start();
-    inWorker([this] {
+    inWorker([this, videoMuted = m_videoMuted, audioMuted = m_audioMuted] {
         auto created = m_factory();
         if (!created) {
             const Error e = created.error();
@@ -54,6 +54,10 @@ void StreamWorker::start()
         connect(m_pipeline, &PublishPipeline::statsUpdated, this, &StreamWorker::statsUpdated);
         connect(m_pipeline, &PublishPipeline::errorOccurred, this, &StreamWorker::errorOccurred);
         m_pipeline->setPreviewEnabled(true);
+        // Before start(): a camera that is off is never opened. (Later changes are queued
+        // behind this call.)
+        m_pipeline->setVideoMuted(videoMuted);
+        m_pipeline->setAudioMuted(audioMuted);
         m_pipeline->start();
         const QString description = m_pipeline->videoDescription();
         const bool test = m_pipeline->isTestSource();
@@ -108,6 +112,22 @@ void StreamWorker::requestKeyFrame()
     inWorker([this] {
         if (m_pipeline)
             m_pipeline->requestKeyFrame();
+    });
+}
+
+void StreamWorker::setMuted(bool video, bool audio)
+{
+    if (m_videoMuted == video && m_audioMuted == audio)
+        return;
+    m_videoMuted = video;
+    m_audioMuted = audio;
+    if (m_state != State::Starting && m_state != State::Running)
+        return; // start() applies them
+    inWorker([this, video, audio] {
+        if (!m_pipeline)
+            return;
+        m_pipeline->setVideoMuted(video);
+        m_pipeline->setAudioMuted(audio);
     });
 }
 

@@ -39,6 +39,10 @@ public:
     void setEncoding(bool on);   // -> encodingStarted() / encodingStopped() / errorOccurred()
     void stop();                 // -> stopped(), after the encoders' last packets
     void requestKeyFrame();      // the next encoded frame is an IDR
+    // Camera off / mic off (PublishPipeline::setVideoMuted/setAudioMuted); kept across start().
+    void setMuted(bool video, bool audio);
+    bool isVideoMuted() const { return m_videoMuted; }
+    bool isAudioMuted() const { return m_audioMuted; }
 
 signals:
     void started(const QString &description, bool isTestSource);
@@ -59,6 +63,8 @@ private:
     State m_state = State::Idle;
     bool m_encoding = false;
     bool m_wantEncoding = false;
+    bool m_videoMuted = false;
+    bool m_audioMuted = false;
     QString m_description;
     bool m_testSource = false;
     QString m_encoderName;

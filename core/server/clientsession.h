@@ -54,6 +54,8 @@ public:
     std::optional<RoomInfo> room;
     std::optional<VideoParams> video[2]; // indexed by Track::CameraVideo / SubStreamVideo
     std::optional<AudioParams> audio;
+    bool cameraMuted = false; // the user turned the camera off (setMuted; told in `members`)
+    bool micMuted = false;    // the same for the microphone
     std::optional<qint64> clockEpochUs; // publisher's wall clock (µs since 1970) at pts 0, if it told
 
 signals:

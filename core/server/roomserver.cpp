@@ -5,6 +5,7 @@
 #include "protocol/errorcode.h"
 #include "protocol/frame.h"
 #include "protocol/protocollimits.h"
+#include "protocol/trackname.h"
 #include "library/outboxstore.h"
 #include "recording/crashrecovery.h"
 #include "recording/libraryreconciler.h"
@@ -33,6 +34,22 @@ Result<RoomKind> parseKind(const QString &name)
         return RoomKind::OneOnOne;
     return makeError(ErrorCode::WrongFieldType, QStringLiteral("kind"));
 }
+// User ID -> what that member turned off ("camera", "audio"); members with nothing off are
+// left out (the `muted` of the members event).
+QCborMap mutedTracks(const QList<ClientSession *> &members)
+{
+    QCborMap out;
+    for (const ClientSession *m : members) {
+        QCborArray names = out.value(m->userId).toArray(); // a user may be in the room twice
+        if (m->cameraMuted && !names.contains(trackName(Track::CameraVideo)))
+            names << trackName(Track::CameraVideo);
+        if (m->micMuted && !names.contains(trackName(Track::CameraAudio)))
+            names << trackName(Track::CameraAudio);
+        if (!names.isEmpty())
+            out.insert(m->userId, names);
+    }
+    return out;
+}
 } // namespace
 
 RoomServer::RoomServer(ServerConfig config, QObject *parent)
@@ -46,6 +63,7 @@ RoomServer::RoomServer(ServerConfig config, QObject *parent)
           {QStringLiteral("leaveRoom"), &RoomServer::handleLeaveRoom},
           {QStringLiteral("publish"), &RoomServer::handlePublish},
           {QStringLiteral("unpublish"), &RoomServer::handleUnpublish},
+          {QStringLiteral("setMuted"), &RoomServer::handleSetMuted},
           {QStringLiteral("subscribe"), &RoomServer::handleSubscribe},
           {QStringLiteral("unsubscribe"), &RoomServer::handleUnsubscribe},
           {QStringLiteral("startRecording"), &RoomServer::handleStartRecording},
@@ -388,7 +406,8 @@ void RoomServer::notifyMembers(const RoomInfo &info)
                          {QStringLiteral("roomId"), qint64(info.roomId)},
                          {QStringLiteral("kind"), roomKindName(room->kind)},
                          {QStringLiteral("members"), toCborArray(m_rooms.memberIds(info))},
-                         {QStringLiteral("tracks"), MediaRelay::publishedTracks(room->members)}};
+                         {QStringLiteral("tracks"), MediaRelay::publishedTracks(room->members)},
+                         {QStringLiteral("muted"), mutedTracks(room->members)}};
     for (ClientSession *member : room->members)
         member->sendEvent(QStringLiteral("members"), event);
 }
@@ -492,6 +511,7 @@ void RoomServer::leaveRoom(ClientSession *s)
     s->video[0].reset();
     s->video[1].reset();
     s->audio.reset();
+    s->cameraMuted = s->micMuted = false; // said again in the next room
     m_rooms.leave(info, s);
     if (m_cluster && !m_rooms.find(info)) // the last one out: the room is gone from this node
         m_cluster->release(info);
@@ -583,6 +603,27 @@ void RoomServer::handleUnpublish(ClientSession *s, const ControlMessage &m)
     }
     s->reply(m.id());
     if (s->room)
+        notifyMembers(*s->room);
+}
+
+void RoomServer::handleSetMuted(ClientSession *s, const ControlMessage &m)
+{
+    if (!s->room)
+        return s->replyError(m.id(), makeError(ErrorCode::NotInRoom));
+    auto name = m.string(QStringLiteral("track"), 16);
+    if (!name)
+        return s->replyError(m.id(), name.error());
+    auto muted = m.boolean(QStringLiteral("muted"), true);
+    if (!muted)
+        return s->replyError(m.id(), muted.error());
+    const std::optional<Track> track = trackFromName(name.value());
+    if (track != Track::CameraVideo && track != Track::CameraAudio)
+        return s->replyError(m.id(), makeError(ErrorCode::WrongFieldType, QStringLiteral("track: camera or audio")));
+    bool &flag = track == Track::CameraVideo ? s->cameraMuted : s->micMuted;
+    const bool changed = flag != muted.value();
+    flag = muted.value();
+    s->reply(m.id());
+    if (changed)
         notifyMembers(*s->room);
 }
 

@@ -91,6 +91,7 @@ private:
     void handleLeaveRoom(ClientSession *s, const ControlMessage &m);
     void handlePublish(ClientSession *s, const ControlMessage &m);
     void handleUnpublish(ClientSession *s, const ControlMessage &m);
+    void handleSetMuted(ClientSession *s, const ControlMessage &m);
     void handleSubscribe(ClientSession *s, const ControlMessage &m);
     void handleUnsubscribe(ClientSession *s, const ControlMessage &m);
     void handleStartRecording(ClientSession *s, const ControlMessage &m);

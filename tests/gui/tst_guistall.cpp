@@ -216,7 +216,10 @@ void TestGuiStall::everyActionKeepsTheEventLoopRunning()
     QStringList shown;
     auto stateLine = [w] { return w->connectionPanel()->stateLabel()->text(); };
     measure("host start + join", [&] { w->start(); shown << stateLine(); },
-            [&] { return client.state() == ClientState::InRoom && w->cameraPanel()->preview()->framesShown() > 3; });
+            [&] {
+                return client.state() == ClientState::InRoom && w->tileGrid()->tile(client.userId())
+                       && w->tileGrid()->tile(client.userId())->framesShown() > 3;
+            });
     if (QTest::currentTestFailed())
         return;
     measure("publish camera", [w] { w->cameraPanel()->publishBox()->click(); },

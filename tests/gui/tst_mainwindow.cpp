@@ -11,6 +11,7 @@
 #include "ui/membertilegrid.h"
 #include "ui/playerwindow.h"
 #include "ui/recordpanel.h"
+#include "ui/roomcontrols.h"
 #include "ui/roompanel.h"
 #include "ui/streampanel.h"
 #include "ui/tageditor.h"
@@ -48,15 +49,20 @@ private slots:
     void quittingWhileRecordingAsksThenFinishes();
     void aLostConnectionShowsReconnectingThenTheResult();
     void aSecondMemberIsATileThatShowsFrames();
+    void ownCameraIsShownOnce();
+    void micAndCameraOffReachTheOtherMembers();
 
 private:
-    std::unique_ptr<MainWindow> openWindow(const QTemporaryDir &dir, const QString &user = QStringLiteral("teacher"));
+    std::unique_ptr<MainWindow> openWindow(const QTemporaryDir &dir, const QString &user = QStringLiteral("teacher"),
+                                           const QString &server = {});
     static void waitInRoom(MainWindow &window);
+    static qint64 ownFramesShown(MainWindow &window); // your own tile's camera pictures
 };
 
-std::unique_ptr<MainWindow> TestMainWindow::openWindow(const QTemporaryDir &dir, const QString &user)
+std::unique_ptr<MainWindow> TestMainWindow::openWindow(const QTemporaryDir &dir, const QString &user, const QString &server)
 {
     MainWindowOptions options;
+    options.serverAddress = server; // empty: host on this computer
     options.dataDir = dir.filePath(QStringLiteral("data"));
     options.settingsFile = dir.filePath(QStringLiteral("settings.ini"));
     options.userId = user;
@@ -71,14 +77,20 @@ void TestMainWindow::waitInRoom(MainWindow &window)
     QTRY_COMPARE_WITH_TIMEOUT(window.client().state(), ClientState::InRoom, 10'000);
 }
 
+qint64 TestMainWindow::ownFramesShown(MainWindow &window)
+{
+    const MemberTile *own = window.tileGrid()->tile(window.session().userId());
+    return own ? own->framesShown() : 0;
+}
+
 void TestMainWindow::hostRecordStopListsTheCataloguedIds()
 {
     QTemporaryDir dir;
     auto window = openWindow(dir);
     // Hosting needs no set-up: the window joins its own room and previews the camera.
     waitInRoom(*window);
-    QTRY_VERIFY_WITH_TIMEOUT(window->cameraPanel()->preview()->framesShown() > 5, 10'000);
-    QVERIFY(window->cameraPanel()->preview()->caption().contains(QStringLiteral("Test pattern")));
+    QTRY_VERIFY_WITH_TIMEOUT(ownFramesShown(*window) > 5, 10'000);
+    QVERIFY(window->cameraPanel()->caption().contains(QStringLiteral("Test pattern")));
     QTRY_COMPARE(window->roomPanel()->membersList()->count(), 1);
     QVERIFY(window->connectionPanel()->stateLabel()->text().contains(QStringLiteral("In room 1/1")));
 
@@ -145,8 +157,8 @@ void TestMainWindow::privacyByDefault()
     QTemporaryDir dir;
     auto window = openWindow(dir);
     waitInRoom(*window);
-    // The camera is previewed locally...
-    QTRY_VERIFY_WITH_TIMEOUT(window->cameraPanel()->preview()->framesShown() > 5, 10'000);
+    // The camera is previewed locally (in your own tile)...
+    QTRY_VERIFY_WITH_TIMEOUT(ownFramesShown(*window) > 5, 10'000);
     LocalStream &camera = window->cameraStream();
     LocalStream &screen = window->screenStream();
     QVERIFY(camera.isCapturing());
@@ -164,8 +176,8 @@ void TestMainWindow::privacyByDefault()
     QCOMPARE(window->screenPanel()->preview()->framesShown(), 0);
     QVERIFY(!window->client().isPublished(Track::SubStreamVideo));
     // Still so a few previews later: nothing starts by itself.
-    const qint64 previews = window->cameraPanel()->preview()->framesShown();
-    QTRY_VERIFY_WITH_TIMEOUT(window->cameraPanel()->preview()->framesShown() > previews + 3, 10'000);
+    const qint64 previews = ownFramesShown(*window);
+    QTRY_VERIFY_WITH_TIMEOUT(ownFramesShown(*window) > previews + 3, 10'000);
     QVERIFY(!camera.isEncoding());
     QVERIFY(screen.worker() == nullptr);
 
@@ -191,8 +203,8 @@ void TestMainWindow::privacyByDefault()
     QTRY_VERIFY_WITH_TIMEOUT(!camera.isEncoding(), 10'000);
     QVERIFY(!camera.isPublished());
     QVERIFY(camera.isCapturing());
-    const qint64 shown = window->cameraPanel()->preview()->framesShown();
-    QTRY_VERIFY_WITH_TIMEOUT(window->cameraPanel()->preview()->framesShown() > shown + 2, 10'000);
+    const qint64 shown = ownFramesShown(*window);
+    QTRY_VERIFY_WITH_TIMEOUT(ownFramesShown(*window) > shown + 2, 10'000);
 }
 
 void TestMainWindow::secondStartShowsItsError()
@@ -421,6 +433,129 @@ void TestMainWindow::aSecondMemberIsATileThatShowsFrames()
     QVERIFY(!grid->tile(QStringLiteral("student")));
     QVERIFY(grid->focusedUserId().isEmpty());
     QVERIFY(own->isVisible());
+}
+
+void TestMainWindow::ownCameraIsShownOnce()
+{
+    QTemporaryDir dir;
+    auto window = openWindow(dir);
+    waitInRoom(*window);
+    // The camera's pictures go to your own tile, and nowhere else: the camera panel has no
+    // preview of its own, and the only other preview (the screen share's) stays empty.
+    QTRY_VERIFY_WITH_TIMEOUT(ownFramesShown(*window) > 5, 10'000);
+    QVERIFY(window->cameraPanel()->preview() == nullptr);
+    const QList<VideoPreview *> previews = window->findChildren<VideoPreview *>();
+    QCOMPARE(previews, QList<VideoPreview *>{window->screenPanel()->preview()});
+    const qint64 own = ownFramesShown(*window);
+    QTRY_VERIFY_WITH_TIMEOUT(ownFramesShown(*window) > own + 5, 10'000);
+    QCOMPARE(window->screenPanel()->preview()->framesShown(), 0);
+    QVERIFY(window->cameraPanel()->caption().contains(QStringLiteral("Test pattern")));
+
+    // Sharing the screen fills the screen preview (and badges your tile); still one camera.
+    QPushButton *share = window->roomControls()->shareButton();
+    QCOMPARE(share->text(), QStringLiteral("Share screen"));
+    QTest::mouseClick(share, Qt::LeftButton);
+    QCOMPARE(share->text(), QStringLiteral("Stop sharing"));
+    QVERIFY(window->screenPanel()->publishBox()->isChecked()); // one wish, two buttons
+    QTRY_VERIFY_WITH_TIMEOUT(window->screenPanel()->preview()->framesShown() > 2, 10'000);
+    MemberTile *ownTile = window->tileGrid()->tile(QStringLiteral("teacher"));
+    QTRY_VERIFY_WITH_TIMEOUT(ownTile->showsScreenBadge(), 10'000);
+    QCOMPARE(window->findChildren<VideoPreview *>().size(), 1);
+    QTest::mouseClick(window->screenPanel()->publishBox(), Qt::LeftButton);
+    QCOMPARE(share->text(), QStringLiteral("Share screen"));
+    QTRY_VERIFY_WITH_TIMEOUT(window->screenStream().isIdle(), 10'000);
+
+    // Leave from the controls bar: out of the room, the bar's Leave greys out.
+    QVERIFY(window->roomControls()->leaveButton()->isEnabled());
+    QTest::mouseClick(window->roomControls()->leaveButton(), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(window->client().state(), ClientState::SignedIn, 10'000);
+    QVERIFY(!window->roomControls()->leaveButton()->isEnabled());
+    QCOMPARE(window->tileGrid()->tileCount(), 0);
+}
+
+void TestMainWindow::micAndCameraOffReachTheOtherMembers()
+{
+    QTemporaryDir teacherDir, studentDir;
+    auto teacher = openWindow(teacherDir);
+    waitInRoom(*teacher);
+    // The student's own window, on the teacher's server, in the same room.
+    auto student = openWindow(studentDir, QStringLiteral("student"),
+                              QStringLiteral("127.0.0.1:%1").arg(teacher->hostedPort()));
+    waitInRoom(*student);
+    // And a third member that counts what it receives of the teacher.
+    SyncClient observer;
+    QVERIFY(observer.connect(teacher->hostedPort(), QStringLiteral("observer")).ok());
+    QVERIFY(observer.joinRoom(RoomInfo{1, 1}).ok());
+    qint64 audioPackets = 0, videoPackets = 0;
+    connect(&observer.client(), &RoomClient::memberPacketReceived, this, [&](const QString &userId, const MediaPacket &p) {
+        if (userId != QLatin1String("teacher"))
+            return;
+        ++(p.track == Track::CameraAudio ? audioPackets : videoPackets);
+    });
+    bool subscribed = false;
+    observer.client().subscribe(QStringLiteral("teacher"), std::nullopt, [&](const QList<RemoteTrack> &) { subscribed = true; }, {});
+    QTRY_VERIFY_WITH_TIMEOUT(subscribed, 10'000);
+
+    // The teacher publishes the camera (test pattern with its test tone).
+    QTest::mouseClick(teacher->cameraPanel()->publishBox(), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(teacher->cameraStream().isPublished(), 10'000);
+    QTRY_VERIFY_WITH_TIMEOUT(student->tileGrid()->tile(QStringLiteral("teacher")), 10'000);
+    MemberTile *atStudent = student->tileGrid()->tile(QStringLiteral("teacher"));
+    QTRY_VERIFY_WITH_TIMEOUT(atStudent->framesShown() >= 3, 15'000);
+    QTRY_VERIFY_WITH_TIMEOUT(audioPackets > 10, 15'000);
+    QVERIFY(!atStudent->showsMicMuted());
+    QVERIFY(!atStudent->showsAvatar());
+
+    // Mic off: the student sees it muted, and no sound arrives any more.
+    RoomControls *controls = teacher->roomControls();
+    QCOMPARE(controls->micButton()->text(), QStringLiteral("Mute mic"));
+    QTest::mouseClick(controls->micButton(), Qt::LeftButton);
+    QVERIFY(!teacher->session().isMicOn());
+    QCOMPARE(controls->micButton()->text(), QStringLiteral("Unmute mic"));
+    QVERIFY(teacher->cameraStream().isAudioMuted());
+    QTRY_VERIFY_WITH_TIMEOUT(atStudent->showsMicMuted(), 10'000);
+    QVERIFY(!atStudent->isSpeaking());
+    QVERIFY(teacher->tileGrid()->tile(QStringLiteral("teacher"))->showsMicMuted());
+    QTRY_VERIFY_WITH_TIMEOUT(observer.client().memberMuted().value(QStringLiteral("teacher")).contains(QStringLiteral("audio")), 10'000);
+    QVERIFY(teacher->cameraStream().isPublished()); // still published: video goes on
+    // What the encoder held when the mic went off may still be on its way: count from half a
+    // second of video later, then two more seconds of video bring no sound at all.
+    qint64 video = videoPackets;
+    QTRY_VERIFY_WITH_TIMEOUT(videoPackets >= video + 15, 10'000);
+    const qint64 audioAtMute = audioPackets;
+    video = videoPackets;
+    QTRY_VERIFY_WITH_TIMEOUT(videoPackets >= video + 60, 15'000);
+    QCOMPARE(audioPackets, audioAtMute);
+
+    // Mic on: the sound comes back, the flag goes.
+    QTest::mouseClick(controls->micButton(), Qt::LeftButton);
+    QVERIFY(teacher->session().isMicOn());
+    QTRY_VERIFY_WITH_TIMEOUT(!atStudent->showsMicMuted(), 10'000);
+    QTRY_VERIFY_WITH_TIMEOUT(audioPackets > audioAtMute + 10, 10'000);
+
+    // Camera off: the student's tile of the teacher shows the avatar, no video arrives, the
+    // sound goes on; the teacher's own tile shows the avatar too.
+    QCOMPARE(controls->cameraButton()->text(), QStringLiteral("Stop camera"));
+    QTest::mouseClick(controls->cameraButton(), Qt::LeftButton);
+    QVERIFY(!teacher->session().isCameraOn());
+    QCOMPARE(controls->cameraButton()->text(), QStringLiteral("Start camera"));
+    QTRY_VERIFY_WITH_TIMEOUT(atStudent->showsAvatar(), 10'000);
+    QVERIFY(atStudent->state().cameraOff);
+    QVERIFY(teacher->tileGrid()->tile(QStringLiteral("teacher"))->showsAvatar());
+    const qint64 audio = audioPackets;
+    QTRY_VERIFY_WITH_TIMEOUT(audioPackets >= audio + 20, 10'000); // about half a second of sound
+    const qint64 videoAtOff = videoPackets;
+    QTRY_VERIFY_WITH_TIMEOUT(audioPackets >= audio + 120, 15'000); // about 2.5 s more
+    QCOMPARE(videoPackets, videoAtOff);
+    QVERIFY(atStudent->showsAvatar());
+    QVERIFY(teacher->tileGrid()->tile(QStringLiteral("teacher"))->showsAvatar());
+
+    // Camera on: pictures again, at the student and in the teacher's own tile.
+    const qint64 shown = atStudent->framesShown();
+    QTest::mouseClick(controls->cameraButton(), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(atStudent->framesShown() >= shown + 3, 15'000);
+    QVERIFY(!atStudent->showsAvatar());
+    QTRY_VERIFY_WITH_TIMEOUT(!teacher->tileGrid()->tile(QStringLiteral("teacher"))->showsAvatar(), 10'000);
 }
 
 QTEST_MAIN(TestMainWindow)

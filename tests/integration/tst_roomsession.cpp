@@ -103,6 +103,7 @@ private slots:
     void recordingThatEndedWhileAwayIsReported();
     void aRefusedReconnectGivesUp();
     void otherMembersAreSubscribedAndDecoded();
+    void micAndCameraOffAreToldToTheRoomAndAgainAfterAReconnect();
 };
 
 void TestRoomSession::joinsAndListsMembers()
@@ -413,6 +414,65 @@ void TestRoomSession::otherMembersAreSubscribedAndDecoded()
     QTRY_COMPARE(session.state(), ClientState::SignedIn);
     QVERIFY(session.subscriptions().subscribedMembers().isEmpty());
     QCOMPARE(members.rowCount(), 0);
+}
+
+void TestRoomSession::micAndCameraOffAreToldToTheRoomAndAgainAfterAReconnect()
+{
+    ProxiedSession alice;
+    QVERIFY(alice.enter());
+    RoomSession &session = alice.session;
+    const QString aliceId = QStringLiteral("alice");
+    SyncClient bob;
+    QVERIFY(bob.connect(alice.server->port(), QStringLiteral("bob")).ok());
+    // Outside a room the flag has nowhere to go.
+    int code = 0;
+    bob.client().setMuted(Track::CameraAudio, true, {}, [&code](int c, const QString &) { code = c; });
+    QTRY_COMPARE(code, int(ErrorCode::NotInRoom));
+    QVERIFY(bob.joinRoom(kRoom).ok());
+    // Only the camera and the microphone can be turned off.
+    code = 0;
+    bob.client().setMuted(Track::SubStreamVideo, true, {}, [&code](int c, const QString &) { code = c; });
+    QTRY_COMPARE(code, int(ErrorCode::WrongFieldType));
+    QVERIFY(bob.client().memberMuted().isEmpty());
+    QVERIFY(session.isMicOn() && session.isCameraOn());
+
+    // Off, even before anything is published: the room is told, and alice's own row says so.
+    QSignalSpy micSpy(&session, &RoomSession::micOnChanged);
+    session.setMicOn(false);
+    QCOMPARE(micSpy.size(), 1);
+    QVERIFY(session.members().member(aliceId)->micMuted);
+    QTRY_COMPARE(bob.client().memberMuted().value(aliceId), QStringList{QStringLiteral("audio")});
+    session.setCameraOn(false);
+    QVERIFY(session.members().member(aliceId)->cameraOff);
+    QVERIFY(session.stream(Track::CameraVideo).isVideoMuted());
+    QVERIFY(session.stream(Track::CameraVideo).isAudioMuted());
+    QTRY_COMPARE(bob.client().memberMuted().value(aliceId), (QStringList{QStringLiteral("camera"), QStringLiteral("audio")}));
+
+    // Published while off: the stream is there (with its audio track), the flags stay.
+    session.stream(Track::CameraVideo).setPublishWanted(true);
+    QTRY_VERIFY_WITH_TIMEOUT(session.stream(Track::CameraVideo).isPublished(), 15'000);
+    QTRY_VERIFY(bob.client().memberTracks().value(aliceId).contains(QStringLiteral("camera")));
+    QCOMPARE(bob.client().memberMuted().value(aliceId), (QStringList{QStringLiteral("camera"), QStringLiteral("audio")}));
+    QVERIFY(session.members().member(aliceId)->latestFrame.isNull()); // the camera was never opened
+
+    // A lost connection: the server forgets alice (and her flags); her new connection says
+    // them again once back in the room.
+    alice.cut();
+    QTRY_VERIFY_WITH_TIMEOUT(!bob.client().members().contains(aliceId), 10'000);
+    QVERIFY(!bob.client().memberMuted().contains(aliceId));
+    alice.proxy->setRefusingNew(false);
+    QTRY_COMPARE_WITH_TIMEOUT(session.state(), ClientState::InRoom, 15'000);
+    QTRY_VERIFY_WITH_TIMEOUT(bob.client().members().contains(aliceId), 10'000);
+    QTRY_COMPARE(bob.client().memberMuted().value(aliceId), (QStringList{QStringLiteral("camera"), QStringLiteral("audio")}));
+
+    // On again: the flags go, the camera's pictures come back to alice's own row.
+    session.setMicOn(true);
+    session.setCameraOn(true);
+    QTRY_VERIFY(!bob.client().memberMuted().contains(aliceId));
+    QVERIFY(!session.members().member(aliceId)->micMuted);
+    QVERIFY(!session.members().member(aliceId)->cameraOff);
+    QTRY_VERIFY_WITH_TIMEOUT(!session.members().member(aliceId)->latestFrame.isNull(), 15'000);
+    QCOMPARE(micSpy.size(), 2);
 }
 
 QTEST_MAIN(TestRoomSession)

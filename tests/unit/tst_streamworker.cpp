@@ -11,12 +11,40 @@
 
 using namespace roomrec;
 
+namespace {
+// A real source that says (to the test's thread) whether its device is open now.
+template <typename Source>
+class WatchedSource : public Source {
+public:
+    template <typename... Args>
+    explicit WatchedSource(std::shared_ptr<std::atomic<bool>> open, Args &&...args)
+        : Source(std::forward<Args>(args)...), m_open(std::move(open))
+    {
+    }
+    Status start() override
+    {
+        const Status s = Source::start();
+        *m_open = s.ok();
+        return s;
+    }
+    void stop() override
+    {
+        Source::stop();
+        *m_open = false;
+    }
+
+private:
+    std::shared_ptr<std::atomic<bool>> m_open;
+};
+} // namespace
+
 class TestStreamWorker : public QObject {
     Q_OBJECT
 private slots:
     void previewsThenEncodesThenStops();
     void factoryFailureIsReportedAndStops();
     void destroyingARunningWorkerStopsIt();
+    void mutedSourcesAreClosedAndComeBackInTime();
 
 private:
     MediaClock m_clock;
@@ -117,6 +145,90 @@ void TestStreamWorker::destroyingARunningWorkerStopsIt()
         QTRY_VERIFY(packets > 5);
     } // the destructor stops the pipeline and joins its thread
     QVERIFY(packets > 5);
+}
+
+void TestStreamWorker::mutedSourcesAreClosedAndComeBackInTime()
+{
+    // The desktop app's camera off / mic off: the device is closed, nothing of it is sent,
+    // the rest goes on; back on, the timestamps are those of the capture again.
+    auto cameraOpen = std::make_shared<std::atomic<bool>>(false);
+    auto micOpen = std::make_shared<std::atomic<bool>>(false);
+    StreamWorker worker(Track::CameraVideo, [this, cameraOpen, micOpen]() -> Result<std::unique_ptr<PublishPipeline>> {
+        auto video = std::make_unique<WatchedSource<TestPatternSource>>(cameraOpen, m_clock, QSize(320, 180), 30,
+                                                                        QStringLiteral("Test pattern"));
+        auto audio = std::make_unique<WatchedSource<TestToneSource>>(micOpen, m_clock);
+        return std::make_unique<PublishPipeline>(std::move(video), std::move(audio), Track::CameraVideo, VideoEncoderSettings{});
+    });
+    QList<MediaPacket> video, audio;
+    qint64 previews = 0, stats = 0;
+    connect(&worker, &StreamWorker::packetReady, this, [&](const MediaPacket &p) { (p.isVideo() ? video : audio) << p; });
+    connect(&worker, &StreamWorker::previewReady, this, [&](const QImage &) { ++previews; });
+    connect(&worker, &StreamWorker::statsUpdated, this, [&](const PublishStats &) { ++stats; });
+
+    // Both off before it starts: published (encoders open, the stream has its audio track)
+    // but the camera and microphone are never opened.
+    worker.setMuted(true, true);
+    QVERIFY(worker.isVideoMuted() && worker.isAudioMuted());
+    worker.start();
+    worker.setEncoding(true);
+    QTRY_VERIFY(worker.isEncoding());
+    QTRY_VERIFY(stats >= 2); // a second of running, by the pipeline's own clock
+    QVERIFY(!*cameraOpen);
+    QVERIFY(!*micOpen);
+    QCOMPARE(video.size() + audio.size(), 0);
+    QCOMPARE(previews, 0);
+
+    // Mic on: sound only.
+    worker.setMuted(true, false);
+    QTRY_VERIFY(audio.size() > 20);
+    QVERIFY(*micOpen);
+    QVERIFY(!*cameraOpen);
+    QCOMPARE(video.size(), 0);
+
+    // Camera on: pictures, from a key frame.
+    worker.setMuted(false, false);
+    QTRY_VERIFY(video.size() > 30);
+    QVERIFY(*cameraOpen);
+    QVERIFY(video.first().key);
+    QVERIFY(previews > 0);
+
+    // Mic off: closed, and once what the encoder held is out, no sound while video goes on.
+    worker.setMuted(false, true);
+    QTRY_VERIFY(!*micOpen);
+    qsizetype frames = video.size();
+    QTRY_VERIFY(video.size() >= frames + 15);
+    const qsizetype soundAtMute = audio.size();
+    const qint64 lastSoundUs = audio.last().ptsUs;
+    frames = video.size();
+    QTRY_VERIFY(video.size() >= frames + 60); // two seconds of video
+    QCOMPARE(audio.size(), soundAtMute);
+
+    // Mic on again: the sound's timestamps are those of its capture (they jump over the
+    // pause), so it stays in sync with the pictures.
+    const qsizetype videoAtUnmute = video.size();
+    worker.setMuted(false, false);
+    QTRY_VERIFY(audio.size() > soundAtMute + 10);
+    QVERIFY(*micOpen);
+    const qint64 resumedUs = audio.at(soundAtMute).ptsUs;
+    QVERIFY2(resumedUs - lastSoundUs > 1'500'000, qPrintable(QStringLiteral("sound resumed %1 us after it stopped").arg(resumedUs - lastSoundUs)));
+    const qint64 videoThenUs = video.at(videoAtUnmute).ptsUs;
+    QVERIFY2(qAbs(resumedUs - videoThenUs) < 250'000,
+             qPrintable(QStringLiteral("sound at %1 us, pictures at %2 us").arg(resumedUs).arg(videoThenUs)));
+
+    // Camera off: closed, no more pictures or previews, the sound goes on.
+    worker.setMuted(true, false);
+    QTRY_VERIFY(!*cameraOpen);
+    qsizetype sound = audio.size();
+    QTRY_VERIFY(audio.size() >= sound + 20);
+    const qsizetype framesAtOff = video.size();
+    const qint64 previewsAtOff = previews;
+    sound = audio.size();
+    QTRY_VERIFY(audio.size() >= sound + 60);
+    QCOMPARE(video.size(), framesAtOff);
+    QCOMPARE(previews, previewsAtOff);
+
+    worker.stop();
+    QTRY_COMPARE(worker.state(), StreamWorker::State::Stopped);
 }
 
 QTEST_GUILESS_MAIN(TestStreamWorker)
