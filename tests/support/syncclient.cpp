@@ -3,6 +3,7 @@
 #include "client/publishedstream.h"
 #include "protocol/errorcode.h"
 
+#include <QCoreApplication>
 #include <QEventLoop>
 #include <QTest>
 #include <QTimer>
@@ -13,7 +14,7 @@ SyncClient::SyncClient() = default;
 
 SyncClient::~SyncClient()
 {
-    stopPublishing();
+    releasePipelines();
     m_client.disconnectFromServer();
 }
 
@@ -94,6 +95,14 @@ Status SyncClient::publish(Track track, QSize size, int fps, int gopFrames)
 }
 
 void SyncClient::stopPublishing()
+{
+    releasePipelines();
+    // The pipeline thread's last packets are queued to this thread: hand them to the client
+    // now, or a count read right after misses them and the file has "more than was sent".
+    QCoreApplication::sendPostedEvents(nullptr, QEvent::MetaCall);
+}
+
+void SyncClient::releasePipelines()
 {
     for (auto &p : m_pipelines)
         p.reset();

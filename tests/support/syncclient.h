@@ -25,7 +25,9 @@ public:
     roomrec::Status leaveRoom();
     // Publishes a test pattern (+ tone for the camera) on the track and starts capture.
     roomrec::Status publish(roomrec::Track track, QSize size = QSize(640, 360), int fps = 30, int gopFrames = 60);
-    void stopPublishing(); // stops capture; the connection stays
+    // Stops capture; the connection stays. The packets captured until then have reached the
+    // client (and recordedFramesSent()) when it returns.
+    void stopPublishing();
     roomrec::Status startRecording(const roomrec::RoomInfo &room, const roomrec::RecordParam &param);
     roomrec::Result<QStringList> stopRecording(const roomrec::RoomInfo &room);
     // Lets the recording run until `frames` more of its frames have been sent: a condition
@@ -38,6 +40,7 @@ public:
     static roomrec::RecordParam param(const QString &name, quint32 recordDataType = 0);
 
 private:
+    void releasePipelines();
     template <typename T>
     roomrec::Result<T> wait(const std::function<void(std::function<void(const T &)>, roomrec::RoomClient::ErrorCallback)> &call);
 
