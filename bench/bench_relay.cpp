@@ -273,10 +273,16 @@ Side runNginx(const Options &o, const Clip &clip, const QString &clipPath, int n
             p->signal(SIGTERM); // all at once, then wait: one by one would take N times as long
         }
     }
+    // One grace period for all (a player still waiting for a stream that came and went may
+    // ignore SIGTERM: 5 s each would add minutes at N = 100), then SIGKILL for the rest.
+    QElapsedTimer grace;
+    grace.start();
     for (auto &p : players) {
-        if (!p->waitForExit(5000))
+        if (!p->waitForExit(int(qMax<qint64>(0, 5000 - grace.elapsed()))))
             p->signal(SIGKILL);
     }
+    for (auto &p : players)
+        p->waitForExit(5000);
     if (stillRunning)
         side.notes << QStringLiteral("%1 players were still running 10 s after the stream ended (stopped)").arg(stillRunning);
     nginx.signal(SIGQUIT);

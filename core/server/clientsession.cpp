@@ -84,6 +84,18 @@ void ClientSession::sendMedia(const QByteArray &header, const QByteArray &payloa
         return;
     m_socket->write(header);
     m_socket->write(payload); // Qt keeps the array itself in its write buffer
+    m_socket->flush();
+}
+
+void ClientSession::sendMedia(const QByteArray &framed)
+{
+    if (m_closing || m_socket->state() != QAbstractSocket::ConnectedState)
+        return;
+    m_socket->write(framed);
+    // Written now rather than when the event loop next polls: a forwarded packet otherwise
+    // cost the server a poll wake-up of its own per subscriber (the socket can take it at
+    // once; what it cannot stays queued and goes out when it can).
+    m_socket->flush();
 }
 
 void ClientSession::setSendBufferBytes(int bytes)

@@ -35,6 +35,7 @@ public:
     void sendEvent(const QString &type, const QCborMap &fields = {}) { send(ControlMessage(type, 0, fields)); }
     // A forwarded media frame: the header, then the publisher's payload, shared (no copy).
     void sendMedia(const QByteArray &header, const QByteArray &payload);
+    void sendMedia(const QByteArray &framed); // header and payload in one array
     qint64 unsentBytes() const { return m_socket->bytesToWrite(); }
     void setSendBufferBytes(int bytes);
     void close();

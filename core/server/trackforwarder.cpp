@@ -21,9 +21,10 @@ void TrackForwarder::forward(const MediaPacket &packet)
             m_gop.add(OutgoingPacket{{}, packet});
         return;
     }
-    const OutgoingPacket out{ForwardedMedia::frameHeader(m_publisherUtf8, packet), packet};
+    QByteArray header = ForwardedMedia::frameHeader(m_publisherUtf8, packet);
+    const OutgoingPacket out{header, packet, header + packet.data};
     if (video)
-        m_gop.add(out);
+        m_gop.add(OutgoingPacket{std::move(header), packet, {}}); // not the framed copy: the cache holds the payload once
     for (Subscriber &s : m_subscribers)
         s.queue->offer(m_publisher, s.delivery, out);
 }
