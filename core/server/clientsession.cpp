@@ -37,7 +37,11 @@ ClientSession::ClientSession(quint64 id, QTcpSocket *socket, const SessionLimits
     // sender back (what makes pausing a publisher work, and bounds memory per connection).
     m_socket->setReadBufferSize(protocol::kMaxMediaPayload + 64 * 1024);
     connect(m_socket, &QTcpSocket::readyRead, this, &ClientSession::onReadyRead);
-    connect(m_socket, &QTcpSocket::disconnected, this, [this] { emit disconnected(this); });
+    // Queued: a write can fail inside a call into this session (a forwarded packet is flushed
+    // at once, a reply may find the peer not reading), and Qt then reports the disconnect
+    // from within that call; the server would drop this session from the relay while the
+    // relay is still iterating over its subscribers.
+    connect(m_socket, &QTcpSocket::disconnected, this, [this] { emit disconnected(this); }, Qt::QueuedConnection);
     connect(&m_aliveTimer, &QTimer::timeout, this, &ClientSession::checkAlive);
     m_coalesceTimer.setInterval(ReadCoalescer::kTickMs);
     connect(&m_coalesceTimer, &QTimer::timeout, this, [this] {
