@@ -21,6 +21,7 @@
 
 #include <algorithm>
 #include <csignal>
+#include <sys/socket.h>
 
 using namespace roomrec;
 
@@ -177,6 +178,7 @@ private slots:
     void onlyRoomMembersMaySubscribe_data();
     void onlyRoomMembersMaySubscribe();
     void unsubscribeStopsDelivery();
+    void vanishingSubscribersDisturbNobody();
     void cliWatchWritesPlayableMp4();
 
 private:
@@ -463,6 +465,56 @@ void TestLiveRooms::unsubscribeStopsDelivery()
     QCOMPARE(bob.video.frames, bobFrames);
     QCOMPARE(bob.audioPackets, bobAudio);
     QCOMPARE(bob.unsubscribe(QStringLiteral("alice")), int(ErrorCode::NotSubscribed));
+}
+
+// Subscribers that reset their connections while alice streams: the member subscribed after
+// them still gets every frame, byte for byte, and the server is left with alice and carol.
+// Whether the server first sees a reset on a read or on a forwarded packet's write depends on
+// timing here; tst_mediarelay makes the write fail inside the relay's loop every time.
+void TestLiveRooms::vanishingSubscribersDisturbNobody()
+{
+    QTemporaryDir dir;
+    auto server = startTestServer(dir.path());
+    QVERIFY(server);
+    SyncClient alice;
+    QVERIFY(alice.connect(server->port(), QStringLiteral("alice")).ok());
+    QVERIFY(alice.createRoom(kRoom).ok());
+    constexpr int kVanishing = 8;
+    std::vector<std::unique_ptr<RawPeer>> vanishing;
+    for (int i = 0; i < kVanishing; ++i) {
+        auto raw = std::make_unique<RawPeer>();
+        QVERIFY(raw->connect(server->port()));
+        raw->send(ControlMessage(QStringLiteral("hello"), 1, {{QStringLiteral("version"), 1}}));
+        raw->send(ControlMessage(QStringLiteral("signIn"), 2, {{QStringLiteral("userId"), QStringLiteral("gone%1").arg(i)}}));
+        raw->send(ControlMessage(QStringLiteral("joinRoom"), 3, {{QStringLiteral("relationId"), qint64(kRoom.relationId)}, {QStringLiteral("roomId"), qint64(kRoom.roomId)}}));
+        raw->send(ControlMessage(QStringLiteral("subscribe"), 4, {{QStringLiteral("userId"), QStringLiteral("alice")}}));
+        for (int id = 1; id <= 4; ++id) {
+            auto result = raw->receiveType(QStringLiteral("result"), 10'000);
+            QVERIFY(result);
+            QVERIFY2(result->isOk(), qPrintable(QStringLiteral("request %1 of gone%2").arg(result->id()).arg(i)));
+        }
+        vanishing.push_back(std::move(raw));
+    }
+    Viewer carol; // subscribed after them: last in the relay's list
+    QVERIFY(carol.enter(server->port(), QStringLiteral("carol")));
+    QVERIFY(carol.subscribe(QStringLiteral("alice")).ok());
+    TappedPublisher publisher(alice, QSize(160, 90));
+    QVERIFY(publisher.start());
+    for (auto &raw : vanishing) {
+        const qint64 seen = carol.video.frames;
+        QTRY_VERIFY_WITH_TIMEOUT(carol.video.frames >= seen + 3, 20'000);
+        // A reset, not a goodbye: linger 0 makes close() send RST, so the server's next
+        // write to this socket fails.
+        const linger reset{1, 0};
+        ::setsockopt(int(raw->socket().socketDescriptor()), SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
+        raw->socket().abort();
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(server->sessionCount(), 2, 20'000);
+    const qint64 seen = carol.video.frames;
+    QTRY_VERIFY_WITH_TIMEOUT(carol.video.frames >= seen + kGopFrames, 20'000);
+    publisher.stop();
+    QTRY_COMPARE_WITH_TIMEOUT(carol.video.frames, publisher.sent.frames, 20'000);
+    QCOMPARE(carol.video.sum(), publisher.sent.sum());
 }
 
 void TestLiveRooms::cliWatchWritesPlayableMp4()
