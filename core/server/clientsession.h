@@ -43,6 +43,8 @@ public:
     // back on the publisher) and silence is not held against it.
     void setReadingPaused(bool paused);
     bool isReadingPaused() const { return m_readingPaused; }
+    // Nobody subscribes to this publisher's media: reads may wait longer (ReadCoalescer).
+    void setReadsRelaxed(bool relaxed) { m_coalescer.setRelaxed(relaxed); }
 
     QString peer() const;
     quint64 id() const { return m_id; } // unique per server run; binds a recording to its source

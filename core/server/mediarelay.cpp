@@ -5,6 +5,8 @@
 #include "protocol/trackname.h"
 #include "server/clientsession.h"
 
+#include <algorithm>
+
 namespace roomrec {
 
 namespace {
@@ -178,13 +180,14 @@ void MediaRelay::leftRoom(ClientSession *s)
     m_subscribers.erase(found);
 }
 
-void MediaRelay::forward(ClientSession *publisher, const MediaPacket &packet)
+bool MediaRelay::forward(ClientSession *publisher, const MediaPacket &packet)
 {
     const auto found = m_forwarders.find(publisher);
     if (found == m_forwarders.end())
-        return;
+        return false;
     if (TrackForwarder *f = found->second[int(packet.track)].get())
         f->forward(packet);
+    return std::any_of(found->second.begin(), found->second.end(), [](const auto &f) { return f && f->subscriberCount() > 0; });
 }
 
 qint64 MediaRelay::droppedFor(const ClientSession *subscriber) const

@@ -41,7 +41,8 @@ public:
     void unpublished(ClientSession *publisher, Track track);
     // The session left its room or disconnected: as publisher and as subscriber.
     void leftRoom(ClientSession *s);
-    void forward(ClientSession *publisher, const MediaPacket &packet);
+    // Returns whether any of the publisher's tracks has a subscriber (anyone watching live).
+    bool forward(ClientSession *publisher, const MediaPacket &packet);
 
     // For the `members` event: user ID -> names of the tracks that user publishes.
     static QCborMap publishedTracks(const QList<ClientSession *> &members);

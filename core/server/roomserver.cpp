@@ -901,7 +901,9 @@ void RoomServer::onMedia(ClientSession *s, const MediaPacket &packet)
         return;
     }
     const bool diskBehind = m_recording->push(s->userId, s->id(), packet);
-    m_relay.forward(s, packet); // never waits: a slow subscriber only loses its own packets
+    // Never waits: a slow subscriber only loses its own packets. Nobody watching live: the
+    // publisher's socket can be read less often (ReadCoalescer).
+    s->setReadsRelaxed(!m_relay.forward(s, packet));
     if (diskBehind) {
         // The disk is behind: hold this publisher back rather than queue without end or drop.
         qCInfo(lcServer).noquote() << "holding back" << s->peer() << ": its recording waits for the disk";

@@ -25,22 +25,26 @@ void TestReadCoalescer::markFollowsRate_data()
 {
     QTest::addColumn<qint64>("bytes");
     QTest::addColumn<qint64>("elapsedMs");
+    QTest::addColumn<int>("coalesceMs");
     QTest::addColumn<qint64>("mark");
+    const int live = ReadCoalescer::kCoalesceMs;
     // 2.5 Mbit/s video + 128 kbit/s audio: ~328 KB a second, 13 KB per 40 ms.
-    QTest::newRow("720p publisher") << qint64(328'000) << qint64(1000) << qint64(13'120);
-    QTest::newRow("audio only: not coalesced") << qint64(16'000) << qint64(1000) << qint64(1);
-    QTest::newRow("control only: not coalesced") << qint64(300) << qint64(500) << qint64(1);
-    QTest::newRow("just at the floor") << qint64(ReadCoalescer::kMinMarkBytes * 25) << qint64(1000) << ReadCoalescer::kMinMarkBytes;
-    QTest::newRow("capped") << qint64(100'000'000) << qint64(1000) << ReadCoalescer::kMaxMarkBytes;
-    QTest::newRow("no time yet") << qint64(1'000'000) << qint64(0) << qint64(1);
+    QTest::newRow("720p publisher") << qint64(328'000) << qint64(1000) << live << qint64(13'120);
+    QTest::newRow("720p publisher nobody watches: 100 ms") << qint64(328'000) << qint64(1000) << ReadCoalescer::kRelaxedCoalesceMs << qint64(32'800);
+    QTest::newRow("audio only: not coalesced") << qint64(16'000) << qint64(1000) << live << qint64(1);
+    QTest::newRow("control only: not coalesced") << qint64(300) << qint64(500) << live << qint64(1);
+    QTest::newRow("just at the floor") << qint64(ReadCoalescer::kMinMarkBytes * 25) << qint64(1000) << live << ReadCoalescer::kMinMarkBytes;
+    QTest::newRow("capped") << qint64(100'000'000) << qint64(1000) << live << ReadCoalescer::kMaxMarkBytes;
+    QTest::newRow("no time yet") << qint64(1'000'000) << qint64(0) << live << qint64(1);
 }
 
 void TestReadCoalescer::markFollowsRate()
 {
     QFETCH(qint64, bytes);
     QFETCH(qint64, elapsedMs);
+    QFETCH(int, coalesceMs);
     QFETCH(qint64, mark);
-    QCOMPARE(ReadCoalescer::markFor(bytes, elapsedMs), mark);
+    QCOMPARE(ReadCoalescer::markFor(bytes, elapsedMs, coalesceMs), mark);
 }
 
 void TestReadCoalescer::kernelHoldsBackBelowMarkUntilTick()
