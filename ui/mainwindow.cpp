@@ -93,7 +93,10 @@ MainWindow::MainWindow(MainWindowOptions options, QWidget *parent) : QMainWindow
 
     m_room->setMembersModel(&m_session.members());
     m_tiles->setModel(&m_session.members());
-    connect(&m_session, &RoomSession::recordingChanged, m_recordPanel, &RecordPanel::setRecording);
+    // The panel shows the recording of what it names: yours, or the member's you started.
+    auto showRecording = [this] { m_recordPanel->setRecording(m_session.isRecordingOf(m_recordPanel->target().userId)); };
+    connect(&m_session, &RoomSession::recordingChanged, this, showRecording);
+    connect(&m_session, &RoomSession::memberRecordingChanged, this, showRecording);
     connect(&m_session, &RoomSession::recordingBusyChanged, m_recordPanel, &RecordPanel::setBusy);
     connect(&m_session, &RoomSession::errorOccurred, this, &MainWindow::showError);
     connect(&m_session, &RoomSession::stateChanged, this, &MainWindow::updateConnectionState);
@@ -110,6 +113,19 @@ MainWindow::MainWindow(MainWindowOptions options, QWidget *parent) : QMainWindow
         addResults(ids, {});
         m_recordPanel->suggestFileName();
     });
+    connect(&m_session, &RoomSession::memberRecordingStarted, this, [this](const QString &userId, const RecordParam &param) {
+        statusBar()->showMessage(tr("Recording %1 as “%2”").arg(userId, param.fileName), 4000);
+    });
+    connect(&m_session, &RoomSession::memberRecordingStopped, this, [this](const QString &, const QStringList &ids) {
+        addResults(ids, {});
+        m_recordPanel->suggestFileName();
+    });
+    connect(&m_session, &RoomSession::memberRecordingEnded, this,
+            [this](const QString &userId, const QStringList &ids, const QString &reason, int code, const QString &message) {
+                addResults(ids, tr("recording of %1 ended (%2)").arg(userId, reason));
+                if (code)
+                    showError(code, message);
+            });
     connect(&m_session, &RoomSession::recordingEndedByServer, this,
             [this](const QStringList &ids, const QString &reason, int code, const QString &message) {
                 addResults(ids, tr("ended by the server (%1)").arg(reason));
@@ -166,7 +182,7 @@ void MainWindow::buildUi()
             m_session.stream(track).setPublishWanted(on);
         });
     }
-    m_recordPanel = new RecordPanel(this);
+    m_recordPanel = new RecordPanel(m_session.recordTargets(), this);
     m_recordPanel->setCategories(m_settings.categories);
     m_results = new FileListWidget(this);
     m_copy = new QPushButton(this);
@@ -258,8 +274,10 @@ void MainWindow::buildUi()
         m_session.joinRoom(m_room->room(), m_room->kind());
     });
     connect(m_room, &RoomPanel::leaveRequested, this, [this] { m_session.leaveRoom(); });
-    connect(m_recordPanel, &RecordPanel::startRequested, &m_session, &RoomSession::startRecording);
-    connect(m_recordPanel, &RecordPanel::stopRequested, this, [this] { m_session.stopRecording(); });
+    connect(m_recordPanel, &RecordPanel::startRequested, this,
+            [this](const RecordParam &param) { m_session.startRecordingOf(m_recordPanel->target().userId, param); });
+    // The choice cannot change while recording (the panel locks it; the model keeps the row).
+    connect(m_recordPanel, &RecordPanel::stopRequested, this, [this] { m_session.stopRecordingOf(m_recordPanel->target().userId); });
     connect(m_recordPanel, &RecordPanel::categoriesEdited, this, [this](const RecordPanel::Categories &c) {
         m_settings.categories = c;
         saveSettings();
