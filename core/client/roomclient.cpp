@@ -603,6 +603,12 @@ void RoomClient::sendPacket(const MediaPacket &packet)
 void RoomClient::startRecording(const RoomInfo &room, const RecordParam &param, DoneCallback onSuccess,
                                 ErrorCallback onError)
 {
+    startOwnRecording(room, param, {}, std::move(onSuccess), std::move(onError));
+}
+
+void RoomClient::startOwnRecording(const RoomInfo &room, const RecordParam &param, const QCborMap &extraFields,
+                                   DoneCallback onSuccess, ErrorCallback onError)
+{
     // As in the SDK: refuse a second start on this client before any packet is sent.
     if (isRecording()) {
         if (onError)
@@ -616,6 +622,8 @@ void RoomClient::startRecording(const RoomInfo &room, const RecordParam &param, 
     }
     QCborMap fields = roomFields(room);
     fields.insert(QStringLiteral("param"), param.toCbor());
+    for (auto it = extraFields.constBegin(); it != extraFields.constEnd(); ++it)
+        fields.insert(it.key(), it.value());
     setRecordingPhase(RecordingPhase::Starting);
     m_recordedTrack = param.recordDataType == RecordParam::SubStream ? Track::SubStreamVideo : Track::CameraVideo;
     m_recordedFrames = 0;
@@ -639,11 +647,20 @@ void RoomClient::startRecording(const RoomInfo &room, const RecordParam &param, 
 
 void RoomClient::stopRecording(const RoomInfo &room, ValueCallback<QStringList> onSuccess, ErrorCallback onError)
 {
+    stopOwnRecording(room, {}, std::move(onSuccess), std::move(onError));
+}
+
+void RoomClient::stopOwnRecording(const RoomInfo &room, const QCborMap &extraFields, ValueCallback<QStringList> onSuccess,
+                                  ErrorCallback onError)
+{
     const RecordingPhase before = m_recording;
     m_countFromKey = m_counting = false; // nothing sent after the stop request is recorded
     if (before != RecordingPhase::Idle)
         setRecordingPhase(RecordingPhase::Stopping);
-    request(QStringLiteral("stopRecording"), roomFields(room),
+    QCborMap fields = roomFields(room);
+    for (auto it = extraFields.constBegin(); it != extraFields.constEnd(); ++it)
+        fields.insert(it.key(), it.value());
+    request(QStringLiteral("stopRecording"), fields,
             resultHandler(
                 [this, before, onError](int code, const QString &message) {
                     if (m_recording == RecordingPhase::Stopping)
@@ -655,6 +672,11 @@ void RoomClient::stopRecording(const RoomInfo &room, ValueCallback<QStringList> 
                     setRecordingPhase(RecordingPhase::Idle);
                     deliverFileIds(v, onSuccess, onError);
                 }));
+}
+
+QCborMap RoomClient::userIdField(const QString &userId)
+{
+    return userId.isEmpty() ? QCborMap() : QCborMap{{QStringLiteral("userId"), userId}};
 }
 
 void RoomClient::deliverFileIds(const QCborValue &reply, const ValueCallback<QStringList> &onSuccess, const ErrorCallback &onError)
@@ -672,8 +694,9 @@ void RoomClient::deliverFileIds(const QCborValue &reply, const ValueCallback<QSt
 void RoomClient::startRecordingOf(const QString &userId, const RoomInfo &room, const RecordParam &param,
                                   DoneCallback onSuccess, ErrorCallback onError)
 {
+    // Our own: counted and tracked as our recording; a named own ID is sent as given.
     if (userId.isEmpty() || userId == m_userId)
-        return startRecording(room, param, std::move(onSuccess), std::move(onError));
+        return startOwnRecording(room, param, userIdField(userId), std::move(onSuccess), std::move(onError));
     if (Status valid = param.validate(); !valid) {
         if (onError)
             onError(valid.error().code, valid.error().message);
@@ -681,7 +704,7 @@ void RoomClient::startRecordingOf(const QString &userId, const RoomInfo &room, c
     }
     QCborMap fields = roomFields(room);
     fields.insert(QStringLiteral("param"), param.toCbor());
-    fields.insert(QStringLiteral("userId"), userId);
+    fields.insert(QStringLiteral("userId"), userId); // the member's
     request(QStringLiteral("startRecording"), fields, resultHandler(onError, [onSuccess](const QCborValue &) {
                 if (onSuccess)
                     onSuccess();
@@ -692,7 +715,7 @@ void RoomClient::stopRecordingOf(const QString &userId, const RoomInfo &room, Va
                                  ErrorCallback onError)
 {
     if (userId.isEmpty() || userId == m_userId)
-        return stopRecording(room, std::move(onSuccess), std::move(onError));
+        return stopOwnRecording(room, userIdField(userId), std::move(onSuccess), std::move(onError));
     QCborMap fields = roomFields(room);
     fields.insert(QStringLiteral("userId"), userId);
     request(QStringLiteral("stopRecording"), fields, resultHandler(onError, [onSuccess, onError](const QCborValue &v) {
@@ -709,7 +732,7 @@ void RoomClient::queryRecordingResultOf(const QString &userId, const RoomInfo &r
                                         ErrorCallback onError)
 {
     QCborMap fields = roomFields(room);
-    if (!userId.isEmpty() && userId != m_userId)
+    if (!userId.isEmpty())
         fields.insert(QStringLiteral("userId"), userId);
     request(QStringLiteral("recordingResult"), fields, resultHandler(onError, [onSuccess](const QCborValue &v) {
                 const QCborMap m = v.toMap();

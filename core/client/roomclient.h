@@ -210,6 +210,11 @@ private:
     bool isLive(const MediaPacket &packet) const;
     void setRecordingPhase(RecordingPhase phase);
     static QCborMap roomFields(const RoomInfo &room);
+    void startOwnRecording(const RoomInfo &room, const RecordParam &param, const QCborMap &extraFields,
+                           DoneCallback onSuccess, ErrorCallback onError);
+    void stopOwnRecording(const RoomInfo &room, const QCborMap &extraFields, ValueCallback<QStringList> onSuccess,
+                          ErrorCallback onError);
+    static QCborMap userIdField(const QString &userId); // {} for none
     static void deliverFileIds(const QCborValue &reply, const ValueCallback<QStringList> &onSuccess, const ErrorCallback &onError);
 
     QSslSocket m_socket{this}; // plain TCP unless setTls(true)

@@ -668,8 +668,10 @@ void RoomServer::handleStartRecording(ClientSession *s, const ControlMessage &m)
             return;
         if (!started)
             return session->replyError(requestId, started.error());
-        if (userId != session->userId) // told when it ends, unless it stops it itself
+        if (userId != session->userId) { // told when it ends, unless it stops it itself
+            qCInfo(lcServer).noquote() << "recording of" << userId << "asked for by" << session->userId << "(admin)";
             m_memberRecordingStarters.insert(userId, session);
+        }
         session->reply(requestId, QCborMap{{QStringLiteral("recordingId"), QString::number(started.value())}});
     };
     // Another member's: exactly what a backend gets over HTTP (their session, quota, files).
