@@ -10,6 +10,7 @@
 #include "syncclient.h"
 #include "testserver.h"
 
+#include "client/roomsession.h"
 #include "protocol/errorcode.h"
 #include "protocol/usersignature.h"
 
@@ -32,6 +33,7 @@ private slots:
     void recordWhom();
     void theStarterHearsOfAnEndItDidNotAskFor();
     void oldRequestsWithoutUserIdUnchanged();
+    void sessionTracksAndStopsItsMemberRecordings();
 
 private:
     std::unique_ptr<SyncClient> signedIn(const QString &user, UserSignature::Privileges privileges);
@@ -272,5 +274,56 @@ void TestMemberRecording::oldRequestsWithoutUserIdUnchanged()
     QCOMPARE(bobs.error().code, int(ErrorCode::StreamNotPublished));
 }
 
-QTEST_GUILESS_MAIN(TestMemberRecording)
+void TestMemberRecording::sessionTracksAndStopsItsMemberRecordings()
+{
+    // The desktop app's RoomSession, headless: an admin records alice, sees it tracked, and
+    // leaving the room stops it (with her files) as it stops its own.
+    ensurePublishing(*m_alice);
+    RoomSession session;
+    ServerTarget target;
+    target.port = m_server->port();
+    target.userId = QStringLiteral("principal");
+    target.signature = QString::fromLatin1(UserSignature::sign(kSecret, target.userId, QDateTime::currentDateTimeUtc().addSecs(3600),
+                                                               UserSignature::Everything));
+    session.connectAndJoin(target, kRoom, RoomKind::MultiParty);
+    QTRY_COMPARE_WITH_TIMEOUT(session.state(), ClientState::InRoom, 10'000);
+    // What to record: own camera and screen, then alice's camera (dave is in another room).
+    QTRY_VERIFY_WITH_TIMEOUT(session.recordTargets().rowOf(RecordTarget{QStringLiteral("alice"), RecordParam::Camera}) == 2, 10'000);
+    QCOMPARE(session.recordTargets().rowCount(), 3);
+
+    QSignalSpy started(&session, &RoomSession::memberRecordingStarted);
+    QSignalSpy stopped(&session, &RoomSession::memberRecordingStopped);
+    QSignalSpy errors(&session, &RoomSession::errorOccurred);
+    session.startRecordingOf(QStringLiteral("alice"), SyncClient::param(QStringLiteral("by-session")));
+    QVERIFY(session.isRecordingBusy());
+    QTRY_COMPARE_WITH_TIMEOUT(started.size(), 1, 10'000);
+    QVERIFY(!session.isRecordingBusy());
+    QCOMPARE(session.recordedMembers(), QStringList{QStringLiteral("alice")});
+    QVERIFY(session.isRecordingOf(QStringLiteral("alice")));
+    QVERIFY(!session.isRecordingOf({})); // not our own
+    QVERIFY(m_server->recordingService()->isRecording(QStringLiteral("alice")));
+    // A second start of the same member is refused here, before the server.
+    session.startRecordingOf(QStringLiteral("alice"), SyncClient::param(QStringLiteral("again")));
+    QCOMPARE(errors.size(), 1);
+    QCOMPARE(errors.first().at(0).toInt(), int(ErrorCode::RecordingAlreadyRunningLocally));
+    const qsizetype atStart = m_alice->videoKeyFlags(Track::CameraVideo).size();
+    QTRY_VERIFY_WITH_TIMEOUT(m_alice->videoKeyFlags(Track::CameraVideo).size() >= atStart + 15, 30'000);
+
+    session.leaveRoom();
+    QTRY_COMPARE_WITH_TIMEOUT(stopped.size(), 1, 10'000);
+    QCOMPARE(stopped.first().at(0).toString(), QStringLiteral("alice"));
+    const QStringList ids = stopped.first().at(1).toStringList();
+    QCOMPARE(ids.size(), 1);
+    QVERIFY(session.recordedMembers().isEmpty());
+    QVERIFY(!m_server->recordingService()->isRecording(QStringLiteral("alice")));
+    QTRY_VERIFY_WITH_TIMEOUT(!session.room(), 10'000);
+    m_server->waitForFinalizedFiles();
+    auto file = catalogOf(*m_server).file(ids.first().toULongLong());
+    QVERIFY(file.ok());
+    QCOMPARE(file->userId, QStringLiteral("alice"));
+    QCOMPARE(Mp4Inspector::inspect(file->storagePath).decodeErrors, 0);
+    QCOMPARE(errors.size(), 1);
+}
+
+QTEST_MAIN(TestMemberRecording)
 #include "tst_member_recording.moc"
