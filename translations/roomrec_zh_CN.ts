@@ -799,10 +799,6 @@
         <translation>加入此房间；如果房间中没有人，则创建该房间</translation>
     </message>
     <message>
-        <source>Leave</source>
-        <translation>离开</translation>
-    </message>
-    <message>
         <source>camera</source>
         <translation>摄像头</translation>
     </message>
@@ -881,10 +877,6 @@
         <translation>将摄像头（及麦克风）发送到房间</translation>
     </message>
     <message>
-        <source>Send the screen share to the room</source>
-        <translation>将屏幕共享发送到房间</translation>
-    </message>
-    <message>
         <source>whole screen</source>
         <translation>整个屏幕</translation>
     </message>
@@ -903,14 +895,6 @@
     <message>
         <source>Size and frame rate, from what the camera offers</source>
         <translation>分辨率和帧率，从摄像头支持的格式中选择</translation>
-    </message>
-    <message>
-        <source>Stop sharing</source>
-        <translation>停止共享</translation>
-    </message>
-    <message>
-        <source>Share screen</source>
-        <translation>共享屏幕</translation>
     </message>
 </context>
 <context>

@@ -273,7 +273,6 @@ void MainWindow::buildUi()
         saveSettings();
         m_session.joinRoom(m_room->room(), m_room->kind());
     });
-    connect(m_room, &RoomPanel::leaveRequested, this, [this] { m_session.leaveRoom(); });
     connect(m_recordPanel, &RecordPanel::startRequested, this,
             [this](const RecordParam &param) { m_session.startRecordingOf(m_recordPanel->target().userId, param); });
     // The choice cannot change while recording (the panel locks it; the model keeps the row).
@@ -405,8 +404,7 @@ void MainWindow::updateConnectionState()
     }
     m_connection->setState(text, connected);
     m_stateBadge->setText(text);
-    m_room->setInRoom(client.state() == ClientState::InRoom,
-                      client.state() == ClientState::SignedIn || client.state() == ClientState::InRoom);
+    m_room->setCanJoin(client.state() == ClientState::SignedIn || client.state() == ClientState::InRoom);
 }
 
 void MainWindow::showReconnectState(RoomSession::ReconnectState state)

@@ -615,21 +615,18 @@ void RoomClient::startOwnRecording(const RoomInfo &room, const RecordParam &para
             onError(int(ErrorCode::RecordingAlreadyRunningLocally), errorMessage(int(ErrorCode::RecordingAlreadyRunningLocally)));
         return;
     }
-    if (Status valid = param.validate(); !valid) {
+    auto fields = startFields(room, param, extraFields);
+    if (!fields) {
         if (onError)
-            onError(valid.error().code, valid.error().message);
+            onError(fields.error().code, fields.error().message);
         return;
     }
-    QCborMap fields = roomFields(room);
-    fields.insert(QStringLiteral("param"), param.toCbor());
-    for (auto it = extraFields.constBegin(); it != extraFields.constEnd(); ++it)
-        fields.insert(it.key(), it.value());
     setRecordingPhase(RecordingPhase::Starting);
     m_recordedTrack = param.recordDataType == RecordParam::SubStream ? Track::SubStreamVideo : Track::CameraVideo;
     m_recordedFrames = 0;
     m_counting = false;
     m_countFromKey = true; // the server records from the first key frame after this request
-    request(QStringLiteral("startRecording"), fields,
+    request(QStringLiteral("startRecording"), fields.value(),
             resultHandler(
                 [this, onError](int code, const QString &message) {
                     m_countFromKey = m_counting = false;
@@ -674,6 +671,17 @@ void RoomClient::stopOwnRecording(const RoomInfo &room, const QCborMap &extraFie
                 }));
 }
 
+Result<QCborMap> RoomClient::startFields(const RoomInfo &room, const RecordParam &param, const QCborMap &extraFields)
+{
+    if (Status valid = param.validate(); !valid)
+        return valid.error();
+    QCborMap fields = roomFields(room);
+    fields.insert(QStringLiteral("param"), param.toCbor());
+    for (auto it = extraFields.constBegin(); it != extraFields.constEnd(); ++it)
+        fields.insert(it.key(), it.value());
+    return fields;
+}
+
 QCborMap RoomClient::userIdField(const QString &userId)
 {
     return userId.isEmpty() ? QCborMap() : QCborMap{{QStringLiteral("userId"), userId}};
@@ -697,15 +705,13 @@ void RoomClient::startRecordingOf(const QString &userId, const RoomInfo &room, c
     // Our own: counted and tracked as our recording; a named own ID is sent as given.
     if (userId.isEmpty() || userId == m_userId)
         return startOwnRecording(room, param, userIdField(userId), std::move(onSuccess), std::move(onError));
-    if (Status valid = param.validate(); !valid) {
+    auto fields = startFields(room, param, userIdField(userId)); // the member's
+    if (!fields) {
         if (onError)
-            onError(valid.error().code, valid.error().message);
+            onError(fields.error().code, fields.error().message);
         return;
     }
-    QCborMap fields = roomFields(room);
-    fields.insert(QStringLiteral("param"), param.toCbor());
-    fields.insert(QStringLiteral("userId"), userId); // the member's
-    request(QStringLiteral("startRecording"), fields, resultHandler(onError, [onSuccess](const QCborValue &) {
+    request(QStringLiteral("startRecording"), fields.value(), resultHandler(onError, [onSuccess](const QCborValue &) {
                 if (onSuccess)
                     onSuccess();
             }));

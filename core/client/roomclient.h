@@ -215,6 +215,8 @@ private:
     void stopOwnRecording(const RoomInfo &room, const QCborMap &extraFields, ValueCallback<QStringList> onSuccess,
                           ErrorCallback onError);
     static QCborMap userIdField(const QString &userId); // {} for none
+    // A startRecording request's fields, once the parameters are valid.
+    static Result<QCborMap> startFields(const RoomInfo &room, const RecordParam &param, const QCborMap &extraFields);
     static void deliverFileIds(const QCborValue &reply, const ValueCallback<QStringList> &onSuccess, const ErrorCallback &onError);
 
     QSslSocket m_socket{this}; // plain TCP unless setTls(true)

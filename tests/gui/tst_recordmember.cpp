@@ -29,9 +29,28 @@ private slots:
     void withoutAdminMembersAreNotOffered();
 
 private:
+    // No server address: the window hosts on this computer.
+    static std::unique_ptr<MainWindow> openWindow(const QTemporaryDir &dir, const QString &user, quint16 serverPort = 0,
+                                                  const QString &signature = {});
     static QStringList choices(const RecordPanel &panel); // "userId/type" per entry, "" for your own
     static int choiceOf(const RecordPanel &panel, const QString &userId, quint32 recordDataType);
 };
+
+std::unique_ptr<MainWindow> TestRecordMember::openWindow(const QTemporaryDir &dir, const QString &user, quint16 serverPort,
+                                                        const QString &signature)
+{
+    MainWindowOptions options;
+    options.dataDir = dir.filePath(user + QStringLiteral("-data"));
+    options.settingsFile = dir.filePath(user + QStringLiteral("-settings.ini"));
+    options.userId = user;
+    options.signature = signature;
+    options.language = QStringLiteral("en");
+    if (serverPort)
+        options.serverAddress = QStringLiteral("127.0.0.1:%1").arg(serverPort);
+    auto window = std::make_unique<MainWindow>(options);
+    window->show();
+    return window;
+}
 
 QStringList TestRecordMember::choices(const RecordPanel &panel)
 {
@@ -53,13 +72,8 @@ void TestRecordMember::adminRecordsAMemberFromTheWindow()
     // Hosting on this computer: the embedded server has no secret, so the user may do all,
     // admin included (as over its HTTP API).
     QTemporaryDir dir;
-    MainWindowOptions options;
-    options.dataDir = dir.filePath(QStringLiteral("data"));
-    options.settingsFile = dir.filePath(QStringLiteral("settings.ini"));
-    options.userId = QStringLiteral("teacher");
-    options.language = QStringLiteral("en");
-    MainWindow window(options);
-    window.show();
+    auto opened = openWindow(dir, QStringLiteral("teacher"));
+    MainWindow &window = *opened;
     QTRY_COMPARE_WITH_TIMEOUT(window.client().state(), ClientState::InRoom, 10'000);
     QVERIFY(window.client().isAdmin());
     RecordPanel *panel = window.recordPanel();
@@ -118,7 +132,7 @@ void TestRecordMember::adminRecordsAMemberFromTheWindow()
 
     // The ID shown is the catalogue's: the student's file, with what was typed, decodable.
     Catalog catalog;
-    QVERIFY(catalog.open(dir.filePath(QStringLiteral("data/catalog.sqlite"))).ok());
+    QVERIFY(catalog.open(dir.filePath(QStringLiteral("teacher-data/catalog.sqlite"))).ok());
     auto file = catalog.file(shownId.toULongLong());
     QVERIFY2(file.ok(), qPrintable(shownId));
     QCOMPARE(file->userId, QStringLiteral("student"));
@@ -154,16 +168,7 @@ void TestRecordMember::withoutAdminMembersAreNotOffered()
     QVERIFY(alice.publish(Track::CameraVideo, QSize(320, 180), 15, 150).ok());
 
     auto openAs = [&](const QString &user, UserSignature::Privileges privileges) {
-        MainWindowOptions options;
-        options.dataDir = dir.filePath(user + QStringLiteral("-data"));
-        options.settingsFile = dir.filePath(user + QStringLiteral("-settings.ini"));
-        options.userId = user;
-        options.signature = QString::fromLatin1(UserSignature::sign(secret, user, expires, privileges));
-        options.language = QStringLiteral("en");
-        options.serverAddress = QStringLiteral("127.0.0.1:%1").arg(server->port());
-        auto window = std::make_unique<MainWindow>(options);
-        window->show();
-        return window;
+        return openWindow(dir, user, server->port(), QString::fromLatin1(UserSignature::sign(secret, user, expires, privileges)));
     };
     auto bob = openAs(QStringLiteral("bob"), UserSignature::All);
     QTRY_COMPARE_WITH_TIMEOUT(bob->client().state(), ClientState::InRoom, 10'000);
