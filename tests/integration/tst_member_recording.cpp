@@ -34,6 +34,7 @@ private slots:
     void theStarterHearsOfAnEndItDidNotAskFor();
     void oldRequestsWithoutUserIdUnchanged();
     void sessionTracksAndStopsItsMemberRecordings();
+    void theMembersQuotaCountsNotTheCallers();
 
 private:
     std::unique_ptr<SyncClient> signedIn(const QString &user, UserSignature::Privileges privileges);
@@ -323,6 +324,61 @@ void TestMemberRecording::sessionTracksAndStopsItsMemberRecordings()
     QCOMPARE(file->userId, QStringLiteral("alice"));
     QCOMPARE(Mp4Inspector::inspect(file->storagePath).decodeErrors, 0);
     QCOMPARE(errors.size(), 1);
+}
+
+void TestMemberRecording::theMembersQuotaCountsNotTheCallers()
+{
+    // As over HTTP: a recording of a member counts against that member's quota. On a server
+    // with a 1 MB quota, erin has used it up and carol has nothing; the admin (over quota
+    // too) may still record carol, not erin.
+    QTemporaryDir dir;
+    ServerConfig config;
+    config.secret = kSecret;
+    config.quotaBytes = 1'000'000;
+    auto server = startTestServer(dir.path(), config);
+    QVERIFY(server);
+    quint64 id = 500;
+    for (const QString &user : {QStringLiteral("erin"), QStringLiteral("teacher")}) {
+        FileRecord used;
+        used.id = ++id;
+        used.name = QStringLiteral("earlier");
+        used.userId = user;
+        used.state = FileRecord::State::Complete;
+        used.startedAt = QDateTime::currentDateTimeUtc();
+        used.sizeBytes = 2'000'000;
+        used.storagePath = dir.filePath(QStringLiteral("earlier-%1.mp4").arg(id));
+        QVERIFY(catalogOf(*server).insert(used).ok());
+    }
+    auto signIn = [&](SyncClient &c, const QString &user, UserSignature::Privileges privileges) {
+        return c.connect(server->port(), user,
+                         QString::fromLatin1(UserSignature::sign(kSecret, user, QDateTime::currentDateTimeUtc().addSecs(600), privileges)))
+            .ok();
+    };
+    SyncClient erin, carol, teacher;
+    QVERIFY(signIn(erin, QStringLiteral("erin"), UserSignature::All));
+    QVERIFY(signIn(carol, QStringLiteral("carol"), UserSignature::All));
+    QVERIFY(signIn(teacher, QStringLiteral("teacher"), UserSignature::Everything));
+    QVERIFY(erin.createRoom(kRoom).ok());
+    QVERIFY(carol.joinRoom(kRoom).ok());
+    QVERIFY(teacher.joinRoom(kRoom).ok());
+    QVERIFY(erin.publish(Track::CameraVideo, QSize(320, 180), 15, 15).ok());
+    QVERIFY(carol.publish(Track::CameraVideo, QSize(320, 180), 15, 15).ok());
+
+    auto refused = teacher.startRecordingOf(QStringLiteral("erin"), kRoom, SyncClient::param(QStringLiteral("erin-over")));
+    QVERIFY(!refused.ok());
+    QCOMPARE(refused.error().code, int(ErrorCode::InsufficientStorageQuota));
+    QVERIFY(teacher.startRecordingOf(QStringLiteral("carol"), kRoom, SyncClient::param(QStringLiteral("carol-fits"))).ok());
+    const qsizetype atStart = carol.videoKeyFlags(Track::CameraVideo).size();
+    QTRY_VERIFY_WITH_TIMEOUT(carol.videoKeyFlags(Track::CameraVideo).size() >= atStart + 15, 30'000);
+    QVERIFY(server->recordingService()->isRecording(QStringLiteral("carol")));
+    auto ids = teacher.stopRecordingOf(QStringLiteral("carol"), kRoom);
+    QVERIFY2(ids.ok(), qPrintable(ids ? QString() : ids.error().toString()));
+    QCOMPARE(ids->size(), 1);
+    server->waitForFinalizedFiles();
+    auto file = catalogOf(*server).file(ids->first().toULongLong());
+    QVERIFY(file.ok());
+    QCOMPARE(file->userId, QStringLiteral("carol"));
+    QVERIFY(file->sizeBytes > 0);
 }
 
 QTEST_MAIN(TestMemberRecording)
