@@ -619,14 +619,14 @@ void MainWindow::closeEvent(QCloseEvent *event)
     event->ignore();
     if (m_closing)
         return; // already on its way
-    if (m_session.isRecording()) {
+    if (m_session.isRecordingAnything()) { // yours, or a member's you started
         const auto answer = QMessageBox::question(this, tr("Recording in progress"),
                                                   tr("A recording is running. Stop it, keep its files and quit?"),
                                                   QMessageBox::Yes | QMessageBox::No, QMessageBox::Yes);
         if (answer != QMessageBox::Yes)
             return;
         m_closing = true;
-        m_session.stopRecording([this] { beginShutdown(); });
+        m_session.stopAllRecordings([this] { beginShutdown(); });
         return;
     }
     m_closing = true;

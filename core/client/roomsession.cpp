@@ -216,15 +216,21 @@ void RoomSession::disconnectFromServer(std::function<void()> then)
 
 void RoomSession::stopAllRecordings(std::function<void()> then)
 {
+    // Our own once (a failed stop is reported, not retried), then the members'.
     if (m_client.isRecording())
-        return stopRecording([this, then] { stopAllRecordings(then); });
+        return stopRecording([this, then] { stopMemberRecordings(then); });
+    stopMemberRecordings(then);
+}
+
+void RoomSession::stopMemberRecordings(std::function<void()> then)
+{
     if (m_memberRecordings.isEmpty() || m_client.state() != ClientState::InRoom) {
         if (then)
             then();
         return;
     }
     // stopRecordingOf forgets the member whatever the answer, so this ends.
-    stopRecordingOf(m_memberRecordings.constBegin().key(), [this, then] { stopAllRecordings(then); });
+    stopRecordingOf(m_memberRecordings.constBegin().key(), [this, then] { stopMemberRecordings(then); });
 }
 
 void RoomSession::startRecording(const RecordParam &param)

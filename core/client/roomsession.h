@@ -106,6 +106,10 @@ public:
     bool isRecordingMember(const QString &userId) const { return m_memberRecordings.contains(userId); }
     // Our own recording (empty or own user ID) or a member's, as above.
     bool isRecordingOf(const QString &userId) const;
+    bool isRecordingAnything() const { return isRecording() || !m_memberRecordings.isEmpty(); }
+    // Our own recording, then every member recording we started, one after the other (their
+    // files kept); then() runs after, whatever the answers.
+    void stopAllRecordings(std::function<void()> then);
 
     // The room controls. Mic off: the microphone is closed (not captured) and no sound is
     // sent; camera off: the camera is closed, nothing of it is sent or previewed, and your
@@ -152,9 +156,8 @@ private:
     void tellRoomMuted(Track track); // our mic (CameraAudio) or camera state, to the server
     Track recordedTrack(const RecordParam &param) const;
     void updateHeadphonesAdvice();
+    void stopMemberRecordings(std::function<void()> then);
     void setMemberRecorded(const QString &userId, const std::optional<RecordParam> &param); // nullopt: ended
-    // Our own recording, then every member recording we started, one after the other.
-    void stopAllRecordings(std::function<void()> then);
 
     RoomClient m_client;
     MediaClock m_clock;

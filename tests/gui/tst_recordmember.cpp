@@ -13,7 +13,9 @@
 #include "library/catalog.h"
 #include "protocol/usersignature.h"
 
+#include <QApplication>
 #include <QComboBox>
+#include <QMessageBox>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSpinBox>
@@ -27,6 +29,7 @@ class TestRecordMember : public QObject {
 private slots:
     void adminRecordsAMemberFromTheWindow();
     void withoutAdminMembersAreNotOffered();
+    void quittingWhileRecordingAMemberAsksThenStopsIt();
 
 private:
     // No server address: the window hosts on this computer.
@@ -183,6 +186,57 @@ void TestRecordMember::withoutAdminMembersAreNotOffered()
     QTRY_VERIFY_WITH_TIMEOUT(choiceOf(*admin->recordPanel(), QStringLiteral("alice"), RecordParam::Camera) >= 0, 10'000);
     // Bob is offered his own camera and screen only.
     QCOMPARE(choices(*bob->recordPanel()), (QStringList{QStringLiteral("/0"), QStringLiteral("/1")}));
+}
+
+void TestRecordMember::quittingWhileRecordingAMemberAsksThenStopsIt()
+{
+    // A server elsewhere (it goes on after the window): quitting while recording a member
+    // asks, then stops that recording, keeping the member's file, instead of leaving it to run.
+    QTemporaryDir dir;
+    const QByteArray secret = "record-member-gui-secret-0123456789";
+    ServerConfig config;
+    config.secret = secret;
+    auto server = startTestServer(dir.filePath(QStringLiteral("server")), config);
+    QVERIFY(server);
+    const QDateTime expires = QDateTime::currentDateTimeUtc().addSecs(3600);
+    SyncClient alice;
+    QVERIFY(alice.connect(server->port(), QStringLiteral("alice"),
+                          QString::fromLatin1(UserSignature::sign(secret, QStringLiteral("alice"), expires, UserSignature::All))).ok());
+    QVERIFY(alice.createRoom(RoomInfo{1, 1}).ok());
+    QVERIFY(alice.publish(Track::CameraVideo, QSize(320, 180), 15, 15).ok());
+    auto window = openWindow(dir, QStringLiteral("principal"), server->port(),
+                             QString::fromLatin1(UserSignature::sign(secret, QStringLiteral("principal"), expires, UserSignature::Everything)));
+    RecordPanel *panel = window->recordPanel();
+    QTRY_VERIFY_WITH_TIMEOUT(choiceOf(*panel, QStringLiteral("alice"), RecordParam::Camera) >= 0, 10'000);
+    panel->sourceBox()->setCurrentIndex(choiceOf(*panel, QStringLiteral("alice"), RecordParam::Camera));
+    QTest::mouseClick(panel->recordButton(), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(panel->isRecording(), 10'000);
+    QVERIFY(server->recordingService()->isRecording(QStringLiteral("alice")));
+    const qsizetype atStart = alice.videoKeyFlags(Track::CameraVideo).size();
+    QTRY_VERIFY_WITH_TIMEOUT(alice.videoKeyFlags(Track::CameraVideo).size() >= atStart + 15, 30'000);
+
+    // The question is answered as soon as it shows.
+    bool asked = false;
+    QTimer answer;
+    connect(&answer, &QTimer::timeout, this, [&] {
+        if (auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget())) {
+            asked = true;
+            box->button(QMessageBox::Yes)->click();
+        }
+    });
+    answer.start(20);
+    window->close();
+    QVERIFY(asked);
+    QTRY_VERIFY_WITH_TIMEOUT(!window->isVisible(), 20'000);
+    QVERIFY(!server->recordingService()->isRecording(QStringLiteral("alice")));
+    server->waitForFinalizedFiles();
+    FileFilter hers;
+    hers.userId = QStringLiteral("alice");
+    auto files = alice.listFiles(hers);
+    QVERIFY(files.ok());
+    QCOMPARE(files->size(), 1);
+    QCOMPARE(files->first().state, FileRecord::State::Complete);
+    QCOMPARE(files->first().endReason, QStringLiteral("stopped"));
 }
 
 QTEST_MAIN(TestRecordMember)
