@@ -35,6 +35,15 @@ private:
     // No server address: the window hosts on this computer.
     static std::unique_ptr<MainWindow> openWindow(const QTemporaryDir &dir, const QString &user, quint16 serverPort = 0,
                                                   const QString &signature = {});
+    // A server with a secret (the signature says what each user may do) and alice in room
+    // 1/1 publishing her camera.
+    struct RemoteRoom {
+        QTemporaryDir dir;
+        std::unique_ptr<RoomServer> server;
+        SyncClient alice;
+    };
+    static void startServerWithAlice(RemoteRoom &room);
+    static QString signature(const QString &user, UserSignature::Privileges privileges);
     static QStringList choices(const RecordPanel &panel); // "userId/type" per entry, "" for your own
     static int choiceOf(const RecordPanel &panel, const QString &userId, quint32 recordDataType);
 };
@@ -53,6 +62,26 @@ std::unique_ptr<MainWindow> TestRecordMember::openWindow(const QTemporaryDir &di
     auto window = std::make_unique<MainWindow>(options);
     window->show();
     return window;
+}
+
+namespace {
+const QByteArray kSecret = "record-member-gui-secret-0123456789";
+}
+
+QString TestRecordMember::signature(const QString &user, UserSignature::Privileges privileges)
+{
+    return QString::fromLatin1(UserSignature::sign(kSecret, user, QDateTime::currentDateTimeUtc().addSecs(3600), privileges));
+}
+
+void TestRecordMember::startServerWithAlice(RemoteRoom &room)
+{
+    ServerConfig config;
+    config.secret = kSecret;
+    room.server = startTestServer(room.dir.filePath(QStringLiteral("server")), config);
+    QVERIFY(room.server);
+    QVERIFY(room.alice.connect(room.server->port(), QStringLiteral("alice"), signature(QStringLiteral("alice"), UserSignature::All)).ok());
+    QVERIFY(room.alice.createRoom(RoomInfo{1, 1}).ok());
+    QVERIFY(room.alice.publish(Track::CameraVideo, QSize(320, 180), 15, 15).ok());
 }
 
 QStringList TestRecordMember::choices(const RecordPanel &panel)
@@ -157,21 +186,12 @@ void TestRecordMember::adminRecordsAMemberFromTheWindow()
 void TestRecordMember::withoutAdminMembersAreNotOffered()
 {
     // A server with a secret: the signature says what the window's user may do.
-    QTemporaryDir dir;
-    const QByteArray secret = "record-member-gui-secret-0123456789";
-    ServerConfig config;
-    config.secret = secret;
-    auto server = startTestServer(dir.filePath(QStringLiteral("server")), config);
-    QVERIFY(server);
-    const QDateTime expires = QDateTime::currentDateTimeUtc().addSecs(3600);
-    SyncClient alice;
-    QVERIFY(alice.connect(server->port(), QStringLiteral("alice"),
-                          QString::fromLatin1(UserSignature::sign(secret, QStringLiteral("alice"), expires, UserSignature::All))).ok());
-    QVERIFY(alice.createRoom(RoomInfo{1, 1}).ok());
-    QVERIFY(alice.publish(Track::CameraVideo, QSize(320, 180), 15, 150).ok());
-
+    RemoteRoom room;
+    startServerWithAlice(room);
+    if (QTest::currentTestFailed())
+        return;
     auto openAs = [&](const QString &user, UserSignature::Privileges privileges) {
-        return openWindow(dir, user, server->port(), QString::fromLatin1(UserSignature::sign(secret, user, expires, privileges)));
+        return openWindow(room.dir, user, room.server->port(), signature(user, privileges));
     };
     auto bob = openAs(QStringLiteral("bob"), UserSignature::All);
     QTRY_COMPARE_WITH_TIMEOUT(bob->client().state(), ClientState::InRoom, 10'000);
@@ -192,28 +212,20 @@ void TestRecordMember::quittingWhileRecordingAMemberAsksThenStopsIt()
 {
     // A server elsewhere (it goes on after the window): quitting while recording a member
     // asks, then stops that recording, keeping the member's file, instead of leaving it to run.
-    QTemporaryDir dir;
-    const QByteArray secret = "record-member-gui-secret-0123456789";
-    ServerConfig config;
-    config.secret = secret;
-    auto server = startTestServer(dir.filePath(QStringLiteral("server")), config);
-    QVERIFY(server);
-    const QDateTime expires = QDateTime::currentDateTimeUtc().addSecs(3600);
-    SyncClient alice;
-    QVERIFY(alice.connect(server->port(), QStringLiteral("alice"),
-                          QString::fromLatin1(UserSignature::sign(secret, QStringLiteral("alice"), expires, UserSignature::All))).ok());
-    QVERIFY(alice.createRoom(RoomInfo{1, 1}).ok());
-    QVERIFY(alice.publish(Track::CameraVideo, QSize(320, 180), 15, 15).ok());
-    auto window = openWindow(dir, QStringLiteral("principal"), server->port(),
-                             QString::fromLatin1(UserSignature::sign(secret, QStringLiteral("principal"), expires, UserSignature::Everything)));
+    RemoteRoom room;
+    startServerWithAlice(room);
+    if (QTest::currentTestFailed())
+        return;
+    auto window = openWindow(room.dir, QStringLiteral("principal"), room.server->port(),
+                             signature(QStringLiteral("principal"), UserSignature::Everything));
     RecordPanel *panel = window->recordPanel();
     QTRY_VERIFY_WITH_TIMEOUT(choiceOf(*panel, QStringLiteral("alice"), RecordParam::Camera) >= 0, 10'000);
     panel->sourceBox()->setCurrentIndex(choiceOf(*panel, QStringLiteral("alice"), RecordParam::Camera));
     QTest::mouseClick(panel->recordButton(), Qt::LeftButton);
     QTRY_VERIFY_WITH_TIMEOUT(panel->isRecording(), 10'000);
-    QVERIFY(server->recordingService()->isRecording(QStringLiteral("alice")));
-    const qsizetype atStart = alice.videoKeyFlags(Track::CameraVideo).size();
-    QTRY_VERIFY_WITH_TIMEOUT(alice.videoKeyFlags(Track::CameraVideo).size() >= atStart + 15, 30'000);
+    QVERIFY(room.server->recordingService()->isRecording(QStringLiteral("alice")));
+    const qsizetype atStart = room.alice.videoKeyFlags(Track::CameraVideo).size();
+    QTRY_VERIFY_WITH_TIMEOUT(room.alice.videoKeyFlags(Track::CameraVideo).size() >= atStart + 15, 30'000);
 
     // The question is answered as soon as it shows.
     bool asked = false;
@@ -228,11 +240,11 @@ void TestRecordMember::quittingWhileRecordingAMemberAsksThenStopsIt()
     window->close();
     QVERIFY(asked);
     QTRY_VERIFY_WITH_TIMEOUT(!window->isVisible(), 20'000);
-    QVERIFY(!server->recordingService()->isRecording(QStringLiteral("alice")));
-    server->waitForFinalizedFiles();
+    QVERIFY(!room.server->recordingService()->isRecording(QStringLiteral("alice")));
+    room.server->waitForFinalizedFiles();
     FileFilter hers;
     hers.userId = QStringLiteral("alice");
-    auto files = alice.listFiles(hers);
+    auto files = room.alice.listFiles(hers);
     QVERIFY(files.ok());
     QCOMPARE(files->size(), 1);
     QCOMPARE(files->first().state, FileRecord::State::Complete);
