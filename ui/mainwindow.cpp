@@ -536,6 +536,8 @@ void MainWindow::wireStream(Track track)
         finishShutdownWhenIdle();
     });
     connect(stream, &LocalStream::statsUpdated, this, [this, track](const PublishStats &stats) {
+        if (!m_recordPanel->target().userId.isEmpty())
+            return m_recordPanel->setStats({}); // a member's stream: ours say nothing of it
         const Track recorded = m_recordPanel->param().recordDataType == RecordParam::SubStream ? Track::SubStreamVideo : Track::CameraVideo;
         if (track != recorded)
             return;
