@@ -356,6 +356,14 @@
 <context>
     <name>roomrec::MainWindow</name>
     <message>
+        <source>Recording %1 as “%2”</source>
+        <translation>正在录制 %1，文件名“%2”</translation>
+    </message>
+    <message>
+        <source>recording of %1 ended (%2)</source>
+        <translation>%1 的录制已结束（%2）</translation>
+    </message>
+    <message>
         <source>ended by the server (%1)</source>
         <translation>已被服务器结束（%1）</translation>
     </message>
@@ -574,14 +582,6 @@
         <translation>选项</translation>
     </message>
     <message>
-        <source>Camera</source>
-        <translation>摄像头</translation>
-    </message>
-    <message>
-        <source>Screen share (sub-stream)</source>
-        <translation>屏幕共享（辅流）</translation>
-    </message>
-    <message>
         <source>What to record</source>
         <translation>录制内容</translation>
     </message>
@@ -668,6 +668,29 @@
     <message>
         <source>Start recording (Ctrl+R)</source>
         <translation>开始录制 (Ctrl+R)</translation>
+    </message>
+</context>
+<context>
+    <name>roomrec::RecordTargetModel</name>
+    <message>
+        <source>My screen share (sub-stream)</source>
+        <translation>我的屏幕共享（辅流）</translation>
+    </message>
+    <message>
+        <source>My camera</source>
+        <translation>我的摄像头</translation>
+    </message>
+    <message>
+        <source>%1 — screen share</source>
+        <translation>%1 — 屏幕共享</translation>
+    </message>
+    <message>
+        <source>%1 — camera</source>
+        <translation>%1 — 摄像头</translation>
+    </message>
+    <message>
+        <source>Records what %1 publishes; the file is theirs (admin privilege)</source>
+        <translation>录制 %1 发布的内容；文件归其所有（管理员权限）</translation>
     </message>
 </context>
 <context>
@@ -776,10 +799,6 @@
         <translation>加入此房间；如果房间中没有人，则创建该房间</translation>
     </message>
     <message>
-        <source>Leave</source>
-        <translation>离开</translation>
-    </message>
-    <message>
         <source>camera</source>
         <translation>摄像头</translation>
     </message>
@@ -858,10 +877,6 @@
         <translation>将摄像头（及麦克风）发送到房间</translation>
     </message>
     <message>
-        <source>Send the screen share to the room</source>
-        <translation>将屏幕共享发送到房间</translation>
-    </message>
-    <message>
         <source>whole screen</source>
         <translation>整个屏幕</translation>
     </message>
@@ -880,14 +895,6 @@
     <message>
         <source>Size and frame rate, from what the camera offers</source>
         <translation>分辨率和帧率，从摄像头支持的格式中选择</translation>
-    </message>
-    <message>
-        <source>Stop sharing</source>
-        <translation>停止共享</translation>
-    </message>
-    <message>
-        <source>Share screen</source>
-        <translation>共享屏幕</translation>
     </message>
 </context>
 <context>

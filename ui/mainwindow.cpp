@@ -93,7 +93,10 @@ MainWindow::MainWindow(MainWindowOptions options, QWidget *parent) : QMainWindow
 
     m_room->setMembersModel(&m_session.members());
     m_tiles->setModel(&m_session.members());
-    connect(&m_session, &RoomSession::recordingChanged, m_recordPanel, &RecordPanel::setRecording);
+    // The panel shows the recording of what it names: yours, or the member's you started.
+    auto showRecording = [this] { m_recordPanel->setRecording(m_session.isRecordingOf(m_recordPanel->target().userId)); };
+    connect(&m_session, &RoomSession::recordingChanged, this, showRecording);
+    connect(&m_session, &RoomSession::memberRecordingChanged, this, showRecording);
     connect(&m_session, &RoomSession::recordingBusyChanged, m_recordPanel, &RecordPanel::setBusy);
     connect(&m_session, &RoomSession::errorOccurred, this, &MainWindow::showError);
     connect(&m_session, &RoomSession::stateChanged, this, &MainWindow::updateConnectionState);
@@ -110,6 +113,19 @@ MainWindow::MainWindow(MainWindowOptions options, QWidget *parent) : QMainWindow
         addResults(ids, {});
         m_recordPanel->suggestFileName();
     });
+    connect(&m_session, &RoomSession::memberRecordingStarted, this, [this](const QString &userId, const RecordParam &param) {
+        statusBar()->showMessage(tr("Recording %1 as “%2”").arg(userId, param.fileName), 4000);
+    });
+    connect(&m_session, &RoomSession::memberRecordingStopped, this, [this](const QString &, const QStringList &ids) {
+        addResults(ids, {});
+        m_recordPanel->suggestFileName();
+    });
+    connect(&m_session, &RoomSession::memberRecordingEnded, this,
+            [this](const QString &userId, const QStringList &ids, const QString &reason, int code, const QString &message) {
+                addResults(ids, tr("recording of %1 ended (%2)").arg(userId, reason));
+                if (code)
+                    showError(code, message);
+            });
     connect(&m_session, &RoomSession::recordingEndedByServer, this,
             [this](const QStringList &ids, const QString &reason, int code, const QString &message) {
                 addResults(ids, tr("ended by the server (%1)").arg(reason));
@@ -166,7 +182,7 @@ void MainWindow::buildUi()
             m_session.stream(track).setPublishWanted(on);
         });
     }
-    m_recordPanel = new RecordPanel(this);
+    m_recordPanel = new RecordPanel(m_session.recordTargets(), this);
     m_recordPanel->setCategories(m_settings.categories);
     m_results = new FileListWidget(this);
     m_copy = new QPushButton(this);
@@ -257,9 +273,10 @@ void MainWindow::buildUi()
         saveSettings();
         m_session.joinRoom(m_room->room(), m_room->kind());
     });
-    connect(m_room, &RoomPanel::leaveRequested, this, [this] { m_session.leaveRoom(); });
-    connect(m_recordPanel, &RecordPanel::startRequested, &m_session, &RoomSession::startRecording);
-    connect(m_recordPanel, &RecordPanel::stopRequested, this, [this] { m_session.stopRecording(); });
+    connect(m_recordPanel, &RecordPanel::startRequested, this,
+            [this](const RecordParam &param) { m_session.startRecordingOf(m_recordPanel->target().userId, param); });
+    // The choice cannot change while recording (the panel locks it; the model keeps the row).
+    connect(m_recordPanel, &RecordPanel::stopRequested, this, [this] { m_session.stopRecordingOf(m_recordPanel->target().userId); });
     connect(m_recordPanel, &RecordPanel::categoriesEdited, this, [this](const RecordPanel::Categories &c) {
         m_settings.categories = c;
         saveSettings();
@@ -387,8 +404,7 @@ void MainWindow::updateConnectionState()
     }
     m_connection->setState(text, connected);
     m_stateBadge->setText(text);
-    m_room->setInRoom(client.state() == ClientState::InRoom,
-                      client.state() == ClientState::SignedIn || client.state() == ClientState::InRoom);
+    m_room->setCanJoin(client.state() == ClientState::SignedIn || client.state() == ClientState::InRoom);
 }
 
 void MainWindow::showReconnectState(RoomSession::ReconnectState state)
@@ -520,6 +536,8 @@ void MainWindow::wireStream(Track track)
         finishShutdownWhenIdle();
     });
     connect(stream, &LocalStream::statsUpdated, this, [this, track](const PublishStats &stats) {
+        if (!m_recordPanel->target().userId.isEmpty())
+            return m_recordPanel->setStats({}); // a member's stream: ours say nothing of it
         const Track recorded = m_recordPanel->param().recordDataType == RecordParam::SubStream ? Track::SubStreamVideo : Track::CameraVideo;
         if (track != recorded)
             return;
@@ -603,14 +621,14 @@ void MainWindow::closeEvent(QCloseEvent *event)
     event->ignore();
     if (m_closing)
         return; // already on its way
-    if (m_session.isRecording()) {
+    if (m_session.isRecordingAnything()) { // yours, or a member's you started
         const auto answer = QMessageBox::question(this, tr("Recording in progress"),
                                                   tr("A recording is running. Stop it, keep its files and quit?"),
                                                   QMessageBox::Yes | QMessageBox::No, QMessageBox::Yes);
         if (answer != QMessageBox::Yes)
             return;
         m_closing = true;
-        m_session.stopRecording([this] { beginShutdown(); });
+        m_session.stopAllRecordings([this] { beginShutdown(); });
         return;
     }
     m_closing = true;

@@ -15,11 +15,11 @@
 
 namespace roomrec {
 
-RecordPanel::RecordPanel(QWidget *parent) : QWidget(parent)
+RecordPanel::RecordPanel(RecordTargetModel &targets, QWidget *parent) : QWidget(parent), m_targets(targets)
 {
     m_source = new QComboBox(this);
-    m_source->addItem(QString(), int(RecordParam::Camera));
-    m_source->addItem(QString(), int(RecordParam::SubStream));
+    m_source->setModel(&targets); // rows come and go with the members; the current one stays
+    m_source->setCurrentIndex(0);
     m_fileName = new QLineEdit(this);
     m_fileName->setMaxLength(100);
     m_tags = new TagEditor(this);
@@ -101,8 +101,7 @@ void RecordPanel::retranslate()
     label(2, tr("Tags"));
     label(3, tr("Category"));
     label(4, tr("Options"));
-    m_source->setItemText(0, tr("Camera"));
-    m_source->setItemText(1, tr("Screen share (sub-stream)"));
+    m_targets.retranslate();
     m_source->setAccessibleName(tr("What to record"));
     m_fileName->setAccessibleName(tr("File name"));
     m_fileName->setToolTip(tr("Name of the recorded file, without suffix. Hour-long parts share it."));
@@ -169,8 +168,13 @@ RecordParam RecordPanel::param() const
     p.transcode = m_transcode->isChecked();
     p.screenshot = m_screenshot->isChecked();
     p.watermark = m_watermark->isChecked();
-    p.recordDataType = quint32(m_source->currentData().toInt());
+    p.recordDataType = target().recordDataType;
     return p;
+}
+
+RecordTarget RecordPanel::target() const
+{
+    return m_targets.target(std::max(m_source->currentIndex(), 0));
 }
 
 void RecordPanel::setRecording(bool recording)

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "client/recordtargetmodel.h"
 #include "protocol/recordparam.h"
 
 #include <QElapsedTimer>
@@ -19,17 +20,20 @@ namespace roomrec {
 
 class TagEditor;
 
-// What to record and the Record/Stop button: record data type, file name (defaults to the
-// date and time), tags, category (class ID, with names the user keeps), transcode /
-// screenshot / watermark, elapsed time and live stats.
+// What to record and the Record/Stop button: what (your camera or screen share; with the
+// admin privilege, another member's published stream: RecordTargetModel decides which),
+// file name (defaults to the date and time), tags, category (class ID, with names the user
+// keeps), transcode / screenshot / watermark, elapsed time and live stats.
 class RecordPanel : public QWidget {
     Q_OBJECT
 public:
     using Categories = QList<QPair<QString, quint32>>;
 
-    explicit RecordPanel(QWidget *parent = nullptr);
+    explicit RecordPanel(RecordTargetModel &targets, QWidget *parent = nullptr);
 
     RecordParam param() const;
+    // Whose stream the choice names (userId empty: your own) and which.
+    RecordTarget target() const;
     void setRecording(bool recording);
     void setBusy(bool busy); // a request is in flight: the button waits
     bool isRecording() const { return m_recording; }
@@ -55,6 +59,7 @@ private:
     void updateElapsed();
     void nameCurrentCategory();
 
+    RecordTargetModel &m_targets;
     QFormLayout *m_form;
     QComboBox *m_source;
     QLineEdit *m_fileName;

@@ -10,8 +10,8 @@ class RoomSession;
 
 // The bar under the member tiles: Mic on/off, Camera on/off, Share screen / Stop sharing and
 // Leave. It only observes the RoomSession and calls it: the mic and camera state live there
-// (setMicOn/setCameraOn), sharing is the screen stream's publish wish (the same one the
-// screen panel's button drives), leaving is RoomSession::leaveRoom.
+// (setMicOn/setCameraOn), sharing is the screen stream's publish wish, leaving is
+// RoomSession::leaveRoom. The window has no other Share screen or Leave button.
 class RoomControls : public QWidget {
     Q_OBJECT
 public:

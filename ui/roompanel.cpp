@@ -20,8 +20,6 @@ RoomPanel::RoomPanel(QWidget *parent) : QWidget(parent)
     m_kind->addItem(QString(), int(RoomKind::MultiParty));
     m_kind->addItem(QString(), int(RoomKind::OneOnOne));
     m_join = new QPushButton(this);
-    m_leave = new QPushButton(this);
-    m_leave->setEnabled(false);
     m_members = new QListWidget(this);
     m_members->setMaximumHeight(140);
     for (QLabel *&label : m_labels)
@@ -32,7 +30,6 @@ RoomPanel::RoomPanel(QWidget *parent) : QWidget(parent)
     m_headphones->setVisible(false);
     auto *buttons = new QHBoxLayout;
     buttons->addWidget(m_join);
-    buttons->addWidget(m_leave);
     auto *form = new QFormLayout(this);
     form->addRow(m_labels[0], m_relation);
     form->addRow(m_labels[1], m_roomId);
@@ -41,7 +38,6 @@ RoomPanel::RoomPanel(QWidget *parent) : QWidget(parent)
     form->addRow(m_labels[3], m_members);
     form->addRow(m_headphones);
     connect(m_join, &QPushButton::clicked, this, &RoomPanel::joinRequested);
-    connect(m_leave, &QPushButton::clicked, this, &RoomPanel::leaveRequested);
     retranslate();
 }
 
@@ -60,7 +56,6 @@ void RoomPanel::retranslate()
     m_kind->setAccessibleName(tr("Room kind"));
     m_join->setText(tr("Join"));
     m_join->setToolTip(tr("Join this room, creating it if nobody is in it"));
-    m_leave->setText(tr("Leave"));
     m_members->setAccessibleName(tr("Members"));
     m_headphones->setText(tr("Use headphones: others are heard through your speakers while your microphone is on, "
                              "and this build cannot cancel the echo, so they would hear themselves."));
@@ -123,10 +118,9 @@ void RoomPanel::setHeadphonesAdvised(bool advised)
     m_headphones->setVisible(advised);
 }
 
-void RoomPanel::setInRoom(bool inRoom, bool canJoin)
+void RoomPanel::setCanJoin(bool canJoin)
 {
     m_join->setEnabled(canJoin);
-    m_leave->setEnabled(inRoom);
 }
 
 } // namespace roomrec

@@ -16,6 +16,7 @@ class QSpinBox;
 namespace roomrec {
 
 // Create or join a room by group (relation) ID + room ID, its kind, the live member list.
+// Leaving is the room controls' Leave (one button for it in the window).
 class RoomPanel : public QWidget {
     Q_OBJECT
 public:
@@ -26,7 +27,7 @@ public:
     void setRoom(const RoomInfo &room, RoomKind kind);
     // The list follows the session's member model (who is there, who publishes what).
     void setMembersModel(MemberListModel *model);
-    void setInRoom(bool inRoom, bool canJoin);
+    void setCanJoin(bool canJoin); // signed in (or in a room): Join works
     // Shown while others are heard through speakers, the mic is on and nothing cancels the
     // echo (RoomSession::headphonesAdvised).
     void setHeadphonesAdvised(bool advised);
@@ -34,20 +35,17 @@ public:
 
     QListWidget *membersList() const { return m_members; }
     QPushButton *joinButton() const { return m_join; }
-    QPushButton *leaveButton() const { return m_leave; }
     QComboBox *kindBox() const { return m_kind; }
     QLabel *headphonesNotice() const { return m_headphones; }
 
 signals:
     void joinRequested();
-    void leaveRequested();
 
 private:
     QSpinBox *m_relation;
     QSpinBox *m_roomId;
     QComboBox *m_kind;
     QPushButton *m_join;
-    QPushButton *m_leave;
     void showMembers();
 
     QListWidget *m_members;

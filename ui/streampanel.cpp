@@ -31,14 +31,11 @@ StreamPanel::StreamPanel(Track track, QWidget *parent) : QWidget(parent), m_trac
     // Long device names must not push the other controls out of sight.
     m_source->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
     m_source->setMinimumContentsLength(16);
+    // The screen is shared from the room's controls bar (one button for it in the window).
     if (track == Track::CameraVideo) {
         m_publish = new QCheckBox(this);
-    } else {
-        m_publish = new QPushButton(this);
-        m_publish->setCheckable(true);
-        m_publish->setIcon(QIcon::fromTheme(QStringLiteral("video-display")));
+        m_publish->setChecked(false); // privacy by default
     }
-    m_publish->setChecked(false); // privacy by default
     auto *row = new QHBoxLayout;
     row->addWidget(m_source, 1);
     if (track == Track::CameraVideo) {
@@ -56,7 +53,8 @@ StreamPanel::StreamPanel(Track track, QWidget *parent) : QWidget(parent), m_trac
         row->addWidget(m_region);
         connect(m_region, &QLineEdit::editingFinished, this, [this] { emit sourceChanged(sourceId()); });
     }
-    row->addWidget(m_publish);
+    if (m_publish)
+        row->addWidget(m_publish);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_title);
@@ -70,10 +68,8 @@ StreamPanel::StreamPanel(Track track, QWidget *parent) : QWidget(parent), m_trac
     fillSources();
     fillFormats();
     connect(m_source, &QComboBox::activated, this, [this] { emit sourceChanged(sourceId()); });
-    connect(m_publish, &QAbstractButton::toggled, this, [this](bool on) {
-        retranslate(); // "Share screen" <-> "Stop sharing"
-        emit publishToggled(on);
-    });
+    if (m_publish)
+        connect(m_publish, &QAbstractButton::toggled, this, &StreamPanel::publishToggled);
     retranslate();
 }
 
@@ -96,7 +92,10 @@ void StreamPanel::retranslate()
     m_source->setItemText(0, camera ? tr("Automatic (first camera, else test pattern)")
                                     : tr("Automatic (screen capture, else test pattern)"));
     m_source->setAccessibleName(camera ? tr("Camera source") : tr("Screen source"));
-    m_publish->setText(camera ? tr("Publish") : m_publish->isChecked() ? tr("Stop sharing") : tr("Share screen"));
+    if (m_publish) {
+        m_publish->setText(tr("Publish"));
+        m_publish->setToolTip(tr("Send the camera (and microphone) to the room"));
+    }
     if (m_format) {
         m_format->setAccessibleName(tr("Camera format"));
         m_format->setToolTip(tr("Size and frame rate, from what the camera offers"));
@@ -106,7 +105,6 @@ void StreamPanel::retranslate()
         m_region->setAccessibleName(tr("Screen region"));
         m_region->setToolTip(tr("Share only part of the screen: WIDTHxHEIGHT+X+Y, e.g. 1280x720+0+0"));
     }
-    m_publish->setToolTip(camera ? tr("Send the camera (and microphone) to the room") : tr("Send the screen share to the room"));
 }
 
 void StreamPanel::setCaption(const QString &caption)
@@ -187,12 +185,12 @@ void StreamPanel::setRegion(const QRect &region)
 
 bool StreamPanel::publishWanted() const
 {
-    return m_publish->isChecked();
+    return m_publish && m_publish->isChecked();
 }
 
 void StreamPanel::setPublishWanted(bool on)
 {
-    if (m_publish->isChecked() == on)
+    if (!m_publish || m_publish->isChecked() == on)
         return;
     m_publish->setChecked(on);
 }

@@ -14,11 +14,12 @@ namespace roomrec {
 class VideoPreview;
 
 // One of the user's streams on screen: its source picker (test sources say so), what it
-// captures with (the caption) and its toggle: "Publish" for the camera (previewed locally,
-// sent only when ticked), "Share screen" / "Stop sharing" for the screen (not even captured
-// until pressed). Both start off: nothing leaves the computer until the user asks. The
-// screen panel shows its preview; the camera's picture is your own member tile (one place
-// on screen), so the camera panel has none.
+// captures with (the caption) and, for the camera, its "Publish" toggle (previewed locally,
+// sent only when ticked). The screen is shared with the room controls' "Share screen" /
+// "Stop sharing" (not even captured until pressed), so its panel has no button of its own.
+// Both start off: nothing leaves the computer until the user asks. The screen panel shows
+// its preview; the camera's picture is your own member tile (one place on screen), so the
+// camera panel has none.
 class StreamPanel : public QWidget {
     Q_OBJECT
 public:
@@ -27,7 +28,7 @@ public:
     Track track() const { return m_track; }
     QString sourceId() const;
     void setSourceId(const QString &id);
-    bool publishWanted() const;
+    bool publishWanted() const; // the camera's toggle (false for the screen: see RoomControls)
     // Sub-stream only: the part of the screen to share (empty: the whole screen).
     QRect region() const;
     void setRegion(const QRect &region);
@@ -41,7 +42,7 @@ public:
     void setCaption(const QString &caption); // the source (and encoder while it runs)
     QString caption() const;
     QComboBox *sourceBox() const { return m_source; }
-    QAbstractButton *publishBox() const { return m_publish; } // the camera's Publish, the screen's Share screen
+    QAbstractButton *publishBox() const { return m_publish; } // the camera's Publish; null for the screen
     void retranslate();
 
 signals:
@@ -56,7 +57,7 @@ private:
     VideoPreview *m_preview = nullptr;
     QLabel *m_caption = nullptr;
     QComboBox *m_source;
-    QAbstractButton *m_publish;
+    QAbstractButton *m_publish = nullptr; // camera only
     QLineEdit *m_region = nullptr;
     QComboBox *m_format = nullptr;
     void fillFormats();

@@ -149,6 +149,7 @@ void RoomClient::connectToServer(const QString &host, quint16 port, const QStrin
         return;
     }
     m_userId = userId;
+    m_privileges = {};
     m_signature = signature;
     m_host = host;
     m_port = port;
@@ -214,7 +215,14 @@ void RoomClient::onConnected()
                 QCborMap fields{{QStringLiteral("userId"), m_userId}};
                 if (!m_signature.isEmpty())
                     fields.insert(QStringLiteral("signature"), m_signature);
-                request(QStringLiteral("signIn"), fields, resultHandler(fail, [this](const QCborValue &) {
+                request(QStringLiteral("signIn"), fields, resultHandler(fail, [this](const QCborValue &v) {
+                            // Names this client does not know (a newer server's) are skipped.
+                            const QString names = v.toMap().value(QStringLiteral("privileges")).toString();
+                            m_privileges = {};
+                            for (const QString &name : names.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+                                if (auto known = UserSignature::parsePrivileges(name))
+                                    m_privileges |= known.value();
+                            }
                             if (m_state == ClientState::Reconnecting)
                                 return rejoinAfterReconnect();
                             setState(ClientState::SignedIn);
@@ -336,9 +344,14 @@ void RoomClient::onEvent(const ControlMessage &event)
         if (track >= 0 && track < 2)
             requestKeyFrame(track);
     } else if (type == QLatin1String("recordingEnded")) {
+        const QCborMap &f = event.fields();
+        if (const QString member = f.value(QStringLiteral("userId")).toString(); !member.isEmpty() && member != m_userId) {
+            emit memberRecordingEnded(member, stringsOf(f.value(QStringLiteral("fileIds"))), f.value(QStringLiteral("reason")).toString(),
+                                      int(f.value(QStringLiteral("code")).toInteger()), f.value(QStringLiteral("message")).toString());
+            return;
+        }
         m_counting = m_countFromKey = false;
         setRecordingPhase(RecordingPhase::Idle);
-        const QCborMap &f = event.fields();
         emit recordingEnded(stringsOf(f.value(QStringLiteral("fileIds"))), f.value(QStringLiteral("reason")).toString(),
                             int(f.value(QStringLiteral("code")).toInteger()), f.value(QStringLiteral("message")).toString());
     } else if (type == QLatin1String("trackPublished")) {
@@ -590,25 +603,30 @@ void RoomClient::sendPacket(const MediaPacket &packet)
 void RoomClient::startRecording(const RoomInfo &room, const RecordParam &param, DoneCallback onSuccess,
                                 ErrorCallback onError)
 {
+    startOwnRecording(room, param, {}, std::move(onSuccess), std::move(onError));
+}
+
+void RoomClient::startOwnRecording(const RoomInfo &room, const RecordParam &param, const QCborMap &extraFields,
+                                   DoneCallback onSuccess, ErrorCallback onError)
+{
     // As in the SDK: refuse a second start on this client before any packet is sent.
     if (isRecording()) {
         if (onError)
             onError(int(ErrorCode::RecordingAlreadyRunningLocally), errorMessage(int(ErrorCode::RecordingAlreadyRunningLocally)));
         return;
     }
-    if (Status valid = param.validate(); !valid) {
+    auto fields = startFields(room, param, extraFields);
+    if (!fields) {
         if (onError)
-            onError(valid.error().code, valid.error().message);
+            onError(fields.error().code, fields.error().message);
         return;
     }
-    QCborMap fields = roomFields(room);
-    fields.insert(QStringLiteral("param"), param.toCbor());
     setRecordingPhase(RecordingPhase::Starting);
     m_recordedTrack = param.recordDataType == RecordParam::SubStream ? Track::SubStreamVideo : Track::CameraVideo;
     m_recordedFrames = 0;
     m_counting = false;
     m_countFromKey = true; // the server records from the first key frame after this request
-    request(QStringLiteral("startRecording"), fields,
+    request(QStringLiteral("startRecording"), fields.value(),
             resultHandler(
                 [this, onError](int code, const QString &message) {
                     m_countFromKey = m_counting = false;
@@ -626,11 +644,20 @@ void RoomClient::startRecording(const RoomInfo &room, const RecordParam &param, 
 
 void RoomClient::stopRecording(const RoomInfo &room, ValueCallback<QStringList> onSuccess, ErrorCallback onError)
 {
+    stopOwnRecording(room, {}, std::move(onSuccess), std::move(onError));
+}
+
+void RoomClient::stopOwnRecording(const RoomInfo &room, const QCborMap &extraFields, ValueCallback<QStringList> onSuccess,
+                                  ErrorCallback onError)
+{
     const RecordingPhase before = m_recording;
     m_countFromKey = m_counting = false; // nothing sent after the stop request is recorded
     if (before != RecordingPhase::Idle)
         setRecordingPhase(RecordingPhase::Stopping);
-    request(QStringLiteral("stopRecording"), roomFields(room),
+    QCborMap fields = roomFields(room);
+    for (auto it = extraFields.constBegin(); it != extraFields.constEnd(); ++it)
+        fields.insert(it.key(), it.value());
+    request(QStringLiteral("stopRecording"), fields,
             resultHandler(
                 [this, before, onError](int code, const QString &message) {
                     if (m_recording == RecordingPhase::Stopping)
@@ -640,20 +667,80 @@ void RoomClient::stopRecording(const RoomInfo &room, ValueCallback<QStringList> 
                 },
                 [this, onSuccess, onError](const QCborValue &v) {
                     setRecordingPhase(RecordingPhase::Idle);
-                    // The file IDs are the whole point of a stop: without them the answer is unusable.
-                    if (!v.toMap().value(QStringLiteral("fileIds")).isArray()) {
-                        if (onError)
-                            onError(int(ErrorCode::UnexpectedResponse), errorMessage(int(ErrorCode::UnexpectedResponse)) + QStringLiteral(" (no fileIds)"));
-                        return;
-                    }
-                    if (onSuccess)
-                        onSuccess(stringsOf(v.toMap().value(QStringLiteral("fileIds"))));
+                    deliverFileIds(v, onSuccess, onError);
                 }));
+}
+
+Result<QCborMap> RoomClient::startFields(const RoomInfo &room, const RecordParam &param, const QCborMap &extraFields)
+{
+    if (Status valid = param.validate(); !valid)
+        return valid.error();
+    QCborMap fields = roomFields(room);
+    fields.insert(QStringLiteral("param"), param.toCbor());
+    for (auto it = extraFields.constBegin(); it != extraFields.constEnd(); ++it)
+        fields.insert(it.key(), it.value());
+    return fields;
+}
+
+QCborMap RoomClient::userIdField(const QString &userId)
+{
+    return userId.isEmpty() ? QCborMap() : QCborMap{{QStringLiteral("userId"), userId}};
+}
+
+void RoomClient::deliverFileIds(const QCborValue &reply, const ValueCallback<QStringList> &onSuccess, const ErrorCallback &onError)
+{
+    // The file IDs are the whole point of a stop: without them the answer is unusable.
+    if (!reply.toMap().value(QStringLiteral("fileIds")).isArray()) {
+        if (onError)
+            onError(int(ErrorCode::UnexpectedResponse), errorMessage(int(ErrorCode::UnexpectedResponse)) + QStringLiteral(" (no fileIds)"));
+        return;
+    }
+    if (onSuccess)
+        onSuccess(stringsOf(reply.toMap().value(QStringLiteral("fileIds"))));
+}
+
+void RoomClient::startRecordingOf(const QString &userId, const RoomInfo &room, const RecordParam &param,
+                                  DoneCallback onSuccess, ErrorCallback onError)
+{
+    // Our own: counted and tracked as our recording; a named own ID is sent as given.
+    if (userId.isEmpty() || userId == m_userId)
+        return startOwnRecording(room, param, userIdField(userId), std::move(onSuccess), std::move(onError));
+    auto fields = startFields(room, param, userIdField(userId)); // the member's
+    if (!fields) {
+        if (onError)
+            onError(fields.error().code, fields.error().message);
+        return;
+    }
+    request(QStringLiteral("startRecording"), fields.value(), resultHandler(onError, [onSuccess](const QCborValue &) {
+                if (onSuccess)
+                    onSuccess();
+            }));
+}
+
+void RoomClient::stopRecordingOf(const QString &userId, const RoomInfo &room, ValueCallback<QStringList> onSuccess,
+                                 ErrorCallback onError)
+{
+    if (userId.isEmpty() || userId == m_userId)
+        return stopOwnRecording(room, userIdField(userId), std::move(onSuccess), std::move(onError));
+    QCborMap fields = roomFields(room);
+    fields.insert(QStringLiteral("userId"), userId);
+    request(QStringLiteral("stopRecording"), fields, resultHandler(onError, [onSuccess, onError](const QCborValue &v) {
+                deliverFileIds(v, onSuccess, onError);
+            }));
 }
 
 void RoomClient::queryRecordingResult(const RoomInfo &room, ValueCallback<RecordingResult> onSuccess, ErrorCallback onError)
 {
-    request(QStringLiteral("recordingResult"), roomFields(room), resultHandler(onError, [onSuccess](const QCborValue &v) {
+    queryRecordingResultOf({}, room, std::move(onSuccess), std::move(onError));
+}
+
+void RoomClient::queryRecordingResultOf(const QString &userId, const RoomInfo &room, ValueCallback<RecordingResult> onSuccess,
+                                        ErrorCallback onError)
+{
+    QCborMap fields = roomFields(room);
+    if (!userId.isEmpty())
+        fields.insert(QStringLiteral("userId"), userId);
+    request(QStringLiteral("recordingResult"), fields, resultHandler(onError, [onSuccess](const QCborValue &v) {
                 const QCborMap m = v.toMap();
                 RecordingResult r;
                 r.stillRecording = m.value(QStringLiteral("recording")).toBool();

@@ -11,6 +11,7 @@
 #include "protocol/recordparam.h"
 #include "protocol/remotetrack.h"
 #include "protocol/roominfo.h"
+#include "protocol/usersignature.h"
 
 #include <QElapsedTimer>
 #include <QPointer>
@@ -116,6 +117,19 @@ public:
     void startRecording(const RoomInfo &room, const RecordParam &param, DoneCallback onSuccess, ErrorCallback onError);
     void stopRecording(const RoomInfo &room, ValueCallback<QStringList> onSuccess, ErrorCallback onError);
     void queryRecordingResult(const RoomInfo &room, ValueCallback<RecordingResult> onSuccess, ErrorCallback onError);
+    // The same for another member of our room (an empty userId or our own: the calls above).
+    // The server records what that member publishes, as for a backend over HTTP: the file is
+    // theirs (their catalogue, their quota). Needs the `admin` privilege (30000043) and the
+    // member in our room to start (30000018); nothing of it is counted here.
+    void startRecordingOf(const QString &userId, const RoomInfo &room, const RecordParam &param, DoneCallback onSuccess,
+                          ErrorCallback onError);
+    void stopRecordingOf(const QString &userId, const RoomInfo &room, ValueCallback<QStringList> onSuccess,
+                         ErrorCallback onError);
+    void queryRecordingResultOf(const QString &userId, const RoomInfo &room, ValueCallback<RecordingResult> onSuccess,
+                                ErrorCallback onError);
+    // What our signature grants, as the server said at sign-in (none before).
+    UserSignature::Privileges privileges() const { return m_privileges; }
+    bool isAdmin() const { return m_privileges.testFlag(UserSignature::Admin); }
 
     void fileInfo(quint64 fileId, ValueCallback<FileRecord> onSuccess, ErrorCallback onError);
     void listFiles(const FileFilter &filter, ValueCallback<QList<FileRecord>> onSuccess, ErrorCallback onError);
@@ -140,6 +154,10 @@ signals:
     void recordingStateChanged(bool recording);
     // The server ended our recording by itself (idle timeout, quota, error, shutdown).
     void recordingEnded(const QStringList &fileIds, const QString &reason, int code, const QString &message);
+    // A recording of another member we started (startRecordingOf) ended otherwise than by our
+    // stop: by the server (idle timeout, quota, error, shutdown) or stopped by someone else.
+    void memberRecordingEnded(const QString &userId, const QStringList &fileIds, const QString &reason, int code,
+                              const QString &message);
     void errorOccurred(int code, const QString &message);
     // Joining followed a cluster's redirect: the connection now goes to host:port.
     void redirected(const QString &host, quint16 port);
@@ -192,6 +210,14 @@ private:
     bool isLive(const MediaPacket &packet) const;
     void setRecordingPhase(RecordingPhase phase);
     static QCborMap roomFields(const RoomInfo &room);
+    void startOwnRecording(const RoomInfo &room, const RecordParam &param, const QCborMap &extraFields,
+                           DoneCallback onSuccess, ErrorCallback onError);
+    void stopOwnRecording(const RoomInfo &room, const QCborMap &extraFields, ValueCallback<QStringList> onSuccess,
+                          ErrorCallback onError);
+    static QCborMap userIdField(const QString &userId); // {} for none
+    // A startRecording request's fields, once the parameters are valid.
+    static Result<QCborMap> startFields(const RoomInfo &room, const RecordParam &param, const QCborMap &extraFields);
+    static void deliverFileIds(const QCborValue &reply, const ValueCallback<QStringList> &onSuccess, const ErrorCallback &onError);
 
     QSslSocket m_socket{this}; // plain TCP unless setTls(true)
     bool m_tls = false;
@@ -200,6 +226,7 @@ private:
     ClientState m_state = ClientState::Disconnected;
     QString m_userId;
     QString m_signature;
+    UserSignature::Privileges m_privileges;
     DoneCallback m_connectSuccess;
     ErrorCallback m_connectError;
     std::optional<RoomInfo> m_room;

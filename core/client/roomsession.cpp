@@ -30,8 +30,13 @@ RoomSession::RoomSession(QObject *parent) : QObject(parent)
         // room (joined, or after a reconnect), every member is subscribed again.
         if (state == ClientState::Disconnected || state == ClientState::SignedIn || state == ClientState::Reconnecting)
             m_subscriptions.reset();
-        if (state == ClientState::Disconnected || state == ClientState::SignedIn)
+        if (state == ClientState::Disconnected || state == ClientState::SignedIn) {
             m_members.clear();
+            // Out of the room: what we recorded of others is no longer ours to show (the
+            // server goes on until it ends them, as for a backend's recording).
+            for (const QString &id : m_memberRecordings.keys())
+                setMemberRecorded(id, std::nullopt);
+        }
         if (state == ClientState::InRoom) {
             m_subscriptions.sync();
             // A new room (or a new connection) knows nothing of our buttons yet.
@@ -49,6 +54,11 @@ RoomSession::RoomSession(QObject *parent) : QObject(parent)
     });
     connect(&m_client, &RoomClient::recordingStateChanged, this, &RoomSession::recordingChanged);
     connect(&m_client, &RoomClient::recordingEnded, this, &RoomSession::recordingEndedByServer);
+    connect(&m_client, &RoomClient::memberRecordingEnded, this,
+            [this](const QString &userId, const QStringList &ids, const QString &reason, int code, const QString &message) {
+                setMemberRecorded(userId, std::nullopt);
+                emit memberRecordingEnded(userId, ids, reason, code, message);
+            });
     connect(&m_client, &RoomClient::errorOccurred, this, &RoomSession::errorOccurred);
     connect(&m_client, &RoomClient::reconnecting, this, [this] { setReconnectState(ReconnectState::Reconnecting); });
     connect(&m_client, &RoomClient::reconnected, this, [this](bool recordingResumed) {
@@ -179,22 +189,14 @@ void RoomSession::joinRoom(const RoomInfo &room, RoomKind kind)
     };
     if (!m_client.room())
         return join();
-    auto leaveThenJoin = [this, join, fail] { m_client.leaveRoom(join, fail); };
-    if (m_client.isRecording())
-        stopRecording(leaveThenJoin);
-    else
-        leaveThenJoin();
+    stopAllRecordings([this, join, fail] { m_client.leaveRoom(join, fail); });
 }
 
 void RoomSession::leaveRoom()
 {
-    auto leave = [this] {
+    stopAllRecordings([this] {
         m_client.leaveRoom({}, [this](int code, const QString &message) { emit errorOccurred(code, message); });
-    };
-    if (m_client.isRecording())
-        stopRecording(leave);
-    else
-        leave();
+    });
 }
 
 void RoomSession::disconnectFromServer(std::function<void()> then)
@@ -206,10 +208,29 @@ void RoomSession::disconnectFromServer(std::function<void()> then)
         if (then)
             then();
     };
-    if (m_client.isRecording() && m_client.state() == ClientState::InRoom)
-        stopRecording(finish);
+    if (m_client.state() == ClientState::InRoom)
+        stopAllRecordings(finish);
     else
         finish();
+}
+
+void RoomSession::stopAllRecordings(std::function<void()> then)
+{
+    // Our own once (a failed stop is reported, not retried), then the members'.
+    if (m_client.isRecording())
+        return stopRecording([this, then] { stopMemberRecordings(then); });
+    stopMemberRecordings(then);
+}
+
+void RoomSession::stopMemberRecordings(std::function<void()> then)
+{
+    if (m_memberRecordings.isEmpty() || m_client.state() != ClientState::InRoom) {
+        if (then)
+            then();
+        return;
+    }
+    // stopRecordingOf forgets the member whatever the answer, so this ends.
+    stopRecordingOf(m_memberRecordings.constBegin().key(), [this, then] { stopMemberRecordings(then); });
 }
 
 void RoomSession::startRecording(const RecordParam &param)
@@ -255,6 +276,76 @@ void RoomSession::stopRecording(std::function<void()> then)
             then();
     }, [this, then](int code, const QString &message) {
         setRecordingBusy(false);
+        emit errorOccurred(code, message);
+        if (then)
+            then();
+    });
+}
+
+bool RoomSession::isRecordingOf(const QString &userId) const
+{
+    if (userId.isEmpty() || userId == m_client.userId())
+        return m_client.isRecording();
+    return m_memberRecordings.contains(userId);
+}
+
+void RoomSession::setMemberRecorded(const QString &userId, const std::optional<RecordParam> &param)
+{
+    const bool was = m_memberRecordings.contains(userId);
+    const bool recorded = param.has_value();
+    if (recorded)
+        m_memberRecordings.insert(userId, *param);
+    else
+        m_memberRecordings.remove(userId);
+    m_recordTargets.setRecorded(userId, recorded);
+    if (was != recorded)
+        emit memberRecordingChanged(userId, recorded);
+}
+
+void RoomSession::startRecordingOf(const QString &userId, const RecordParam &param)
+{
+    if (userId.isEmpty() || userId == m_client.userId())
+        return startRecording(param);
+    if (!m_client.room() || m_client.state() != ClientState::InRoom) {
+        emit errorOccurred(int(ErrorCode::NotInRoom), errorMessage(int(ErrorCode::NotInRoom)));
+        return;
+    }
+    if (m_memberRecordings.contains(userId)) {
+        emit errorOccurred(int(ErrorCode::RecordingAlreadyRunningLocally), errorMessage(int(ErrorCode::RecordingAlreadyRunningLocally)));
+        return;
+    }
+    setRecordingBusy(true);
+    m_client.startRecordingOf(userId, *m_client.room(), param, [this, userId, param] {
+        setRecordingBusy(false);
+        setMemberRecorded(userId, param);
+        emit memberRecordingStarted(userId, param);
+    }, [this](int code, const QString &message) {
+        setRecordingBusy(false);
+        emit errorOccurred(code, message);
+    });
+}
+
+void RoomSession::stopRecordingOf(const QString &userId, std::function<void()> then)
+{
+    if (userId.isEmpty() || userId == m_client.userId())
+        return stopRecording(std::move(then));
+    if (!m_client.room()) {
+        setMemberRecorded(userId, std::nullopt);
+        if (then)
+            then();
+        return;
+    }
+    setRecordingBusy(true);
+    m_client.stopRecordingOf(userId, *m_client.room(), [this, userId, then](const QStringList &ids) {
+        setRecordingBusy(false);
+        setMemberRecorded(userId, std::nullopt);
+        emit memberRecordingStopped(userId, ids);
+        if (then)
+            then();
+    }, [this, userId, then](int code, const QString &message) {
+        setRecordingBusy(false);
+        // Not ours to stop any more (it ended meanwhile, or is no longer ours): forgotten.
+        setMemberRecorded(userId, std::nullopt);
         emit errorOccurred(code, message);
         if (then)
             then();

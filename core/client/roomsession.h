@@ -3,6 +3,7 @@
 #include "client/localstream.h"
 #include "client/memberlistmodel.h"
 #include "client/membersubscriptions.h"
+#include "client/recordtargetmodel.h"
 #include "client/roomclient.h"
 #include "media/farendreference.h"
 #include "media/mediaclock.h"
@@ -60,6 +61,8 @@ public:
     MemberListModel &members() { return m_members; }
     // The other members' subscriptions and decoding (their pictures and levels go to members()).
     MemberSubscriptions &subscriptions() { return m_subscriptions; }
+    // What the user may record (own streams; other members' with `admin`), for the Record panel.
+    RecordTargetModel &recordTargets() { return m_recordTargets; }
     const MediaClock &clock() const { return m_clock; }
 
     ClientState state() const { return m_client.state(); }
@@ -92,6 +95,21 @@ public:
     void startRecording(const RecordParam &param);
     // recordingStopped(fileIds) or errorOccurred follow; then() runs either way.
     void stopRecording(std::function<void()> then = {});
+    // The same for another member of the room (`admin`; an empty or our own user ID: the two
+    // above). Nothing is published for it: the member's published stream is recorded, into
+    // their catalogue, as a backend would over HTTP. memberRecordingStarted / Stopped (with
+    // the file IDs) or errorOccurred follow. Leaving the room or disconnecting stops these too.
+    void startRecordingOf(const QString &userId, const RecordParam &param);
+    void stopRecordingOf(const QString &userId, std::function<void()> then = {});
+    // The members whose recording this session started and that has not ended.
+    QStringList recordedMembers() const { return m_memberRecordings.keys(); }
+    bool isRecordingMember(const QString &userId) const { return m_memberRecordings.contains(userId); }
+    // Our own recording (empty or own user ID) or a member's, as above.
+    bool isRecordingOf(const QString &userId) const;
+    bool isRecordingAnything() const { return isRecording() || !m_memberRecordings.isEmpty(); }
+    // Our own recording, then every member recording we started, one after the other (their
+    // files kept); then() runs after, whatever the answers.
+    void stopAllRecordings(std::function<void()> then);
 
     // The room controls. Mic off: the microphone is closed (not captured) and no sound is
     // sent; camera off: the camera is closed, nothing of it is sent or previewed, and your
@@ -118,6 +136,13 @@ signals:
     void recordingStopped(const QStringList &fileIds);
     // The server ended the recording by itself (idle timeout, quota, error, shutdown).
     void recordingEndedByServer(const QStringList &fileIds, const QString &reason, int code, const QString &message);
+    void memberRecordingChanged(const QString &userId, bool recording);
+    void memberRecordingStarted(const QString &userId, const roomrec::RecordParam &param);
+    void memberRecordingStopped(const QString &userId, const QStringList &fileIds);
+    // Ended otherwise than by our stop: by the server (idle timeout, quota, error, shutdown)
+    // or stopped by the member or a backend.
+    void memberRecordingEnded(const QString &userId, const QStringList &fileIds, const QString &reason, int code,
+                              const QString &message);
     void reconnectStateChanged(roomrec::RoomSession::ReconnectState state);
     void headphonesAdvisedChanged(bool advised);
     void fileInfoReady(const roomrec::FileRecord &file);
@@ -131,6 +156,8 @@ private:
     void tellRoomMuted(Track track); // our mic (CameraAudio) or camera state, to the server
     Track recordedTrack(const RecordParam &param) const;
     void updateHeadphonesAdvice();
+    void stopMemberRecordings(std::function<void()> then);
+    void setMemberRecorded(const QString &userId, const std::optional<RecordParam> &param); // nullopt: ended
 
     RoomClient m_client;
     MediaClock m_clock;
@@ -142,6 +169,8 @@ private:
     std::unique_ptr<LocalStream> m_streams[2]; // after the client and the clock they use
     MemberListModel m_members;
     MemberSubscriptions m_subscriptions{m_client, m_members}; // after the client and model it feeds
+    RecordTargetModel m_recordTargets{m_members, m_client};
+    QHash<QString, RecordParam> m_memberRecordings; // user ID -> what we asked for
     bool m_micOn = true;
     bool m_cameraOn = true;
     bool m_recordingBusy = false;

@@ -24,7 +24,7 @@ const QList<ErrorCodeInfo> kTable = {
     E(RequestTooLarge, "The request's head or body is larger than the server allows."),
     E(RequestTimeout, "The request did not arrive completely in time."),
     E(ForbiddenOrigin, "Requests from this web origin or host name are not accepted."),
-    E(MemberNotInRoom, "The member to subscribe to is not in your room."),
+    E(MemberNotInRoom, "The member (to subscribe to or to record) is not in your room."),
     E(NotSubscribed, "There is no such subscription."),
     E(InvalidFileName, "The file name is not valid (no path separators, control characters or suffix-only names)."),
     E(FileNameTooLong, "The file name is too long (at most 100 characters)."),

@@ -9,6 +9,7 @@
 #include "library/outboxstore.h"
 #include "recording/crashrecovery.h"
 #include "recording/libraryreconciler.h"
+#include "server/recordingtarget.h"
 
 #include <QCborArray>
 #include <QDir>
@@ -151,20 +152,27 @@ Status RoomServer::start()
             [this](const QString &userId, const RecordingOutcome &outcome) {
                 // A user's own stop gets its file IDs in the reply; tell only of other ends.
                 const bool endedByServer = outcome.reason != QLatin1String("stopped");
+                // A member who started this recording of another user (startRecording with
+                // `userId`) and did not stop it: told of any end, with whose it was.
+                const QPointer<ClientSession> starter = m_memberRecordingStarters.take(userId);
                 // Like a stop's reply, the event goes once its files are complete (catalogued
                 // as such), not while the writer threads are still finishing them.
-                if (endedByServer) {
-                    whenFilesComplete(outcome.fileIds, [this, userId, outcome] {
+                if (endedByServer || starter) {
+                    whenFilesComplete(outcome.fileIds, [this, userId, outcome, endedByServer, starter] {
+                        const QCborMap fields{{QStringLiteral("relationId"), qint64(outcome.room.relationId)},
+                                              {QStringLiteral("roomId"), qint64(outcome.room.roomId)},
+                                              {QStringLiteral("fileIds"), toCborArray(outcome.fileIds)},
+                                              {QStringLiteral("reason"), outcome.reason},
+                                              {QStringLiteral("code"), outcome.errorCode},
+                                              {QStringLiteral("message"), outcome.errorMessage}};
                         for (ClientSession *s : std::as_const(m_sessions)) {
-                            if (s->userId != userId)
-                                continue;
-                            s->sendEvent(QStringLiteral("recordingEnded"),
-                                         {{QStringLiteral("relationId"), qint64(outcome.room.relationId)},
-                                          {QStringLiteral("roomId"), qint64(outcome.room.roomId)},
-                                          {QStringLiteral("fileIds"), toCborArray(outcome.fileIds)},
-                                          {QStringLiteral("reason"), outcome.reason},
-                                          {QStringLiteral("code"), outcome.errorCode},
-                                          {QStringLiteral("message"), outcome.errorMessage}});
+                            if (s->userId == userId && endedByServer)
+                                s->sendEvent(QStringLiteral("recordingEnded"), fields);
+                        }
+                        if (starter) {
+                            QCborMap forStarter = fields;
+                            forStarter.insert(QStringLiteral("userId"), userId);
+                            starter->sendEvent(QStringLiteral("recordingEnded"), forStarter);
                         }
                     });
                 }
@@ -643,6 +651,9 @@ void RoomServer::handleStartRecording(ClientSession *s, const ControlMessage &m)
     auto info = roomOf(m);
     if (!info)
         return s->replyError(m.id(), info.error());
+    auto target = RecordingTarget::of(*s, m, info.value(), m_rooms.find(info.value()), RecordingTarget::Membership::Required);
+    if (!target)
+        return s->replyError(m.id(), target.error());
     auto paramMap = m.map(QStringLiteral("param"));
     if (!paramMap)
         return s->replyError(m.id(), paramMap.error());
@@ -651,13 +662,22 @@ void RoomServer::handleStartRecording(ClientSession *s, const ControlMessage &m)
         return s->replyError(m.id(), param.error());
     QPointer<ClientSession> session(s);
     const quint64 requestId = m.id();
-    startRecording(s, info.value(), param.value(), [session, requestId](const Result<quint64> &started) {
+    const QString userId = target.value();
+    auto done = [this, session, requestId, userId](const Result<quint64> &started) {
         if (!session)
             return;
         if (!started)
             return session->replyError(requestId, started.error());
+        if (userId != session->userId) { // told when it ends, unless it stops it itself
+            qCInfo(lcServer).noquote() << "recording of" << userId << "asked for by" << session->userId << "(admin)";
+            m_memberRecordingStarters.insert(userId, session);
+        }
         session->reply(requestId, QCborMap{{QStringLiteral("recordingId"), QString::number(started.value())}});
-    });
+    };
+    // Another member's: exactly what a backend gets over HTTP (their session, quota, files).
+    if (userId != s->userId)
+        return startRecordingFor(userId, info.value(), param.value(), std::move(done));
+    startRecording(s, info.value(), param.value(), std::move(done));
 }
 
 Status RoomServer::mayStartRecording(const ClientSession *s, const RoomInfo &info, const RecordParam &param) const
@@ -799,7 +819,12 @@ void RoomServer::handleStopRecording(ClientSession *s, const ControlMessage &m)
     auto info = roomOf(m);
     if (!info)
         return s->replyError(m.id(), info.error());
-    auto ids = m_recording->stop(s->userId, info.value());
+    auto target = RecordingTarget::of(*s, m, info.value(), m_rooms.find(info.value()), RecordingTarget::Membership::NotRequired);
+    if (!target)
+        return s->replyError(m.id(), target.error());
+    if (m_memberRecordingStarters.value(target.value()) == s)
+        m_memberRecordingStarters.remove(target.value()); // the reply tells it (stop() may emit the end now)
+    auto ids = stopRecordingFor(target.value(), info.value());
     if (!ids)
         return s->replyError(m.id(), ids.error());
     // The answer waits (without blocking anyone) until the files are complete on disk, so
@@ -817,9 +842,12 @@ void RoomServer::handleRecordingResult(ClientSession *s, const ControlMessage &m
     auto info = roomOf(m);
     if (!info)
         return s->replyError(m.id(), info.error());
-    if (m_recording->isRecording(s->userId))
+    auto target = RecordingTarget::of(*s, m, info.value(), m_rooms.find(info.value()), RecordingTarget::Membership::NotRequired);
+    if (!target)
+        return s->replyError(m.id(), target.error());
+    if (m_recording->isRecording(target.value()))
         return s->reply(m.id(), QCborMap{{QStringLiteral("recording"), true}});
-    auto outcome = m_recording->lastOutcome(s->userId, info.value());
+    auto outcome = m_recording->lastOutcome(target.value(), info.value());
     if (!outcome)
         return s->replyError(m.id(), makeError(ErrorCode::NotRecording));
     s->reply(m.id(), QCborMap{{QStringLiteral("recording"), false},

@@ -130,6 +130,9 @@ private:
     MediaRelay m_relay{m_config.subscriberBacklogBytes};
     QList<ClientSession *> m_sessions;
     QList<FileRecord> m_recovered;
+    // User ID -> the session that started that user's recording for them (an admin member),
+    // to be told when it ends unless it stops it itself.
+    QHash<QString, QPointer<ClientSession>> m_memberRecordingStarters;
     quint64 m_nextSessionId = 1;
     bool m_shuttingDown = false;
     QTimer m_backlogCheck; // runs while a publisher is held back

@@ -14,6 +14,7 @@
 #include "ui/membertile.h"
 #include "ui/membertilegrid.h"
 #include "ui/recordpanel.h"
+#include "ui/roomcontrols.h"
 #include "ui/roompanel.h"
 #include "ui/streampanel.h"
 #include "ui/videopreview.h"
@@ -254,15 +255,15 @@ void TestGuiStall::everyActionKeepsTheEventLoopRunning()
     studentCamera.stop();
     student.disconnectFromServer();
 
-    measure("share screen", [w] { w->screenPanel()->publishBox()->click(); },
+    measure("share screen", [w] { w->roomControls()->shareButton()->click(); },
             [w] { return w->screenStream().isPublished() && w->screenPanel()->preview()->framesShown() > 2; });
     measure("record start", [w] { w->recordPanel()->recordButton()->click(); },
             [&] { return w->recordPanel()->isRecording() && client.recordedFramesSent() > 15; });
     measure("record stop", [w] { w->recordPanel()->recordButton()->click(); },
             [w] { return !w->recordPanel()->isRecording() && w->resultsList()->rowCount() == 1; });
-    measure("stop sharing", [w] { w->screenPanel()->publishBox()->click(); },
+    measure("stop sharing", [w] { w->roomControls()->shareButton()->click(); },
             [w] { return w->screenStream().isIdle(); });
-    measure("leave", [w] { w->roomPanel()->leaveButton()->click(); },
+    measure("leave", [w] { w->roomControls()->leaveButton()->click(); },
             [&] { return client.state() == ClientState::SignedIn && !w->cameraStream().isEncoding(); });
     measure("join", [w] { w->roomPanel()->joinButton()->click(); },
             [&] { return client.state() == ClientState::InRoom && w->cameraStream().isPublished(); });

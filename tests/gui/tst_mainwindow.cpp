@@ -168,7 +168,7 @@ void TestMainWindow::privacyByDefault()
     QVERIFY(camera.encoderName().isEmpty());
     QVERIFY(!camera.isPublished());
     QVERIFY(!window->client().isPublished(Track::CameraVideo));
-    QAbstractButton *share = window->screenPanel()->publishBox();
+    QAbstractButton *share = window->roomControls()->shareButton(); // the one Share screen button
     QVERIFY(!share->isChecked());
     QCOMPARE(share->text(), QStringLiteral("Share screen"));
     QVERIFY(!screen.isCapturing());
@@ -389,7 +389,8 @@ void TestMainWindow::aSecondMemberIsATileThatShowsFrames()
     QTRY_VERIFY_WITH_TIMEOUT(!own->picture().isNull(), 10'000);
     QVERIFY(own->name().contains(QStringLiteral("(you)")));
     QVERIFY(!own->showsScreenBadge());
-    QVERIFY(!window->screenPanel()->publishBox()->isChecked());
+    QVERIFY(!window->roomControls()->shareButton()->isChecked());
+    QVERIFY(window->screenPanel()->publishBox() == nullptr); // one button for it: the controls bar's
     QVERIFY(!window->screenStream().isCapturing());
     QVERIFY(!window->client().isPublished(Track::SubStreamVideo));
 
@@ -456,12 +457,12 @@ void TestMainWindow::ownCameraIsShownOnce()
     QCOMPARE(share->text(), QStringLiteral("Share screen"));
     QTest::mouseClick(share, Qt::LeftButton);
     QCOMPARE(share->text(), QStringLiteral("Stop sharing"));
-    QVERIFY(window->screenPanel()->publishBox()->isChecked()); // one wish, two buttons
+    QVERIFY(window->screenStream().publishWanted());
     QTRY_VERIFY_WITH_TIMEOUT(window->screenPanel()->preview()->framesShown() > 2, 10'000);
     MemberTile *ownTile = window->tileGrid()->tile(QStringLiteral("teacher"));
     QTRY_VERIFY_WITH_TIMEOUT(ownTile->showsScreenBadge(), 10'000);
     QCOMPARE(window->findChildren<VideoPreview *>().size(), 1);
-    QTest::mouseClick(window->screenPanel()->publishBox(), Qt::LeftButton);
+    QTest::mouseClick(share, Qt::LeftButton);
     QCOMPARE(share->text(), QStringLiteral("Share screen"));
     QTRY_VERIFY_WITH_TIMEOUT(window->screenStream().isIdle(), 10'000);
 

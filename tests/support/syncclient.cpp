@@ -88,6 +88,12 @@ Status SyncClient::publish(Track track, QSize size, int fps, int gopFrames)
     if (Status s = pipeline.value()->open(); !s)
         return s;
     PublishPipeline *raw = pipeline.value().get();
+    // Queued to this thread, in the order the client gets them (stopPublishing delivers the last).
+    m_videoKeys[int(track)].clear();
+    QObject::connect(raw, &PublishPipeline::packetReady, &m_client, [this, track](const MediaPacket &packet) {
+        if (packet.isVideo() && packet.track == track)
+            m_videoKeys[int(track)] << packet.key;
+    });
     auto &slot = m_pipelines[int(track)];
     slot = std::make_unique<PipelineThread>(std::move(pipeline.value()));
     slot->start();
@@ -127,6 +133,21 @@ bool SyncClient::recordFrames(qint64 frames, int timeoutMs)
 Result<RecordingResult> SyncClient::recordingResult(const RoomInfo &room)
 {
     return wait<RecordingResult>([&](auto ok, auto err) { m_client.queryRecordingResult(room, ok, err); });
+}
+
+Status SyncClient::startRecordingOf(const QString &userId, const RoomInfo &room, const RecordParam &param)
+{
+    return wait<Done>([&](auto ok, auto err) { m_client.startRecordingOf(userId, room, param, [ok] { ok(Done{}); }, err); });
+}
+
+Result<QStringList> SyncClient::stopRecordingOf(const QString &userId, const RoomInfo &room)
+{
+    return wait<QStringList>([&](auto ok, auto err) { m_client.stopRecordingOf(userId, room, ok, err); });
+}
+
+Result<RecordingResult> SyncClient::recordingResultOf(const QString &userId, const RoomInfo &room)
+{
+    return wait<RecordingResult>([&](auto ok, auto err) { m_client.queryRecordingResultOf(userId, room, ok, err); });
 }
 
 Result<FileRecord> SyncClient::fileInfo(quint64 id)

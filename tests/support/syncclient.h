@@ -34,6 +34,13 @@ public:
     // to wait for, not a clock, so a busy machine only makes it slower.
     bool recordFrames(qint64 frames, int timeoutMs = 30'000);
     roomrec::Result<roomrec::RecordingResult> recordingResult(const roomrec::RoomInfo &room);
+    // Another member's recording (startRecordingOf & co.; an own user ID is sent as given).
+    roomrec::Status startRecordingOf(const QString &userId, const roomrec::RoomInfo &room, const roomrec::RecordParam &param);
+    roomrec::Result<QStringList> stopRecordingOf(const QString &userId, const roomrec::RoomInfo &room);
+    roomrec::Result<roomrec::RecordingResult> recordingResultOf(const QString &userId, const roomrec::RoomInfo &room);
+    // The key flag of every video packet the track's pipeline produced since the last
+    // publish() of it, in order (what a recording of this user by someone else can hold).
+    const QList<bool> &videoKeyFlags(roomrec::Track track) const { return m_videoKeys[int(track) & 1]; }
     roomrec::Result<roomrec::FileRecord> fileInfo(quint64 id);
     roomrec::Result<QList<roomrec::FileRecord>> listFiles(const roomrec::FileFilter &filter);
 
@@ -47,4 +54,5 @@ private:
     roomrec::MediaClock m_clock;
     roomrec::RoomClient m_client;
     std::unique_ptr<roomrec::PipelineThread> m_pipelines[2];
+    QList<bool> m_videoKeys[2];
 };
