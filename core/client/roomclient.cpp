@@ -281,7 +281,7 @@ void RoomClient::becomeDisconnected(const Error &error)
     m_members.clear();
     m_memberTracks.clear();
     m_memberMuted.clear();
-    m_counting = m_countFromKey = false;
+    m_recordedFrames.ended();
     m_pending.failAll(error);
     setRecordingPhase(RecordingPhase::Idle);
     setState(ClientState::Disconnected);
@@ -350,7 +350,7 @@ void RoomClient::onEvent(const ControlMessage &event)
                                       int(f.value(QStringLiteral("code")).toInteger()), f.value(QStringLiteral("message")).toString());
             return;
         }
-        m_counting = m_countFromKey = false;
+        m_recordedFrames.ended();
         setRecordingPhase(RecordingPhase::Idle);
         emit recordingEnded(stringsOf(f.value(QStringLiteral("fileIds"))), f.value(QStringLiteral("reason")).toString(),
                             int(f.value(QStringLiteral("code")).toInteger()), f.value(QStringLiteral("message")).toString());
@@ -582,12 +582,7 @@ void RoomClient::sendPacket(const MediaPacket &packet)
     }
     // Counted when taken, sent now or from the backlog after a reconnect.
     if (packet.isVideo() && packet.track == m_recordedTrack) {
-        if (m_countFromKey && packet.key) {
-            m_countFromKey = false;
-            m_counting = true;
-        }
-        if (m_counting)
-            ++m_recordedFrames;
+        m_recordedFrames.onVideoFrame(packet.key);
     }
     if (m_autoReconnect) {
         m_backlog.append(packet);
@@ -623,13 +618,11 @@ void RoomClient::startOwnRecording(const RoomInfo &room, const RecordParam &para
     }
     setRecordingPhase(RecordingPhase::Starting);
     m_recordedTrack = param.recordDataType == RecordParam::SubStream ? Track::SubStreamVideo : Track::CameraVideo;
-    m_recordedFrames = 0;
-    m_counting = false;
-    m_countFromKey = true; // the server records from the first key frame after this request
+    m_recordedFrames.startRequested(); // the server records from the first key frame after this request
     request(QStringLiteral("startRecording"), fields.value(),
             resultHandler(
                 [this, onError](int code, const QString &message) {
-                    m_countFromKey = m_counting = false;
+                    m_recordedFrames.ended();
                     setRecordingPhase(RecordingPhase::Idle);
                     if (onError)
                         onError(code, message);
@@ -651,7 +644,7 @@ void RoomClient::stopOwnRecording(const RoomInfo &room, const QCborMap &extraFie
                                   ErrorCallback onError)
 {
     const RecordingPhase before = m_recording;
-    m_countFromKey = m_counting = false; // nothing sent after the stop request is recorded
+    m_recordedFrames.stopRequested(); // nothing sent after the stop request is recorded, if it succeeds
     if (before != RecordingPhase::Idle)
         setRecordingPhase(RecordingPhase::Stopping);
     QCborMap fields = roomFields(room);
@@ -660,12 +653,17 @@ void RoomClient::stopOwnRecording(const RoomInfo &room, const QCborMap &extraFie
     request(QStringLiteral("stopRecording"), fields,
             resultHandler(
                 [this, before, onError](int code, const QString &message) {
+                    if (code == int(ErrorCode::NotRecording))
+                        m_recordedFrames.ended();
+                    else
+                        m_recordedFrames.stopRefused(); // still recording: what went out meanwhile was recorded
                     if (m_recording == RecordingPhase::Stopping)
                         setRecordingPhase(code == int(ErrorCode::NotRecording) ? RecordingPhase::Idle : before);
                     if (onError)
                         onError(code, message);
                 },
                 [this, onSuccess, onError](const QCborValue &v) {
+                    m_recordedFrames.ended();
                     setRecordingPhase(RecordingPhase::Idle);
                     deliverFileIds(v, onSuccess, onError);
                 }));
@@ -943,7 +941,7 @@ void RoomClient::checkRecordingAfterReconnect()
     queryRecordingResult(*m_room, [this](const RecordingResult &result) {
         if (result.stillRecording || m_recording == RecordingPhase::Idle)
             return;
-        m_counting = m_countFromKey = false;
+        m_recordedFrames.ended();
         setRecordingPhase(RecordingPhase::Idle);
         emit recordingEnded(result.fileIds, result.reason, result.errorCode, result.errorMessage);
     }, {});

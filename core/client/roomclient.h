@@ -3,6 +3,7 @@
 #include "client/clientstate.h"
 #include "client/packetbacklog.h"
 #include "client/pendingrequests.h"
+#include "client/recordedframecounter.h"
 #include "library/filefilter.h"
 #include "library/filerecord.h"
 #include "media/publishpipeline.h"
@@ -141,7 +142,7 @@ public:
     bool isRecording() const { return m_recording != RecordingPhase::Idle; }
     // Video packets of the recorded track sent from the first key frame after the start
     // request until the stop request: what the server's file should contain.
-    qint64 recordedFramesSent() const { return m_recordedFrames; }
+    qint64 recordedFramesSent() const { return m_recordedFrames.count(); }
     qint64 packetsDroppedForBacklog() const { return m_backlogDrops; }
     // Auto-reconnect: packets resent after reconnects, packets the backlog had to give up.
     qint64 packetsResent() const { return m_packetsResent; }
@@ -240,9 +241,7 @@ private:
     QList<QMetaObject::Connection> m_pipelineConnections[2];
     RecordingPhase m_recording = RecordingPhase::Idle;
     Track m_recordedTrack = Track::CameraVideo;
-    bool m_countFromKey = false;
-    bool m_counting = false;
-    qint64 m_recordedFrames = 0;
+    RecordedFrameCounter m_recordedFrames;
     qint64 m_backlogDrops = 0;
     bool m_waitingForKeyAfterDrop[2] = {false, false};
     QCborMap m_publishFields[2]; // announced, for publishing again after a reconnect
