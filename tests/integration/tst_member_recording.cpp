@@ -164,7 +164,9 @@ void TestMemberRecording::recordWhom()
 
     // Let alice send a good number of frames, then stop her capture so what she sent is known.
     const qsizetype atStart = m_alice->videoKeyFlags(Track::CameraVideo).size();
-    QTRY_VERIFY_WITH_TIMEOUT(m_alice->videoKeyFlags(Track::CameraVideo).size() >= atStart + 30, 30'000);
+    // 60 frames (4 s): her GOP is long, so the file starts at the key frame the server asks
+    // her for, a few frames after the start (more on a busy machine); 30 of them at least.
+    QTRY_VERIFY_WITH_TIMEOUT(m_alice->videoKeyFlags(Track::CameraVideo).size() >= atStart + 60, 30'000);
     m_alice->stopPublishing();
     const QList<bool> sent = m_alice->videoKeyFlags(Track::CameraVideo);
 
@@ -221,7 +223,7 @@ void TestMemberRecording::recordWhom()
     }
     QVERIFY2(matches, qPrintable(QStringLiteral("%1 frames in the file; alice's runs from a key frame: %2")
                                      .arg(report.videoFramesDecoded).arg(candidates.join(QLatin1Char(' ')))));
-    QVERIFY(report.videoFramesDecoded >= 30);
+    QVERIFY2(report.videoFramesDecoded >= 30, qPrintable(QStringLiteral("%1 frames in the file").arg(report.videoFramesDecoded)));
     // And ffprobe, a separate process, counts the same.
     const PlayerReport probe = PlayerCheck::check(file->storagePath);
     QVERIFY2(probe.ffprobeErrors.isEmpty(), qPrintable(probe.ffprobeErrors));
