@@ -43,11 +43,14 @@ ClientSession::ClientSession(quint64 id, QTcpSocket *socket, const SessionLimits
     // relay is still iterating over its subscribers.
     connect(m_socket, &QTcpSocket::disconnected, this, [this] { emit disconnected(this); }, Qt::QueuedConnection);
     connect(&m_aliveTimer, &QTimer::timeout, this, &ClientSession::checkAlive);
-    m_coalesceTimer.setInterval(ReadCoalescer::kTickMs);
+    // Single shot, restarted by every read: it fires only when a coalesced connection goes
+    // quiet. (Ticking every 100 ms woke the server ten times a second per publisher, about as
+    // often as its reads.)
+    m_coalesceTimer.setSingleShot(true);
     connect(&m_coalesceTimer, &QTimer::timeout, this, [this] {
         m_coalescer.tick();
-        if (m_coalescer.mark() <= 1)
-            m_coalesceTimer.stop();
+        if (m_coalescer.mark() > 1) // a coarse timer may fire a little early: wait the rest
+            m_coalesceTimer.start(qMax(1, m_coalescer.msUntilIdle()));
     });
     m_sinceData.start();
     m_sinceConnected.start();
@@ -200,8 +203,10 @@ void ClientSession::onReadyRead()
         return;
     m_sinceData.restart();
     m_coalescer.onRead(m_socket->bytesAvailable());
-    if (m_coalescer.mark() > 1 && !m_coalesceTimer.isActive())
-        m_coalesceTimer.start();
+    if (m_coalescer.mark() > 1)
+        m_coalesceTimer.start(m_coalescer.idleMs());
+    else if (m_coalesceTimer.isActive())
+        m_coalesceTimer.stop();
     while (!m_closing) {
         auto next = m_decoder.read(*m_socket);
         if (!next) {

@@ -29,8 +29,12 @@ public:
 
     // After every read of `bytes` from the socket.
     void onRead(qint64 bytes);
-    // Every kTickMs.
+    // Once the connection has not been read for idleMs() (a timer restarted by every read,
+    // so a steady publisher's connection never wakes the server for it).
     void tick();
+    // No read for this long: the connection slowed down or stopped, let the rest through.
+    int idleMs() const { return m_relaxed ? 2 * kRelaxedCoalesceMs : kTickMs; }
+    int msUntilIdle() const { return int(qMax<qint64>(0, idleMs() - m_sinceRead.elapsed())); }
     // Whether nobody watches this connection's media live (see above); cheap when unchanged.
     void setRelaxed(bool relaxed);
     bool isRelaxed() const { return m_relaxed; }
@@ -44,8 +48,6 @@ private:
     void setMark(qint64 bytes);
     void follow(); // moves the mark to the target if it is worth a system call
     int coalesceMs() const { return m_relaxed ? kRelaxedCoalesceMs : kCoalesceMs; }
-    // No read for this long: the connection slowed down or stopped, let the rest through.
-    int idleMs() const { return m_relaxed ? 2 * kRelaxedCoalesceMs : kTickMs; }
 
     qintptr m_socket;
     QElapsedTimer m_window; // rate measurement
