@@ -601,7 +601,7 @@ void RoomClient::startRecording(const RoomInfo &room, const RecordParam &param, 
     startOwnRecording(room, param, {}, std::move(onSuccess), std::move(onError));
 }
 
-void RoomClient::startOwnRecording(const RoomInfo &room, const RecordParam &param, const QCborMap &extraFields,
+void RoomClient::startOwnRecording(const RoomInfo &room, const RecordParam &param, const QString &userId,
                                    DoneCallback onSuccess, ErrorCallback onError)
 {
     // As in the SDK: refuse a second start on this client before any packet is sent.
@@ -610,7 +610,7 @@ void RoomClient::startOwnRecording(const RoomInfo &room, const RecordParam &para
             onError(int(ErrorCode::RecordingAlreadyRunningLocally), errorMessage(int(ErrorCode::RecordingAlreadyRunningLocally)));
         return;
     }
-    auto fields = startFields(room, param, extraFields);
+    auto fields = startFields(room, param, userId);
     if (!fields) {
         if (onError)
             onError(fields.error().code, fields.error().message);
@@ -640,17 +640,14 @@ void RoomClient::stopRecording(const RoomInfo &room, ValueCallback<QStringList> 
     stopOwnRecording(room, {}, std::move(onSuccess), std::move(onError));
 }
 
-void RoomClient::stopOwnRecording(const RoomInfo &room, const QCborMap &extraFields, ValueCallback<QStringList> onSuccess,
+void RoomClient::stopOwnRecording(const RoomInfo &room, const QString &userId, ValueCallback<QStringList> onSuccess,
                                   ErrorCallback onError)
 {
     const RecordingPhase before = m_recording;
     m_recordedFrames.stopRequested(); // nothing sent after the stop request is recorded, if it succeeds
     if (before != RecordingPhase::Idle)
         setRecordingPhase(RecordingPhase::Stopping);
-    QCborMap fields = roomFields(room);
-    for (auto it = extraFields.constBegin(); it != extraFields.constEnd(); ++it)
-        fields.insert(it.key(), it.value());
-    request(QStringLiteral("stopRecording"), fields,
+    request(QStringLiteral("stopRecording"), recordingFields(room, userId),
             resultHandler(
                 [this, before, onError](int code, const QString &message) {
                     if (code == int(ErrorCode::NotRecording))
@@ -669,20 +666,21 @@ void RoomClient::stopOwnRecording(const RoomInfo &room, const QCborMap &extraFie
                 }));
 }
 
-Result<QCborMap> RoomClient::startFields(const RoomInfo &room, const RecordParam &param, const QCborMap &extraFields)
+Result<QCborMap> RoomClient::startFields(const RoomInfo &room, const RecordParam &param, const QString &userId)
 {
     if (Status valid = param.validate(); !valid)
         return valid.error();
-    QCborMap fields = roomFields(room);
+    QCborMap fields = recordingFields(room, userId);
     fields.insert(QStringLiteral("param"), param.toCbor());
-    for (auto it = extraFields.constBegin(); it != extraFields.constEnd(); ++it)
-        fields.insert(it.key(), it.value());
     return fields;
 }
 
-QCborMap RoomClient::userIdField(const QString &userId)
+QCborMap RoomClient::recordingFields(const RoomInfo &room, const QString &userId)
 {
-    return userId.isEmpty() ? QCborMap() : QCborMap{{QStringLiteral("userId"), userId}};
+    QCborMap fields = roomFields(room);
+    if (!userId.isEmpty())
+        fields.insert(QStringLiteral("userId"), userId);
+    return fields;
 }
 
 void RoomClient::deliverFileIds(const QCborValue &reply, const ValueCallback<QStringList> &onSuccess, const ErrorCallback &onError)
@@ -702,8 +700,8 @@ void RoomClient::startRecordingOf(const QString &userId, const RoomInfo &room, c
 {
     // Our own: counted and tracked as our recording; a named own ID is sent as given.
     if (userId.isEmpty() || userId == m_userId)
-        return startOwnRecording(room, param, userIdField(userId), std::move(onSuccess), std::move(onError));
-    auto fields = startFields(room, param, userIdField(userId)); // the member's
+        return startOwnRecording(room, param, userId, std::move(onSuccess), std::move(onError));
+    auto fields = startFields(room, param, userId); // the member's
     if (!fields) {
         if (onError)
             onError(fields.error().code, fields.error().message);
@@ -719,10 +717,8 @@ void RoomClient::stopRecordingOf(const QString &userId, const RoomInfo &room, Va
                                  ErrorCallback onError)
 {
     if (userId.isEmpty() || userId == m_userId)
-        return stopOwnRecording(room, userIdField(userId), std::move(onSuccess), std::move(onError));
-    QCborMap fields = roomFields(room);
-    fields.insert(QStringLiteral("userId"), userId);
-    request(QStringLiteral("stopRecording"), fields, resultHandler(onError, [onSuccess, onError](const QCborValue &v) {
+        return stopOwnRecording(room, userId, std::move(onSuccess), std::move(onError));
+    request(QStringLiteral("stopRecording"), recordingFields(room, userId), resultHandler(onError, [onSuccess, onError](const QCborValue &v) {
                 deliverFileIds(v, onSuccess, onError);
             }));
 }
@@ -735,10 +731,7 @@ void RoomClient::queryRecordingResult(const RoomInfo &room, ValueCallback<Record
 void RoomClient::queryRecordingResultOf(const QString &userId, const RoomInfo &room, ValueCallback<RecordingResult> onSuccess,
                                         ErrorCallback onError)
 {
-    QCborMap fields = roomFields(room);
-    if (!userId.isEmpty())
-        fields.insert(QStringLiteral("userId"), userId);
-    request(QStringLiteral("recordingResult"), fields, resultHandler(onError, [onSuccess](const QCborValue &v) {
+    request(QStringLiteral("recordingResult"), recordingFields(room, userId), resultHandler(onError, [onSuccess](const QCborValue &v) {
                 const QCborMap m = v.toMap();
                 RecordingResult r;
                 r.stillRecording = m.value(QStringLiteral("recording")).toBool();

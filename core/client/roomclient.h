@@ -211,13 +211,15 @@ private:
     bool isLive(const MediaPacket &packet) const;
     void setRecordingPhase(RecordingPhase phase);
     static QCborMap roomFields(const RoomInfo &room);
-    void startOwnRecording(const RoomInfo &room, const RecordParam &param, const QCborMap &extraFields,
+    // `userId` names whose recording (empty: no field, the caller's own).
+    void startOwnRecording(const RoomInfo &room, const RecordParam &param, const QString &userId,
                            DoneCallback onSuccess, ErrorCallback onError);
-    void stopOwnRecording(const RoomInfo &room, const QCborMap &extraFields, ValueCallback<QStringList> onSuccess,
+    void stopOwnRecording(const RoomInfo &room, const QString &userId, ValueCallback<QStringList> onSuccess,
                           ErrorCallback onError);
-    static QCborMap userIdField(const QString &userId); // {} for none
+    // The room's fields, and `userId` unless it is empty.
+    static QCborMap recordingFields(const RoomInfo &room, const QString &userId);
     // A startRecording request's fields, once the parameters are valid.
-    static Result<QCborMap> startFields(const RoomInfo &room, const RecordParam &param, const QCborMap &extraFields);
+    static Result<QCborMap> startFields(const RoomInfo &room, const RecordParam &param, const QString &userId);
     static void deliverFileIds(const QCborValue &reply, const ValueCallback<QStringList> &onSuccess, const ErrorCallback &onError);
 
     QSslSocket m_socket{this}; // plain TCP unless setTls(true)

@@ -177,7 +177,7 @@ void PublishPipeline::stop()
     if (!m_running)
         return;
     m_running = false;
-    updateVideoCapture();
+    (void)updateVideoCapture(); // with m_running false it only stops the capture, which cannot fail
     updateAudioCapture();
     m_statsTimer.stop();
     // Packets still inside the encoders are sent: nothing captured is lost.

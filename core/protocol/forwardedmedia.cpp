@@ -6,22 +6,20 @@
 
 #include <QtEndian>
 
+#include <cstring>
+
 namespace roomrec {
 
 QByteArray ForwardedMedia::frameHeader(const QByteArray &userIdUtf8, const MediaPacket &packet)
 {
-    const QByteArray media = packet.frameHeader(); // 5-byte frame header + packet header
     const qsizetype idBytes = qMin<qsizetype>(userIdUtf8.size(), 255);
-    QByteArray out;
-    out.reserve(media.size() + 1 + idBytes);
-    const quint32 length = quint32(1 + idBytes + MediaPacket::kHeaderBytes + packet.data.size());
-    char head[5];
-    qToBigEndian<quint32>(length, head);
-    head[4] = char(FrameKind::Forwarded);
-    out.append(head, 5);
-    out.append(char(idBytes));
-    out.append(userIdUtf8.constData(), idBytes);
-    out.append(media.constData() + 5, MediaPacket::kHeaderBytes);
+    QByteArray out(5 + 1 + idBytes + MediaPacket::kHeaderBytes, Qt::Uninitialized); // one allocation per forwarded packet
+    char *p = out.data();
+    qToBigEndian<quint32>(quint32(1 + idBytes + MediaPacket::kHeaderBytes + packet.data.size()), p);
+    p[4] = char(FrameKind::Forwarded);
+    p[5] = char(idBytes);
+    memcpy(p + 6, userIdUtf8.constData(), size_t(idBytes));
+    packet.writeHeader(p + 6 + idBytes);
     return out;
 }
 

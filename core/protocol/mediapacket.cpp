@@ -18,13 +18,17 @@ QByteArray MediaPacket::frameHeader() const
     char *p = out.data();
     qToBigEndian<quint32>(quint32(kHeaderBytes + data.size()), p);
     p[4] = char(FrameKind::Media);
-    p += 5;
+    writeHeader(p + 5);
+    return out;
+}
+
+void MediaPacket::writeHeader(char *p) const
+{
     p[0] = char(track);
     p[1] = char(key ? 1 : 0);
     qToBigEndian<qint64>(ptsUs, p + 2);
     qToBigEndian<qint64>(dtsUs, p + 10);
     qToBigEndian<quint32>(quint32(durationUs), p + 18);
-    return out;
 }
 
 Result<MediaPacket> MediaPacket::decode(QByteArray &&payload)

@@ -32,6 +32,8 @@ struct MediaPacket {
     // The 5-byte frame header and the 22-byte packet header of this packet as one media
     // frame: a sender writes this and then `data`, so the payload is never copied.
     QByteArray frameHeader() const;
+    // The 22-byte packet header alone, into `out` (kHeaderBytes long).
+    void writeHeader(char *out) const;
     static Result<MediaPacket> decode(const QByteArray &payload) { return decode(QByteArray(payload)); }
     // Takes the payload over: the header is dropped from its front without copying the media.
     static Result<MediaPacket> decode(QByteArray &&payload);

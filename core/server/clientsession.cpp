@@ -85,15 +85,6 @@ void ClientSession::send(const ControlMessage &message)
     m_socket->write(Frame{FrameKind::Control, message.encode()}.encode());
 }
 
-void ClientSession::sendMedia(const QByteArray &header, const QByteArray &payload)
-{
-    if (m_closing || m_socket->state() != QAbstractSocket::ConnectedState)
-        return;
-    m_socket->write(header);
-    m_socket->write(payload); // Qt keeps the array itself in its write buffer
-    m_socket->flush();
-}
-
 void ClientSession::sendMedia(const QByteArray &framed)
 {
     if (m_closing || m_socket->state() != QAbstractSocket::ConnectedState)

@@ -33,9 +33,9 @@ public:
     // A request that was malformed (bad fields, unknown type) counts toward the bad-message limit.
     void replyError(quint64 id, const Error &error);
     void sendEvent(const QString &type, const QCborMap &fields = {}) { send(ControlMessage(type, 0, fields)); }
-    // A forwarded media frame: the header, then the publisher's payload, shared (no copy).
-    void sendMedia(const QByteArray &header, const QByteArray &payload);
-    void sendMedia(const QByteArray &framed); // header and payload in one array
+    // A forwarded media frame, header and payload in one array (shared by every subscriber),
+    // written at once.
+    void sendMedia(const QByteArray &framed);
     qint64 unsentBytes() const { return m_socket->bytesToWrite(); }
     void setSendBufferBytes(int bytes);
     void close();

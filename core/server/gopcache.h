@@ -9,9 +9,9 @@ namespace roomrec {
 // One forwarded packet as it goes out: the frame header built once for all subscribers and
 // the publisher's packet, whose payload every subscriber's socket shares. In the GOP cache
 // the header is empty for packets that came while the track had no subscriber.
-// `framed` (live packets only, never cached) is header and payload in one array, built once
-// for all subscribers: each subscriber's socket then takes it in one write, where header and
-// payload apart cost two system calls per subscriber and packet.
+// `framed` (what is sent; never cached) is header and payload in one array, built once for
+// all subscribers of a live packet: each subscriber's socket then takes it in one write,
+// where header and payload apart cost two system calls per subscriber and packet.
 struct OutgoingPacket {
     QByteArray header;
     MediaPacket packet;

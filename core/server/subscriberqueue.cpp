@@ -42,10 +42,7 @@ void SubscriberQueue::offer(const QString &publisher, TrackDelivery &delivery, c
     if (delivery.dropping)
         reportDrops(publisher, packet.track, delivery);
     ++delivery.delivered;
-    if (out.framed.isEmpty())
-        m_session->sendMedia(out.header, packet.data); // from the GOP cache
-    else
-        m_session->sendMedia(out.framed);
+    m_session->sendMedia(out.framed);
 }
 
 void SubscriberQueue::reportDrops(const QString &publisher, Track track, TrackDelivery &delivery)

@@ -38,10 +38,10 @@ bool TrackForwarder::addSubscriber(SubscriberQueue *queue)
         return true;
     Subscriber &added = m_subscribers.back();
     for (const OutgoingPacket &cached : m_gop.packets()) {
-        if (cached.header.isEmpty()) // cached while the track had no subscriber
-            queue->offer(m_publisher, added.delivery, OutgoingPacket{ForwardedMedia::frameHeader(m_publisherUtf8, cached.packet), cached.packet});
-        else
-            queue->offer(m_publisher, added.delivery, cached);
+        // Framed per late joiner (the cache keeps no framed copy); the header is built here
+        // if the packet came while the track had no subscriber.
+        const QByteArray header = cached.header.isEmpty() ? ForwardedMedia::frameHeader(m_publisherUtf8, cached.packet) : cached.header;
+        queue->offer(m_publisher, added.delivery, OutgoingPacket{header, cached.packet, header + cached.packet.data});
     }
     return !m_gop.packets().isEmpty();
 }

@@ -60,7 +60,8 @@ private slots:
             Member m;
             m.client = std::make_unique<QTcpSocket>();
             m.client->connectToHost(QHostAddress::LocalHost, listener.serverPort());
-            if (!listener.waitForNewConnection(5000) || !m.client->waitForConnected(5000))
+            QTcpSocket *client = m.client.get();
+            if (!QTest::qWaitFor([&] { return listener.hasPendingConnections() && client->state() == QAbstractSocket::ConnectedState; }, 5000))
                 return false;
             m.session = new ClientSession(quint64(members.size() + 1), listener.nextPendingConnection(), limits, &owner);
             m.session->userId = user;
