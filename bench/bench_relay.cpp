@@ -69,7 +69,7 @@ Side runRoomRec(const Options &o, const Clip &clip, int n, const QString &work)
     const quint16 port = freePort();
     ChildProcess server;
     const QString serverLog = dir + QStringLiteral("/server.log");
-    if (auto failed = startRoomRecServer(o.server, dir + QStringLiteral("/data"), port, server, serverLog)) {
+    if (auto failed = startRoomRecServer(o, dir + QStringLiteral("/data"), port, server, serverLog)) {
         side.problems << *failed;
         return side;
     }
@@ -344,7 +344,7 @@ int main(int argc, char *argv[])
             .arg(clip.seconds, 0, 'f', 2).arg(QFileInfo(clipPath).size() * 8 / 1000 / clip.seconds, 0, 'f', 0)
             .arg(clip.videoPackets).arg(clip.audioPackets).arg(QThread::idealThreadCount()));
     log(QStringLiteral("server: %1; baseline: nginx-rtmp (%2, one process, live on) with ffmpeg -re publisher and "
-                       "ffmpeg -c copy -f null players").arg(o.server, o.nginx));
+                       "ffmpeg -c copy -f null players").arg(QStringList(QStringList{o.server} + o.serverArgs).join(QLatin1Char(' ')), o.nginx));
 
     QList<std::pair<int, std::pair<Side, Side>>> rows;
     for (int n : std::as_const(o.counts)) {

@@ -185,7 +185,7 @@ Side runRoomRec(const Options &o, const Clip &clip, int n, const QString &work)
     const quint16 port = freePort();
     ChildProcess server;
     const QString serverLog = dir + QStringLiteral("/server.log");
-    if (auto failed = startRoomRecServer(o.server, dir + QStringLiteral("/data"), port, server, serverLog)) {
+    if (auto failed = startRoomRecServer(o, dir + QStringLiteral("/data"), port, server, serverLog)) {
         side.problems << *failed;
         return side;
     }
@@ -459,7 +459,7 @@ int main(int argc, char *argv[])
             .arg(QFileInfo(clipPath).size() * 8 / 1000 / clip.seconds, 0, 'f', 0)
             .arg(clip.videoPackets).arg(clip.audioPackets).arg(QThread::idealThreadCount()));
     log(QStringLiteral("server: %1; baseline: nginx-rtmp (%2, one process, record all) fed by ffmpeg -re -c copy%3")
-            .arg(o.server, o.nginx, o.keep ? QStringLiteral("; keeping %1").arg(work.path()) : QString()));
+            .arg(QStringList(QStringList{o.server} + o.serverArgs).join(QLatin1Char(' ')), o.nginx, o.keep ? QStringLiteral("; keeping %1").arg(work.path()) : QString()));
 
     QList<std::pair<int, std::pair<Side, Side>>> rows;
     for (int n : std::as_const(o.counts)) {

@@ -187,6 +187,7 @@ struct ServerBenchOptions {
     QList<int> counts;
     int seconds = 20;
     QString server;
+    QStringList serverArgs; // added to roomrec-server's command line (--server-arg)
     QString nginx = QStringLiteral("/usr/sbin/nginx");
     QString rtmpModule = QStringLiteral("/usr/lib/nginx/modules/ngx_rtmp_module.so");
     QString ffmpeg = QStringLiteral("/usr/bin/ffmpeg");
@@ -204,10 +205,11 @@ public:
           m_server(QStringLiteral("server"), QStringLiteral("roomrec-server binary (default: next to this build)."), QStringLiteral("PATH")),
           m_nginx(QStringLiteral("nginx"), QStringLiteral("nginx binary (default /usr/sbin/nginx)."), QStringLiteral("PATH")),
           m_module(QStringLiteral("rtmp-module"), QStringLiteral("ngx_rtmp_module.so path."), QStringLiteral("PATH")),
-          m_noNginx(QStringLiteral("no-nginx"), QStringLiteral("Measure roomrec-server only."))
+          m_noNginx(QStringLiteral("no-nginx"), QStringLiteral("Measure roomrec-server only.")),
+          m_serverArg(QStringLiteral("server-arg"), QStringLiteral("Pass ARG to roomrec-server (repeatable), e.g. --server-arg=--network-threads=0."), QStringLiteral("ARG"))
     {
         parser.addHelpOption();
-        parser.addOptions({m_quick, m_counts, m_seconds, m_server, m_nginx, m_module, m_noNginx});
+        parser.addOptions({m_quick, m_counts, m_seconds, m_server, m_serverArg, m_nginx, m_module, m_noNginx});
     }
 
     // False (with a message on stderr) when nginx is wanted but not installed.
@@ -224,6 +226,7 @@ public:
         o.server = m_parser.isSet(m_server)
                        ? m_parser.value(m_server)
                        : QDir(QCoreApplication::applicationDirPath() + QStringLiteral("/../app/server/roomrec-server")).absolutePath();
+        o.serverArgs = m_parser.values(m_serverArg);
         if (m_parser.isSet(m_nginx))
             o.nginx = m_parser.value(m_nginx);
         if (m_parser.isSet(m_module))
@@ -248,16 +251,17 @@ private:
 
     QCommandLineParser &m_parser;
     QList<int> m_defaults;
-    QCommandLineOption m_quick, m_counts, m_seconds, m_server, m_nginx, m_module, m_noNginx;
+    QCommandLineOption m_quick, m_counts, m_seconds, m_server, m_nginx, m_module, m_noNginx, m_serverArg;
 };
 
 // roomrec-server on a loopback port with its data in dataDir and no HTTP API; nullopt once it
 // accepts connections, else why not.
-inline std::optional<QString> startRoomRecServer(const QString &binary, const QString &dataDir, quint16 port, ChildProcess &server,
+inline std::optional<QString> startRoomRecServer(const ServerBenchOptions &o, const QString &dataDir, quint16 port, ChildProcess &server,
                                                  const QString &logPath)
 {
-    if (!server.start({binary, QStringLiteral("--listen"), QStringLiteral("127.0.0.1:%1").arg(port), QStringLiteral("--data"), dataDir,
-                       QStringLiteral("--http-listen"), QStringLiteral("off")},
+    if (!server.start(QStringList{o.server, QStringLiteral("--listen"), QStringLiteral("127.0.0.1:%1").arg(port), QStringLiteral("--data"), dataDir,
+                                  QStringLiteral("--http-listen"), QStringLiteral("off")}
+                          + o.serverArgs,
                       logPath)
         || !waitForPort(port, server, 15'000))
         return QStringLiteral("roomrec-server did not start: %1").arg(lastLines(logPath));

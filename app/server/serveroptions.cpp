@@ -4,6 +4,7 @@
 #include "common/hostport.h"
 #include "common/idgenerator.h"
 #include "library/catalogurl.h"
+#include "server/networkthreads.h"
 
 #include <QCommandLineParser>
 #include <QFile>
@@ -39,6 +40,7 @@ Result<ServerConfig> ServerOptions::parse(const QStringList &arguments)
     const QCommandLineOption plainHttp(QStringLiteral("allow-plain-http"), QStringLiteral("Serve the HTTP API without TLS beyond loopback (only behind a TLS-terminating proxy on a private network)."));
     const QCommandLineOption playUrl(QStringLiteral("play-url-seconds"), QStringLiteral("Lifetime of signed play URLs (default 21600)."), QStringLiteral("N"), QStringLiteral("21600"));
     const QCommandLineOption maxConnections(QStringLiteral("max-connections"), QStringLiteral("Open protocol connections at most (default 2000)."), QStringLiteral("N"), QStringLiteral("2000"));
+    const QCommandLineOption networkThreads(QStringLiteral("network-threads"), QStringLiteral("Threads that read and write protocol connections besides the main one, 0-64, or 'auto': one per core beyond the first, up to 8 (default auto)."), QStringLiteral("N"), QStringLiteral("auto"));
     const QCommandLineOption httpMaxConnections(QStringLiteral("http-max-connections"), QStringLiteral("Open HTTP connections at most (default 256)."), QStringLiteral("N"), QStringLiteral("256"));
     const QCommandLineOption minFree(QStringLiteral("min-free-mb"), QStringLiteral("Free-space floor of the data disk in MiB: recordings are refused below it and end cleanly when it is reached (default 128)."), QStringLiteral("N"), QStringLiteral("128"));
     const QCommandLineOption keyFrameTimeout(QStringLiteral("key-frame-timeout-seconds"), QStringLiteral("End a recording whose publisher sends no key frame this long (default 15)."), QStringLiteral("N"), QStringLiteral("15"));
@@ -49,7 +51,7 @@ Result<ServerConfig> ServerOptions::parse(const QStringList &arguments)
     const QCommandLineOption storageRate(QStringLiteral("storage-upload-kbps"), QStringLiteral("Object storage: upload at most this many kilobytes per second (default 0: no limit)."), QStringLiteral("N"), QStringLiteral("0"));
     const QCommandLineOption configFile(QStringLiteral("config"), QStringLiteral("Read settings from FILE, one 'name = value' per line named like these options; the command line wins."), QStringLiteral("FILE"));
     const QList<QCommandLineOption> settings{listen, data, node, catalog, catalogQueue, publicAddress, publicHttp, nodeTimeout, segment, idle, quota, secret, http, webhook, webhookSecret, tlsCert, tlsKey,
-                                             plainHttp, playUrl, maxConnections, httpMaxConnections, keyFrameTimeout, minFree,
+                                             plainHttp, playUrl, maxConnections, networkThreads, httpMaxConnections, keyFrameTimeout, minFree,
                                              storage, storagePart, storageKeep, storageUrl, storageRate};
     parser.addOptions(settings);
     parser.addOption(configFile);
@@ -98,6 +100,13 @@ Result<ServerConfig> ServerOptions::parse(const QStringList &arguments)
     config.maxConnections = parser.value(maxConnections).toInt(&numberOk);
     if (!numberOk || config.maxConnections < 1)
         return Error{1, QStringLiteral("--max-connections must be at least 1")};
+    if (parser.value(networkThreads) == QLatin1String("auto")) {
+        config.networkThreads = NetworkThreads::defaultCount();
+    } else {
+        config.networkThreads = parser.value(networkThreads).toInt(&numberOk);
+        if (!numberOk || config.networkThreads < 0 || config.networkThreads > 64)
+            return Error{1, QStringLiteral("--network-threads must be 0-64 or auto")};
+    }
     config.httpLimits.maxConnections = parser.value(httpMaxConnections).toInt(&numberOk);
     if (!numberOk || config.httpLimits.maxConnections < 1)
         return Error{1, QStringLiteral("--http-max-connections must be at least 1")};

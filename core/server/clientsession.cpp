@@ -3,7 +3,8 @@
 #include "common/logging.h"
 #include "protocol/errorcode.h"
 #include "protocol/frame.h"
-#include "protocol/protocollimits.h"
+
+#include <QThread>
 
 namespace roomrec {
 
@@ -28,33 +29,30 @@ bool isMalformedRequest(int code)
 }
 } // namespace
 
-ClientSession::ClientSession(quint64 id, QTcpSocket *socket, const SessionLimits &limits, QObject *parent)
-    : QObject(parent), m_id(id), m_socket(socket), m_coalescer(socket->socketDescriptor()), m_limits(limits)
+ClientSession::ClientSession(quint64 id, SessionConnection *connection, const SessionLimits &limits, QObject *parent)
+    : QObject(parent), m_id(id), m_connection(connection), m_limits(limits)
 {
-    m_socket->setParent(this);
-    m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
-    // Qt reads at most this much ahead of us; beyond, the kernel's TCP window holds the
-    // sender back (what makes pausing a publisher work, and bounds memory per connection).
-    m_socket->setReadBufferSize(protocol::kMaxMediaPayload + 64 * 1024);
-    connect(m_socket, &QTcpSocket::readyRead, this, &ClientSession::onReadyRead);
-    // Queued: a write can fail inside a call into this session (a forwarded packet is flushed
-    // at once, a reply may find the peer not reading), and Qt then reports the disconnect
-    // from within that call; the server would drop this session from the relay while the
-    // relay is still iterating over its subscribers.
-    connect(m_socket, &QTcpSocket::disconnected, this, [this] { emit disconnected(this); }, Qt::QueuedConnection);
+    // Queued even on one thread: a write can fail inside a call into this session (a
+    // forwarded packet is flushed at once, a reply may find the peer not reading), and the
+    // socket then reports the disconnect from within that call; the server would drop this
+    // session from the relay while the relay is still iterating over its subscribers.
+    connect(m_connection, &SessionConnection::disconnected, this, [this] { emit disconnected(this); }, Qt::QueuedConnection);
+    // Direct when the connection is on this thread, queued from a network thread.
+    connect(m_connection, &SessionConnection::received, this, &ClientSession::onReceived);
     connect(&m_aliveTimer, &QTimer::timeout, this, &ClientSession::checkAlive);
-    // Single shot, restarted by every read: it fires only when a coalesced connection goes
-    // quiet. (Ticking every 100 ms woke the server ten times a second per publisher, about as
-    // often as its reads.)
-    m_coalesceTimer.setSingleShot(true);
-    connect(&m_coalesceTimer, &QTimer::timeout, this, [this] {
-        m_coalescer.tick();
-        if (m_coalescer.mark() > 1) // a coarse timer may fire a little early: wait the rest
-            m_coalesceTimer.start(qMax(1, m_coalescer.msUntilIdle()));
-    });
-    m_sinceData.start();
     m_sinceConnected.start();
     m_aliveTimer.start(qBound(100, qMin(m_limits.deadPeerMs, m_limits.signInTimeoutMs) / 5, 1000));
+    m_connection->start();
+}
+
+ClientSession::~ClientSession()
+{
+    m_connection->disconnect(this);
+    // On its own thread: a connection on a network thread may be in the middle of a read.
+    if (m_connection->thread() == QThread::currentThread())
+        delete m_connection;
+    else
+        m_connection->deleteLater();
 }
 
 void ClientSession::reply(quint64 id, const QCborValue &value)
@@ -72,33 +70,38 @@ void ClientSession::replyError(quint64 id, const Error &error)
 
 QString ClientSession::peer() const
 {
-    return QStringLiteral("%1:%2%3").arg(m_socket->peerAddress().toString()).arg(m_socket->peerPort())
+    return QStringLiteral("%1:%2%3").arg(m_connection->peerAddress().toString()).arg(m_connection->peerPort())
         .arg(userId.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(userId));
 }
 
 void ClientSession::send(const ControlMessage &message)
 {
-    if (m_socket->state() != QAbstractSocket::ConnectedState || m_closing)
+    if (m_closing || m_connection->isGone())
         return;
     if (dropIfNotReading())
         return;
-    m_socket->write(Frame{FrameKind::Control, message.encode()}.encode());
+    m_connection->write(Frame{FrameKind::Control, message.encode()}.encode(), false);
 }
 
 void ClientSession::sendMedia(const QByteArray &framed)
 {
-    if (m_closing || m_socket->state() != QAbstractSocket::ConnectedState)
+    if (m_closing || m_connection->isGone())
         return;
-    m_socket->write(framed);
-    // Written now rather than when the event loop next polls: a forwarded packet otherwise
-    // cost the server a poll wake-up of its own per subscriber (the socket can take it at
-    // once; what it cannot stays queued and goes out when it can).
-    m_socket->flush();
+    m_connection->write(framed, true);
 }
 
 void ClientSession::setSendBufferBytes(int bytes)
 {
-    m_socket->setSocketOption(QAbstractSocket::SendBufferSizeSocketOption, bytes);
+    m_connection->setSendBufferBytes(bytes);
+}
+
+void ClientSession::setReadsRelaxed(bool relaxed)
+{
+    // Asked per packet: only a change is worth telling a connection on another thread.
+    if (relaxed == m_relaxed)
+        return;
+    m_relaxed = relaxed;
+    m_connection->setReadsRelaxed(relaxed);
 }
 
 void ClientSession::close()
@@ -107,12 +110,7 @@ void ClientSession::close()
         return;
     m_closing = true;
     m_aliveTimer.stop();
-    // Hand what is queued (e.g. recordingEnded at shutdown) to the OS now: the event loop
-    // may not run again before the process exits.
-    m_socket->flush();
-    m_socket->disconnectFromHost();
-    if (m_socket->state() == QAbstractSocket::UnconnectedState)
-        emit disconnected(this);
+    m_connection->close(); // reported through disconnected(), once the socket is gone
 }
 
 void ClientSession::setReadingPaused(bool paused)
@@ -120,22 +118,32 @@ void ClientSession::setReadingPaused(bool paused)
     if (m_readingPaused == paused)
         return;
     m_readingPaused = paused;
-    m_sinceData.restart();
-    if (!paused) // what arrived meanwhile waits in the socket's buffer
-        QMetaObject::invokeMethod(this, &ClientSession::onReadyRead, Qt::QueuedConnection);
+    if (paused)
+        m_connection->setReadingPaused(true);
+    else // first what was read before the pause, then the socket again
+        QMetaObject::invokeMethod(this, &ClientSession::resumeHeld, Qt::QueuedConnection);
+}
+
+void ClientSession::resumeHeld()
+{
+    if (m_readingPaused || m_closing)
+        return;
+    deliver();
+    if (!m_readingPaused)
+        m_connection->setReadingPaused(false);
 }
 
 void ClientSession::checkAlive()
 {
     if (m_closing)
         return;
-    if (m_readingPaused) {
-        m_sinceData.restart();
+    if (m_readingPaused) // silence while held back is not the peer's (the connection agrees)
         return;
-    }
-    if (m_sinceData.elapsed() > m_limits.deadPeerMs) {
+    if (m_connection->msSinceData() > m_limits.deadPeerMs) {
         qCInfo(lcServer).noquote() << "dropping silent peer" << peer();
-        m_socket->abort();
+        m_closing = true;
+        m_aliveTimer.stop();
+        m_connection->abort();
         return;
     }
     // Connections that never sign in would otherwise hold a slot (and memory) for ever.
@@ -150,20 +158,20 @@ void ClientSession::checkAlive()
 bool ClientSession::dropIfNotReading()
 {
     // A client that never reads would make us buffer its replies and events without end.
-    if (m_socket->bytesToWrite() <= m_limits.maxUnsentBytes)
+    const qint64 unsent = m_connection->unsentBytes();
+    if (unsent <= m_limits.maxUnsentBytes)
         return false;
-    qCWarning(lcServer).noquote() << "dropping" << peer() << ": it left" << m_socket->bytesToWrite() << "bytes unread";
+    qCWarning(lcServer).noquote() << "dropping" << peer() << ": it left" << unsent << "bytes unread";
     m_closing = true;
     m_aliveTimer.stop();
-    m_socket->abort();
+    m_connection->abort();
     return true;
 }
 
 void ClientSession::dropWithError(const Error &error)
 {
     sendEvent(QStringLiteral("error"), {{QStringLiteral("code"), error.code}, {QStringLiteral("message"), error.message}});
-    m_socket->flush();
-    close();
+    close(); // the error goes out first
 }
 
 void ClientSession::protocolError(const Error &error, bool fatal)
@@ -182,49 +190,40 @@ void ClientSession::countBadMessage(const Error &error, bool fatal)
         qCWarning(lcServer).noquote() << "dropping" << peer() << "after" << m_badTotal << "bad messages, the last:" << error.toString();
         fatal = true;
     }
-    if (fatal && !m_closing) {
-        m_socket->flush();
-        close();
-    }
+    if (fatal && !m_closing)
+        close(); // what was sent goes out first
 }
 
-void ClientSession::onReadyRead()
+void ClientSession::onReceived(const QList<Incoming> &batch)
 {
-    if (m_closing || m_readingPaused)
+    if (m_closing)
         return;
-    m_sinceData.restart();
-    m_coalescer.onRead(m_socket->bytesAvailable());
-    if (m_coalescer.mark() > 1)
-        m_coalesceTimer.start(m_coalescer.idleMs());
-    else if (m_coalesceTimer.isActive())
-        m_coalesceTimer.stop();
-    while (!m_closing) {
-        auto next = m_decoder.read(*m_socket);
-        if (!next) {
-            protocolError(next.error(), true); // framing is lost: nothing after this can be trusted
-            return;
-        }
-        if (!next.value())
-            return;
-        Frame &frame = *next.value();
-        if (frame.kind == FrameKind::Control) {
-            auto message = ControlMessage::decode(frame.payload);
-            if (!message) {
-                protocolError(message.error(), false);
-                continue;
-            }
-            emit requestReceived(this, message.value());
+    if (m_nextHeld < m_held.size()) { // paused meanwhile: after what is already held
+        m_held.append(batch);
+        return;
+    }
+    m_held = batch;
+    m_nextHeld = 0;
+    if (!m_readingPaused)
+        deliver();
+}
+
+void ClientSession::deliver()
+{
+    while (m_nextHeld < m_held.size() && !m_closing && !m_readingPaused) {
+        const Incoming &item = m_held.at(m_nextHeld++);
+        if (const auto *fault = std::get_if<FramingFault>(&item)) {
+            protocolError(fault->error, fault->fatal);
+        } else if (const auto *message = std::get_if<ControlMessage>(&item)) {
+            emit requestReceived(this, *message);
         } else {
-            auto packet = MediaPacket::decode(std::move(frame.payload));
-            if (!packet) {
-                protocolError(packet.error(), false);
-                continue;
-            }
             m_badFrames = 0;
-            emit mediaReceived(this, packet.value());
-            if (m_readingPaused)
-                return; // the rest stays in the socket's buffer until resumed
+            emit mediaReceived(this, std::get<MediaPacket>(item));
         }
+    }
+    if (m_nextHeld >= m_held.size()) {
+        m_held.clear();
+        m_nextHeld = 0;
     }
 }
 

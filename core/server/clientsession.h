@@ -1,17 +1,15 @@
 #pragma once
 
 #include "protocol/controlmessage.h"
-#include "protocol/framedecoder.h"
 #include "protocol/mediapacket.h"
 #include "protocol/roominfo.h"
 #include "protocol/streamparams.h"
 #include "protocol/usersignature.h"
-#include "server/readcoalescer.h"
+#include "server/sessionconnection.h"
 #include "server/sessionlimits.h"
 
 #include <QElapsedTimer>
 #include <QObject>
-#include <QTcpSocket>
 #include <QTimer>
 
 #include <optional>
@@ -23,10 +21,14 @@ namespace roomrec {
 // a framing error is answered with its code and closes this connection only. It also keeps
 // the connection's cost bounded (SessionLimits): a deadline for hello + signIn, a cap on
 // what the client leaves unread, and a limit on bad frames and bad requests.
+// The socket itself is its SessionConnection's, which may live on a network thread; the
+// session, like the rooms, lives on the server's thread.
 class ClientSession : public QObject {
     Q_OBJECT
 public:
-    ClientSession(quint64 id, QTcpSocket *socket, const SessionLimits &limits, QObject *parent = nullptr);
+    // Takes the connection over (deleted with the session, on the connection's thread).
+    ClientSession(quint64 id, SessionConnection *connection, const SessionLimits &limits, QObject *parent = nullptr);
+    ~ClientSession() override;
 
     void send(const ControlMessage &message);
     void reply(quint64 id, const QCborValue &value = {});
@@ -36,7 +38,7 @@ public:
     // A forwarded media frame, header and payload in one array (shared by every subscriber),
     // written at once.
     void sendMedia(const QByteArray &framed);
-    qint64 unsentBytes() const { return m_socket->bytesToWrite(); }
+    qint64 unsentBytes() const { return m_connection->unsentBytes(); }
     void setSendBufferBytes(int bytes);
     void close();
     // Held back while its recording waits for the disk: the socket is not read (TCP pushes
@@ -44,7 +46,9 @@ public:
     void setReadingPaused(bool paused);
     bool isReadingPaused() const { return m_readingPaused; }
     // Nobody subscribes to this publisher's media: reads may wait longer (ReadCoalescer).
-    void setReadsRelaxed(bool relaxed) { m_coalescer.setRelaxed(relaxed); }
+    void setReadsRelaxed(bool relaxed);
+    // The thread the socket is served on (the server's, or a network thread).
+    QThread *connectionThread() const { return m_connection->thread(); }
 
     QString peer() const;
     quint64 id() const { return m_id; } // unique per server run; binds a recording to its source
@@ -65,7 +69,9 @@ signals:
     void disconnected(roomrec::ClientSession *session);
 
 private:
-    void onReadyRead();
+    void onReceived(const QList<Incoming> &batch);
+    void deliver(); // m_held, until done or paused
+    void resumeHeld();
     void checkAlive();
     void protocolError(const Error &error, bool fatal);
     void countBadMessage(const Error &error, bool fatal);
@@ -73,12 +79,12 @@ private:
     bool dropIfNotReading(); // true if it was dropped
 
     quint64 m_id;
-    QTcpSocket *m_socket;
-    FrameDecoder m_decoder;
+    SessionConnection *m_connection;
     QTimer m_aliveTimer{this};
-    ReadCoalescer m_coalescer;
-    QTimer m_coalesceTimer{this}; // runs while the coalescer holds reads back
-    QElapsedTimer m_sinceData;
+    // Read but not yet handled: the rest of a batch when reading was paused in its middle.
+    QList<Incoming> m_held;
+    qsizetype m_nextHeld = 0;
+    bool m_relaxed = false;
     SessionLimits m_limits;
     QElapsedTimer m_sinceConnected;
     int m_badFrames = 0; // in a row

@@ -301,7 +301,10 @@ void RoomServer::onNewConnection()
         limits.deadPeerMs = m_config.deadPeerMs;
         limits.signInTimeoutMs = m_config.signInTimeoutMs;
         limits.maxUnsentBytes = m_config.maxUnsentBytes;
-        auto *session = new ClientSession(m_nextSessionId++, socket, limits, this);
+        auto *connection = new SessionConnection(socket);
+        if (QThread *thread = m_network.next())
+            connection->moveToThread(thread);
+        auto *session = new ClientSession(m_nextSessionId++, connection, limits, this);
         m_sessions << session;
         connect(session, &ClientSession::requestReceived, this, &RoomServer::onRequest);
         connect(session, &ClientSession::mediaReceived, this, &RoomServer::onMedia);

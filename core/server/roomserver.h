@@ -7,6 +7,7 @@
 #include "server/filestorage.h"
 #include "server/httpapi.h"
 #include "server/mediarelay.h"
+#include "server/networkthreads.h"
 #include "server/tlstcpserver.h"
 #include "server/recordingservice.h"
 #include "server/roomregistry.h"
@@ -128,6 +129,8 @@ private:
     std::unique_ptr<ClusterPlacement> m_cluster; // null unless --public-address
     RoomRegistry m_rooms;
     MediaRelay m_relay{m_config.subscriberBacklogBytes};
+    // Before the sessions: its threads end after the connections queued there are deleted.
+    NetworkThreads m_network{m_config.networkThreads};
     QList<ClientSession *> m_sessions;
     QList<FileRecord> m_recovered;
     // User ID -> the session that started that user's recording for them (an admin member),

@@ -30,6 +30,9 @@ struct ServerConfig {
     qint64 recordingBacklogBytes = 32LL * 1024 * 1024; // per recording, waiting for the disk
     QByteArray secret;            // empty: no signatures (refused beyond loopback)
     int deadPeerMs = 15'000;      // a connection silent this long is dropped
+    // Threads protocol connections are read, decoded and written on (NetworkThreads); 0: the
+    // server's own thread. roomrec-server defaults to one per core beyond the first.
+    int networkThreads = 0;
     int maxConnections = 2000;    // protocol port; beyond, new connections get ServerBusy
     int signInTimeoutMs = 10'000; // hello + signIn must be done this soon after connecting
     qint64 maxUnsentBytes = 4 * 1024 * 1024; // replies/events a client leaves unread; beyond: dropped

@@ -28,6 +28,7 @@ const RoomInfo kRoom{5, 6};
 struct Member {
     std::unique_ptr<QTcpSocket> client;
     ClientSession *session = nullptr; // owned by the test's QObject tree
+    qintptr serverEnd = -1;           // the session's socket
 };
 
 // The client side of a reset connection is gone; waits (outside any event loop) until the
@@ -63,7 +64,9 @@ private slots:
             QTcpSocket *client = m.client.get();
             if (!QTest::qWaitFor([&] { return listener.hasPendingConnections() && client->state() == QAbstractSocket::ConnectedState; }, 5000))
                 return false;
-            m.session = new ClientSession(quint64(members.size() + 1), listener.nextPendingConnection(), limits, &owner);
+            QTcpSocket *accepted = listener.nextPendingConnection();
+            m.serverEnd = accepted->socketDescriptor();
+            m.session = new ClientSession(quint64(members.size() + 1), new SessionConnection(accepted), limits, &owner);
             m.session->userId = user;
             m.session->room = kRoom;
             members.push_back(std::move(m));
@@ -98,7 +101,7 @@ private slots:
 
         // The subscribers before carol reset their connections (RST, not a goodbye).
         for (int i = 1; i <= resetCount; ++i) {
-            const qintptr serverEnd = members[size_t(i)].session->findChild<QTcpSocket *>()->socketDescriptor();
+            const qintptr serverEnd = members[size_t(i)].serverEnd;
             const linger reset{1, 0};
             ::setsockopt(int(members[size_t(i)].client->socketDescriptor()), SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
             members[size_t(i)].client->abort();
