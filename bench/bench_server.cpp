@@ -165,6 +165,21 @@ void countFiles(const QString &dir, const QString &pattern, Side &side)
     }
 }
 
+// How the server's CPU while streaming was spread over its threads (how many cores it can use).
+QString threadShares(const QMap<QString, double> &before, const QMap<QString, double> &after)
+{
+    double total = 0;
+    for (auto it = after.cbegin(); it != after.cend(); ++it)
+        total += it.value() - before.value(it.key());
+    QStringList shares;
+    for (auto it = after.cbegin(); it != after.cend(); ++it) {
+        const double used = it.value() - before.value(it.key());
+        if (total > 0 && used / total >= 0.005)
+            shares << QStringLiteral("%1 %2%").arg(it.key()).arg(100 * used / total, 0, 'f', 0);
+    }
+    return QStringLiteral("CPU while streaming by thread: %1").arg(shares.join(QStringLiteral(", ")));
+}
+
 // Idle figures a moment after the server is up, then the whole-life ones at exit.
 void finish(Side &side, ChildProcess &server, int n, const Clip &clip, double idleCpu, qint64 idleRssKiB, double streamingCpu)
 {
@@ -191,6 +206,7 @@ Side runRoomRec(const Options &o, const Clip &clip, int n, const QString &work)
     }
     QThread::msleep(1000);
     const double idleCpu = server.cpuSecondsNow();
+    const QMap<QString, double> idleByThread = server.cpuSecondsByThread();
     const qint64 idleRss = server.rssKiB();
     const double selfCpu = CpuClock::self();
 
@@ -232,6 +248,7 @@ Side runRoomRec(const Options &o, const Clip &clip, int n, const QString &work)
     tick.stop();
     side.loadCpuS = CpuClock::self() - selfCpu;
     const double streamingCpu = server.cpuSecondsNow();
+    side.notes << threadShares(idleByThread, server.cpuSecondsByThread());
 
     QElapsedTimer shutdown;
     shutdown.start();

@@ -9,6 +9,7 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QList>
+#include <QMap>
 #include <QStringList>
 #include <QThread>
 
@@ -79,6 +80,29 @@ public:
     // hundred milliseconds: the threads alive now are read from their schedstat (nanoseconds
     // on the CPU, user + system), and only threads that already ended count in ticks (the
     // process's total minus its live threads' ticks).
+    // CPU seconds of each live thread kind (user + system, from schedstat): threads named
+    // "roomrec-writer-2" count as "roomrec-writer-*", the main thread under the process's name.
+    QMap<QString, double> cpuSecondsByThread() const
+    {
+        QMap<QString, double> byKind;
+        const QString tasks = QStringLiteral("/proc/%1/task").arg(m_pid);
+        const QStringList threads = QDir(tasks).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+        for (const QString &tid : threads) {
+            QFile comm(tasks + QLatin1Char('/') + tid + QStringLiteral("/comm"));
+            QFile schedstat(tasks + QLatin1Char('/') + tid + QStringLiteral("/schedstat"));
+            if (!comm.open(QIODevice::ReadOnly) || !schedstat.open(QIODevice::ReadOnly))
+                continue;
+            QString kind = QString::fromUtf8(comm.readAll()).trimmed();
+            // Numbered threads; the kernel keeps 15 characters of a name, so the number may be cut.
+            if (kind.endsWith(QLatin1Char('-')))
+                kind += QLatin1Char('*');
+            else if (kind.contains(QLatin1Char('-')) && kind.section(QLatin1Char('-'), -1).toInt() > 0)
+                kind = kind.section(QLatin1Char('-'), 0, -2) + QStringLiteral("-*");
+            byKind[kind] += double(schedstat.readAll().split(' ').first().toLongLong()) / 1e9;
+        }
+        return byKind;
+    }
+
     double cpuSecondsNow() const
     {
         const double processTicks = ticksOf(QStringLiteral("/proc/%1/stat").arg(m_pid));
