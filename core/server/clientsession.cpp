@@ -6,6 +6,8 @@
 
 #include <QThread>
 
+#include <utility>
+
 namespace roomrec {
 
 namespace {
@@ -118,6 +120,9 @@ void ClientSession::setReadingPaused(bool paused)
     if (m_readingPaused == paused)
         return;
     m_readingPaused = paused;
+    // Now, not when the connection's thread gets to it: silence while held back is not the
+    // peer's, and the alive check may run before resumeHeld().
+    m_connection->touchData();
     if (paused)
         m_connection->setReadingPaused(true);
     else // first what was read before the pause, then the socket again
@@ -128,6 +133,7 @@ void ClientSession::resumeHeld()
 {
     if (m_readingPaused || m_closing)
         return;
+    m_connection->touchData();
     deliver();
     if (!m_readingPaused)
         m_connection->setReadingPaused(false);
@@ -194,10 +200,13 @@ void ClientSession::countBadMessage(const Error &error, bool fatal)
         close(); // what was sent goes out first
 }
 
-void ClientSession::onReceived(const QList<Incoming> &batch)
+void ClientSession::onReceived(const QList<Incoming> &batch, qint64 bytes)
 {
-    if (m_closing)
+    if (m_closing) {
+        m_connection->consumed(bytes);
         return;
+    }
+    m_heldBytes += bytes;
     if (m_nextHeld < m_held.size()) { // paused meanwhile: after what is already held
         m_held.append(batch);
         return;
@@ -221,9 +230,10 @@ void ClientSession::deliver()
             emit mediaReceived(this, std::get<MediaPacket>(item));
         }
     }
-    if (m_nextHeld >= m_held.size()) {
+    if (m_nextHeld >= m_held.size() || m_closing) {
         m_held.clear();
         m_nextHeld = 0;
+        m_connection->consumed(std::exchange(m_heldBytes, 0));
     }
 }
 

@@ -69,7 +69,7 @@ signals:
     void disconnected(roomrec::ClientSession *session);
 
 private:
-    void onReceived(const QList<Incoming> &batch);
+    void onReceived(const QList<Incoming> &batch, qint64 bytes);
     void deliver(); // m_held, until done or paused
     void resumeHeld();
     void checkAlive();
@@ -84,6 +84,7 @@ private:
     // Read but not yet handled: the rest of a batch when reading was paused in its middle.
     QList<Incoming> m_held;
     qsizetype m_nextHeld = 0;
+    qint64 m_heldBytes = 0; // handed back to the connection once all of m_held is handled
     bool m_relaxed = false;
     SessionLimits m_limits;
     QElapsedTimer m_sinceConnected;

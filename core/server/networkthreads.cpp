@@ -1,5 +1,6 @@
 #include "server/networkthreads.h"
 
+#include <QCoreApplication>
 #include <QDeadlineTimer>
 #include <QMetaObject>
 
@@ -20,17 +21,22 @@ NetworkThreads::NetworkThreads(int count)
 
 NetworkThreads::~NetworkThreads()
 {
-    for (const auto &worker : std::as_const(m_threads)) {
+    // Without the application object (a server destroyed at exit) nothing queued runs any more:
+    // the threads are then told directly.
+    const bool queuedRuns = QCoreApplication::instance() != nullptr;
+    for (const auto &worker : m_threads) {
         // Queued behind everything already posted there (a connection's close and its
         // deletion), so those run first; quit() alone could end the loop before them.
         QThread *thread = worker.thread.get();
-        QMetaObject::invokeMethod(worker.anchor.get(), [thread] { thread->quit(); }, Qt::QueuedConnection);
+        if (queuedRuns)
+            QMetaObject::invokeMethod(worker.anchor.get(), [thread] { thread->quit(); }, Qt::QueuedConnection);
+        else
+            thread->quit();
     }
+    // Shutdown only: each thread has just its last few closes to run.
+    const QDeadlineTimer deadline(5000);
     for (auto &worker : m_threads) {
-        // Shutdown only: each thread has just its last few closes to run. After the
-        // application object is gone (a server destroyed at exit) nothing queued runs any
-        // more: then it is told directly, and the connections are deleted as it ends.
-        if (!worker.thread->wait(QDeadlineTimer(2000))) {
+        if (!worker.thread->wait(deadline)) {
             worker.thread->quit();
             worker.thread->wait();
         }

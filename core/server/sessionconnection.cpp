@@ -3,6 +3,7 @@
 #include "protocol/protocollimits.h"
 
 #include <QMetaObject>
+#include <QSslSocket>
 #include <QTcpSocket>
 #include <QThread>
 
@@ -10,8 +11,13 @@
 
 namespace roomrec {
 
+namespace {
+// How long a closed connection may take to hand its last bytes to a peer that does not read.
+constexpr int kCloseGraceMs = 5000;
+} // namespace
+
 SessionConnection::SessionConnection(QTcpSocket *socket)
-    : m_socket(socket), m_peerAddress(socket->peerAddress()), m_peerPort(socket->peerPort()),
+    : m_socket(socket), m_tls(qobject_cast<QSslSocket *>(socket)), m_peerAddress(socket->peerAddress()), m_peerPort(socket->peerPort()),
       m_coalescer(socket->socketDescriptor()), m_lastDataMs(nowMs())
 {
     m_socket->setParent(this);
@@ -21,6 +27,8 @@ SessionConnection::SessionConnection(QTcpSocket *socket)
     m_socket->setReadBufferSize(protocol::kMaxMediaPayload + 64 * 1024);
     connect(m_socket, &QTcpSocket::readyRead, this, &SessionConnection::onReadyRead);
     connect(m_socket, &QTcpSocket::bytesWritten, this, &SessionConnection::noteUnsent);
+    if (m_tls) // its bytesToWrite() is only what is not encrypted yet
+        connect(m_tls, &QSslSocket::encryptedBytesWritten, this, &SessionConnection::noteUnsent);
     connect(m_socket, &QTcpSocket::disconnected, this, &SessionConnection::onSocketGone);
     // Single shot, restarted by every read: it fires only when a coalesced connection goes
     // quiet. (Ticking every 100 ms woke the server ten times a second per publisher, about as
@@ -31,6 +39,9 @@ SessionConnection::SessionConnection(QTcpSocket *socket)
         if (m_coalescer.mark() > 1) // a coarse timer may fire a little early: wait the rest
             m_coalesceTimer.start(qMax(1, m_coalescer.msUntilIdle()));
     });
+    m_closeGrace.setSingleShot(true);
+    m_closeGrace.setInterval(kCloseGraceMs);
+    connect(&m_closeGrace, &QTimer::timeout, this, &SessionConnection::abortLingeringClose);
 }
 
 SessionConnection::~SessionConnection() = default;
@@ -61,7 +72,7 @@ void SessionConnection::start()
         onReadyRead();
 }
 
-void SessionConnection::touchData()
+void SessionConnection::touchData() // thread-safe
 {
     m_lastDataMs.store(nowMs(), std::memory_order_relaxed);
 }
@@ -71,11 +82,19 @@ qint64 SessionConnection::msSinceData() const
     return nowMs() - m_lastDataMs.load(std::memory_order_relaxed);
 }
 
+qint64 SessionConnection::socketUnsent() const
+{
+    return m_socket->bytesToWrite() + (m_tls ? m_tls->encryptedBytesToWrite() : 0);
+}
+
 qint64 SessionConnection::unsentBytes() const
 {
     if (onOwnThread())
-        return m_socket->bytesToWrite();
-    return m_outboxBytes.load(std::memory_order_relaxed) + m_socketUnsent.load(std::memory_order_relaxed);
+        return socketUnsent();
+    // The outbox first: a drain counts its bytes as the socket's before it takes them out of
+    // the outbox, so read in this order the sum never misses a batch in between.
+    const qint64 outbox = m_outboxBytes.load(std::memory_order_acquire);
+    return outbox + m_socketUnsent.load(std::memory_order_acquire);
 }
 
 void SessionConnection::write(const QByteArray &bytes, bool now)
@@ -92,7 +111,7 @@ void SessionConnection::write(const QByteArray &bytes, bool now)
         wasEmpty = m_outbox.isEmpty();
         m_outbox.append(bytes);
     }
-    m_outboxBytes.fetch_add(bytes.size(), std::memory_order_relaxed);
+    m_outboxBytes.fetch_add(bytes.size(), std::memory_order_release);
     // One wake-up of the connection's thread per batch, however many packets join it meanwhile.
     if (wasEmpty)
         QMetaObject::invokeMethod(this, &SessionConnection::drainOutbox, Qt::QueuedConnection);
@@ -116,7 +135,7 @@ void SessionConnection::drainOutbox()
     // Counted as the socket's before it leaves the outbox, so unsentBytes() never dips below
     // the truth in between (a session deciding whether to drop must not see a hole).
     noteUnsent();
-    m_outboxBytes.fetch_sub(bytes, std::memory_order_relaxed);
+    m_outboxBytes.fetch_sub(bytes, std::memory_order_release);
 }
 
 void SessionConnection::writeToSocket(const QByteArray &bytes, bool now)
@@ -134,7 +153,7 @@ void SessionConnection::writeToSocket(const QByteArray &bytes, bool now)
 
 void SessionConnection::noteUnsent()
 {
-    m_socketUnsent.store(m_socket->bytesToWrite(), std::memory_order_relaxed);
+    m_socketUnsent.store(socketUnsent(), std::memory_order_release);
 }
 
 void SessionConnection::setReadingPaused(bool paused)
@@ -187,6 +206,16 @@ void SessionConnection::close()
     m_socket->disconnectFromHost();
     if (m_socket->state() == QAbstractSocket::UnconnectedState)
         onSocketGone();
+    else // a peer that does not read would keep it closing, and its session, for ever
+        m_closeGrace.start();
+}
+
+void SessionConnection::abortLingeringClose()
+{
+    if (m_socket->state() == QAbstractSocket::UnconnectedState)
+        return;
+    m_socket->abort();
+    onSocketGone();
 }
 
 void SessionConnection::abort()
@@ -198,12 +227,21 @@ void SessionConnection::abort()
     }
     m_closing = true;
     m_coalesceTimer.stop();
+    m_closeGrace.stop();
     m_socket->abort();
     onSocketGone();
 }
 
 void SessionConnection::onSocketGone()
 {
+    m_closeGrace.stop();
+    if (!m_started) {
+        // Nobody may be listening yet (the session is made after the move to this thread):
+        // start() reports it.
+        m_closing = true;
+        m_gone.store(true, std::memory_order_release);
+        return;
+    }
     m_closing = true;
     const bool wasReported = m_reported;
     m_reported = true;
@@ -212,10 +250,25 @@ void SessionConnection::onSocketGone()
         emit disconnected();
 }
 
+void SessionConnection::consumed(qint64 bytes)
+{
+    const qint64 left = m_undelivered.fetch_sub(bytes, std::memory_order_acq_rel) - bytes;
+    if (left <= kMaxUndeliveredBytes && m_waitingForSession.exchange(false, std::memory_order_acq_rel))
+        QMetaObject::invokeMethod(this, &SessionConnection::onReadyRead, Qt::QueuedConnection);
+}
+
 void SessionConnection::onReadyRead()
 {
     if (!m_started || m_closing || m_paused || m_failed)
         return;
+    if (m_undelivered.load(std::memory_order_acquire) > kMaxUndeliveredBytes) {
+        // The session is behind: what arrives waits in the socket (and TCP holds the peer
+        // back) until consumed() brings it down.
+        m_waitingForSession.store(true, std::memory_order_release);
+        if (m_undelivered.load(std::memory_order_acquire) > kMaxUndeliveredBytes)
+            return;
+        m_waitingForSession.store(false, std::memory_order_release); // caught up meanwhile
+    }
     touchData();
     m_coalescer.onRead(m_socket->bytesAvailable());
     if (m_coalescer.mark() > 1)
@@ -223,6 +276,7 @@ void SessionConnection::onReadyRead()
     else if (m_coalesceTimer.isActive())
         m_coalesceTimer.stop();
     QList<Incoming> batch;
+    const qint64 before = m_socket->bytesAvailable();
     for (;;) {
         auto next = m_decoder.read(*m_socket);
         if (!next) {
@@ -247,8 +301,12 @@ void SessionConnection::onReadyRead()
                 batch.append(FramingFault{packet.error(), false});
         }
     }
-    if (!batch.isEmpty())
-        emit received(batch);
+    if (batch.isEmpty())
+        return;
+    // What the frames took from the socket's buffer (a frame's start may have come earlier).
+    const qint64 bytes = qMax<qint64>(1, before - m_socket->bytesAvailable());
+    m_undelivered.fetch_add(bytes, std::memory_order_acq_rel);
+    emit received(batch, bytes);
 }
 
 } // namespace roomrec

@@ -16,6 +16,7 @@
 #include <atomic>
 #include <variant>
 
+class QSslSocket;
 class QTcpSocket;
 
 namespace roomrec {
@@ -57,6 +58,14 @@ public:
     qint64 msSinceData() const;
     // Thread-safe: whether the socket has gone (disconnected() was or will be emitted).
     bool isGone() const { return m_gone.load(std::memory_order_acquire); }
+    // Thread-safe: the peer counts as having just sent something (reading resumes after a
+    // pause; silence while held back is not the peer's).
+    void touchData();
+    // Thread-safe: the session has handled `bytes` of what received() brought. What it has
+    // not handled yet is bounded (kMaxUndeliveredBytes): beyond, the socket is not read, so a
+    // busy server thread makes TCP hold the peer back instead of queueing without end.
+    void consumed(qint64 bytes);
+    static constexpr qint64 kMaxUndeliveredBytes = 1024 * 1024;
 
     // Thread-safe, applied on the connection's thread.
     void setReadingPaused(bool paused);
@@ -72,8 +81,9 @@ public:
     quint16 peerPort() const { return m_peerPort; }
 
 signals:
-    // On the connection's thread; a session on another thread gets it queued.
-    void received(const QList<roomrec::Incoming> &batch);
+    // On the connection's thread; a session on another thread gets it queued. `bytes` is
+    // what the batch took from the wire, to be handed back with consumed().
+    void received(const QList<roomrec::Incoming> &batch, qint64 bytes);
     // Once, after the socket disconnected or was closed.
     void disconnected();
 
@@ -84,15 +94,18 @@ private:
     void writeToSocket(const QByteArray &bytes, bool now);
     void noteUnsent();
     void onSocketGone();
-    void touchData();
+    void abortLingeringClose();
+    qint64 socketUnsent() const; // on the connection's thread
     static qint64 nowMs();
 
     QTcpSocket *m_socket;
+    QSslSocket *m_tls; // the same socket when it speaks TLS, else null
     const QHostAddress m_peerAddress;
     const quint16 m_peerPort;
     FrameDecoder m_decoder;
     ReadCoalescer m_coalescer;
     QTimer m_coalesceTimer{this}; // runs while the coalescer holds reads back
+    QTimer m_closeGrace{this};    // a closing peer that does not read is cut off when it fires
     bool m_started = false; // nothing is read before the session listens
     bool m_paused = false;
     bool m_failed = false;   // framing lost: nothing more is read
@@ -105,6 +118,8 @@ private:
     std::atomic<qint64> m_socketUnsent{0}; // the socket's bytesToWrite(), as last seen
     std::atomic<qint64> m_lastDataMs;
     std::atomic<bool> m_gone{false};
+    std::atomic<qint64> m_undelivered{0};    // received() but not yet consumed()
+    std::atomic<bool> m_waitingForSession{false}; // reading stopped on kMaxUndeliveredBytes
 };
 
 } // namespace roomrec

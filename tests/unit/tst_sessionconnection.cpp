@@ -11,6 +11,8 @@
 #include <QThread>
 #include <QtTest>
 
+#include <utility>
+
 using namespace roomrec;
 
 namespace {
@@ -45,7 +47,13 @@ public:
             m_thread.start();
             connection->moveToThread(&m_thread);
         }
-        connect(connection, &SessionConnection::received, this, [this](const QList<Incoming> &batch) { items += batch; });
+        connect(connection, &SessionConnection::received, this, [this](const QList<Incoming> &batch, qint64 bytes) {
+            items += batch;
+            if (!holdBack)
+                connection->consumed(bytes);
+            else
+                unconsumed += bytes;
+        });
         connect(connection, &SessionConnection::disconnected, this, [this] { ++disconnects; });
     }
     ~Harness() override
@@ -64,6 +72,8 @@ public:
     SessionConnection *connection = nullptr;
     QList<Incoming> items;
     int disconnects = 0;
+    bool holdBack = false; // a busy session: batches are not handed back
+    qint64 unconsumed = 0;
 
 private:
     QTcpServer m_listener;
@@ -221,6 +231,58 @@ private slots:
         QTRY_COMPARE(h.items.size(), 1);
         h.peer.disconnectFromHost();
         QTRY_COMPARE(h.disconnects, 1);
+        QVERIFY(h.connection->isGone());
+    }
+
+    void busySessionHoldsThePeerBack_data() { threads(); }
+    void busySessionHoldsThePeerBack()
+    {
+        QFETCH(bool, onNetworkThread);
+        Harness h(onNetworkThread);
+        h.holdBack = true;
+        h.connection->start();
+        constexpr int kFrames = 6400; // 10 KB each: 64 MB, far beyond every buffer on the way
+        QByteArray wire;
+        for (int i = 1; i <= kFrames; ++i)
+            wire += mediaFrame(i, 10'000);
+        h.peer.write(wire);
+        QTRY_VERIFY(h.unconsumed > SessionConnection::kMaxUndeliveredBytes);
+        // Unbounded, loopback would bring the whole 64 MB within this window; bounded, what
+        // is read stays within the limit, one read buffer and the kernel's buffers.
+        QVERIFY(!QTest::qWaitFor([&] { return h.unconsumed > 40LL * 1000 * 1000; }, 3000));
+        QVERIFY(h.items.size() < kFrames);
+        QVERIFY(h.peer.bytesToWrite() > 0); // TCP holds the peer back
+        // The session catches up: the rest comes, all of it, in order.
+        h.holdBack = false;
+        h.connection->consumed(std::exchange(h.unconsumed, 0));
+        QTRY_COMPARE_WITH_TIMEOUT(h.items.size(), kFrames, 30000);
+        for (int i = 0; i < kFrames; i += 997)
+            QCOMPARE(std::get<MediaPacket>(h.items.at(i)).ptsUs, (i + 1) * 33'333LL);
+    }
+
+    void hangUpBeforeStartIsReportedOnce_data() { threads(); }
+    void hangUpBeforeStartIsReportedOnce()
+    {
+        QFETCH(bool, onNetworkThread);
+        Harness h(onNetworkThread);
+        h.peer.disconnectFromHost();
+        QTRY_VERIFY(h.connection->isGone()); // seen before anyone listens...
+        h.connection->start();
+        QTRY_COMPARE(h.disconnects, 1); // ...and told once someone does
+    }
+
+    void closingToAPeerThatNeverReadsEnds_data() { threads(); }
+    void closingToAPeerThatNeverReadsEnds()
+    {
+        QFETCH(bool, onNetworkThread);
+        Harness h(onNetworkThread);
+        h.connection->setSendBufferBytes(64 * 1024);
+        h.peer.setReadBufferSize(64 * 1024);
+        h.connection->start();
+        h.connection->write(QByteArray(32 * 1024 * 1024, 'n'), true);
+        h.connection->close();
+        // It cannot hand its bytes over, so it is cut off after a grace period.
+        QTRY_COMPARE_WITH_TIMEOUT(h.disconnects, 1, 20000);
         QVERIFY(h.connection->isGone());
     }
 
