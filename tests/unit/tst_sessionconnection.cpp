@@ -265,8 +265,12 @@ private slots:
     {
         QFETCH(bool, onNetworkThread);
         Harness h(onNetworkThread);
+        // As on the server, where the session starts listening after the connection moved
+        // to its thread: nobody listens yet when the peer hangs up.
+        QVERIFY(h.connection->disconnect(&h));
         h.peer.disconnectFromHost();
         QTRY_VERIFY(h.connection->isGone()); // seen before anyone listens...
+        connect(h.connection, &SessionConnection::disconnected, &h, [&h] { ++h.disconnects; });
         h.connection->start();
         QTRY_COMPARE(h.disconnects, 1); // ...and told once someone does
     }
