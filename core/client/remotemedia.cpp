@@ -1,6 +1,6 @@
 #include "client/remotemedia.h"
 
-#include "client/drainingthread.h"
+#include "common/drainingthread.h"
 #include "client/remotemediaworker.h"
 #include "client/roomclient.h"
 

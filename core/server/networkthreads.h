@@ -1,9 +1,10 @@
 #pragma once
 
+#include "common/drainingthread.h"
+
 #include <QObject>
 #include <QThread>
 
-#include <memory>
 #include <vector>
 
 namespace roomrec {
@@ -17,7 +18,8 @@ public:
     // `count` threads (0: none), named roomrec-net-N.
     explicit NetworkThreads(int count);
     // Lets each thread finish what was queued to it before (closing, deleting connections),
-    // then ends it. Call once every connection has been handed back for deletion.
+    // then end and delete itself (DrainingThread): the caller never waits for it. Call once
+    // every connection has been handed back for deletion.
     ~NetworkThreads();
     NetworkThreads(const NetworkThreads &) = delete;
     NetworkThreads &operator=(const NetworkThreads &) = delete;
@@ -32,8 +34,8 @@ public:
 
 private:
     struct Worker {
-        std::unique_ptr<QThread> thread;
-        std::unique_ptr<QObject> anchor; // lives on the thread: what runs there is queued to it
+        DrainingThread *thread;
+        QObject *anchor; // lives on the thread: what runs there is queued to it
     };
     std::vector<Worker> m_threads;
     int m_next = 0;

@@ -44,8 +44,6 @@ SessionConnection::SessionConnection(QTcpSocket *socket)
     connect(&m_closeGrace, &QTimer::timeout, this, &SessionConnection::abortLingeringClose);
 }
 
-SessionConnection::~SessionConnection() = default;
-
 qint64 SessionConnection::nowMs()
 {
     using namespace std::chrono;

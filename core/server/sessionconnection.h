@@ -44,7 +44,6 @@ class SessionConnection : public QObject {
 public:
     // Takes the socket over (it becomes a child, and moves with this object).
     explicit SessionConnection(QTcpSocket *socket);
-    ~SessionConnection() override;
 
     // Once on its thread (after moveToThread, if any): from here on it reads.
     void start();

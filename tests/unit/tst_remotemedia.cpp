@@ -2,7 +2,7 @@
 // thread still does touches freed memory (run under ASan: the asan preset), and a thread
 // still draining when the application ends is waited for, not destroyed running. Real
 // H.264 and AAC from the real encoders, real decoders, the labelled test sink.
-#include "client/drainingthread.h"
+#include "common/drainingthread.h"
 #include "client/remotemedia.h"
 #include "media/aacencoder.h"
 #include "media/h264encoder.h"

@@ -1,4 +1,4 @@
-#include "client/drainingthread.h"
+#include "common/drainingthread.h"
 
 #include <QCoreApplication>
 
