@@ -1,5 +1,6 @@
 #include "protocol/framedecoder.h"
 
+#include "common/sharedslice.h"
 #include "protocol/errorcode.h"
 #include "protocol/protocollimits.h"
 
@@ -67,44 +68,106 @@ Result<std::optional<Frame>> FrameDecoder::next()
     return std::optional<Frame>{std::move(frame)};
 }
 
-Result<std::optional<Frame>> FrameDecoder::read(QIODevice &device)
+bool FrameDecoder::takeBlock(QIODevice &device)
 {
-    if (m_failure)
-        return *m_failure;
-    if (!m_kind) {
-        const qint64 n = device.read(m_header + m_headerBytes, protocol::kFrameHeaderBytes - m_headerBytes);
-        if (n > 0)
-            m_headerBytes += n;
-        if (m_headerBytes < protocol::kFrameHeaderBytes)
-            return std::optional<Frame>{};
-        const auto header = checkHeader(m_header);
-        if (!header)
-            return header.error();
-        m_kind = header.value().first;
-        m_length = header.value().second;
-        m_payload = QByteArray();
-        m_payloadBytes = 0;
+    m_block = QByteArray();
+    m_blockPos = 0;
+    const qint64 available = device.bytesAvailable();
+    if (available <= 0)
+        return false;
+    // Asking for exactly what a socket holds in one buffer block hands that block over
+    // instead of copying it (QIODevice::read(qint64)).
+    m_block = device.read(available);
+    m_shareBlock = blockWorthSharing();
+    return !m_block.isEmpty();
+}
+
+bool FrameDecoder::blockWorthSharing() const
+{
+    const char *p = m_block.constData();
+    const qsizetype size = m_block.size();
+    // Skip the rest of the frame in progress: it is assembled in its own buffer.
+    qsizetype pos = 0;
+    if (m_kind) {
+        pos = m_length - m_payloadBytes;
+    } else if (m_headerBytes > 0) {
+        const qsizetype rest = protocol::kFrameHeaderBytes - m_headerBytes;
+        if (size < rest)
+            return false;
+        char header[protocol::kFrameHeaderBytes];
+        memcpy(header, m_header, size_t(m_headerBytes));
+        memcpy(header + m_headerBytes, p, size_t(rest));
+        pos = rest + qsizetype(qFromBigEndian<quint32>(header));
     }
-    if (m_payloadBytes < m_length) {
-        // Grown to what has arrived, never to what the header announces: a header alone
-        // must not make a connection hold megabytes.
-        const qint64 want = qMin<qint64>(m_length - m_payloadBytes, device.bytesAvailable());
-        if (want > 0) {
-            m_payload.resize(m_payloadBytes + want);
-            const qint64 n = device.read(m_payload.data() + m_payloadBytes, want);
-            if (n > 0)
-                m_payloadBytes += n;
-            m_payload.resize(m_payloadBytes);
-        }
-        if (m_payloadBytes < m_length)
-            return std::optional<Frame>{};
+    qsizetype media = 0;
+    while (pos + protocol::kFrameHeaderBytes <= size) {
+        const qsizetype length = qFromBigEndian<quint32>(p + pos);
+        const qsizetype end = pos + protocol::kFrameHeaderBytes + length;
+        if (end > size)
+            break;
+        if (FrameKind(quint8(p[pos + 4])) == FrameKind::Media)
+            media += length;
+        pos = end;
     }
-    Frame frame{*m_kind, std::move(m_payload)};
+    return media * 2 >= size;
+}
+
+Frame FrameDecoder::finishFrame(QByteArray payload)
+{
+    Frame frame{*m_kind, std::move(payload)};
     m_kind.reset();
     m_payload = QByteArray();
     m_headerBytes = m_payloadBytes = 0;
     m_length = 0;
-    return std::optional<Frame>{std::move(frame)};
+    if (m_blockPos == m_block.size()) { // the block now lives only in its slices
+        m_block = QByteArray();
+        m_blockPos = 0;
+    }
+    return frame;
+}
+
+Result<std::optional<Frame>> FrameDecoder::read(QIODevice &device)
+{
+    if (m_failure)
+        return *m_failure;
+    for (;;) {
+        if (m_blockPos == m_block.size() && !takeBlock(device))
+            return std::optional<Frame>{};
+        const char *p = m_block.constData();
+        const qsizetype inBlock = m_block.size() - m_blockPos;
+        if (!m_kind) {
+            const qsizetype n = qMin<qsizetype>(protocol::kFrameHeaderBytes - m_headerBytes, inBlock);
+            memcpy(m_header + m_headerBytes, p + m_blockPos, size_t(n));
+            m_headerBytes += n;
+            m_blockPos += n;
+            if (m_headerBytes < protocol::kFrameHeaderBytes)
+                continue;
+            const auto header = checkHeader(m_header);
+            if (!header)
+                return header.error();
+            m_kind = header.value().first;
+            m_length = header.value().second;
+            m_payload = QByteArray();
+            m_payloadBytes = 0;
+        }
+        const qsizetype left = m_block.size() - m_blockPos;
+        if (m_payloadBytes == 0 && left >= qsizetype(m_length)) { // wholly in this block
+            const qsizetype at = m_blockPos;
+            m_blockPos += m_length;
+            QByteArray payload = m_shareBlock && *m_kind == FrameKind::Media
+                ? sharedSlice(m_block, at, m_length)
+                : QByteArray(p + at, m_length);
+            return std::optional<Frame>{finishFrame(std::move(payload))};
+        }
+        // Spans blocks: grown to what has arrived, never to what the header announces, so a
+        // header alone cannot make a connection hold megabytes.
+        const qsizetype n = qMin<qsizetype>(m_length - m_payloadBytes, left);
+        m_payload.append(p + m_blockPos, n);
+        m_payloadBytes += n;
+        m_blockPos += n;
+        if (m_payloadBytes == qsizetype(m_length))
+            return std::optional<Frame>{finishFrame(std::move(m_payload))};
+    }
 }
 
 } // namespace roomrec

@@ -13,11 +13,15 @@ namespace roomrec {
 // before the payload is buffered, so a hostile length never allocates. After an error the
 // decoder stays failed: the stream has lost its framing and the connection must close.
 //
-// Two ways in: feed() + next() for bytes at hand, or read(device), which takes from the
-// device only what the current frame needs and reads its payload straight into the frame's
-// own buffer (grown to what has arrived, so a hostile length still allocates nothing):
-// one copy from the socket's buffer, where feed() + next() make three and regrow a buffer,
-// which is what a server receiving hundreds of streams pays for.
+// Two ways in: feed() + next() for bytes at hand, or read(device), made for a server
+// receiving hundreds of streams. read() takes what the device holds as one block (a socket
+// hands over its own read buffer: no copy) and cuts the media frames wholly inside it out
+// as slices sharing the block (sharedSlice): no allocation and no copy per frame, one block
+// freed when its last frame has been written. A frame that spans blocks is assembled in its
+// own buffer, grown to what has arrived, so a hostile length still allocates nothing.
+// Slices keep their block alive, so a block is only shared when media frames fill at least
+// half of it; otherwise (mostly control messages, or a tiny frame in a large read) its
+// frames are copied out and the block is freed at once. Control payloads are always copied.
 // Use one way per decoder.
 class FrameDecoder {
 public:
@@ -33,11 +37,19 @@ public:
     // The same, reading from `device` as far as the next frame needs.
     Result<std::optional<Frame>> read(QIODevice &device);
 
-    qsizetype bufferedBytes() const { return m_buffer.size() - m_offset + m_headerBytes + m_payloadBytes; }
+    qsizetype bufferedBytes() const
+    {
+        return m_buffer.size() - m_offset + m_headerBytes + m_payloadBytes + m_block.size() - m_blockPos;
+    }
 
 private:
     // The header's kind and length, checked; fails the decoder when they are not acceptable.
     Result<std::pair<FrameKind, quint32>> checkHeader(const char *header);
+    // read(): takes the device's next block; false when it holds nothing.
+    bool takeBlock(QIODevice &device);
+    // Whether media frames that lie wholly inside the current block fill at least half of it.
+    bool blockWorthSharing() const;
+    Frame finishFrame(QByteArray payload);
 
     Side m_side;
     QByteArray m_buffer;
@@ -50,6 +62,9 @@ private:
     quint32 m_length = 0;
     QByteArray m_payload;
     qsizetype m_payloadBytes = 0;
+    QByteArray m_block; // what the device last handed over, until every byte of it is used
+    qsizetype m_blockPos = 0;
+    bool m_shareBlock = false;
 };
 
 } // namespace roomrec

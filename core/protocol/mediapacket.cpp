@@ -1,5 +1,6 @@
 #include "protocol/mediapacket.h"
 
+#include "common/sharedslice.h"
 #include "protocol/errorcode.h"
 #include "protocol/frame.h"
 
@@ -54,9 +55,9 @@ Result<MediaPacket> MediaPacket::decode(QByteArray &&payload)
         || duration > 10'000'000)
         return makeError(ErrorCode::MalformedMediaPacket, QStringLiteral("timestamps"));
     packet.durationUs = qint32(duration);
-    // Qt 6 drops bytes from the front of an unshared array by moving its start: no copy.
-    payload.remove(0, kHeaderBytes);
-    packet.data = std::move(payload);
+    // The media after the header, sharing the payload's memory (which may itself be a slice
+    // of a socket read still shared with other frames): no copy either way.
+    packet.data = sharedSlice(payload, kHeaderBytes, payload.size() - kHeaderBytes);
     return packet;
 }
 

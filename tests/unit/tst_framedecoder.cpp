@@ -1,5 +1,7 @@
+#include "common/sharedslice.h"
 #include "protocol/errorcode.h"
 #include "protocol/framedecoder.h"
+#include "protocol/mediapacket.h"
 #include "protocol/protocollimits.h"
 
 #include <QtEndian>
@@ -21,6 +23,10 @@ private slots:
     void malformedFromDevice_data() { malformed_data(); }
     void malformedFromDevice();
     void hostileLengthFromDeviceDoesNotAllocate();
+    void mediaFramesShareTheRead_data();
+    void mediaFramesShareTheRead();
+    void frameAcrossReadsIsWhole();
+    void sliceOutlivesItsBlockAndDetachesOnWrite();
 };
 
 namespace {
@@ -200,7 +206,105 @@ void TestFrameDecoder::hostileLengthFromDeviceDoesNotAllocate()
     next = decoder.read(device);
     QVERIFY(next.ok() && !next.value().has_value());
     QCOMPARE(decoder.bufferedBytes(), 15); // what came, not what was announced
-    QVERIFY(device.maxAskedFor <= 10);
+    QVERIFY(device.maxAskedFor <= 15);
+}
+
+namespace {
+// The memory block a byte array's data live in (shared blocks compare equal).
+const void *blockOf(QByteArray bytes)
+{
+    return bytes.data_ptr().d;
+}
+
+QList<Frame> readAll(FrameDecoder &decoder, QIODevice &device)
+{
+    QList<Frame> out;
+    for (;;) {
+        auto next = decoder.read(device);
+        if (!next.ok() || !next.value())
+            return out;
+        out << *next.value();
+    }
+}
+} // namespace
+
+void TestFrameDecoder::mediaFramesShareTheRead_data()
+{
+    QTest::addColumn<QByteArray>("wire");
+    QTest::addColumn<bool>("shared");
+    MediaPacket packet;
+    packet.data = QByteArray(1000, 'v');
+    const QByteArray video = Frame{FrameKind::Media, packet.encode()}.encode();
+    packet.track = Track::CameraAudio;
+    packet.data = QByteArray(100, 'a');
+    const QByteArray audio = Frame{FrameKind::Media, packet.encode()}.encode();
+    const QByteArray control = Frame{FrameKind::Control, QByteArray(60000, ' ')}.encode();
+    QTest::newRow("media") << video + audio + video << true;
+    // Two small frames must not keep 60 kB of control message alive: copied out.
+    QTest::newRow("mostly control") << audio + control + audio << false;
+}
+
+void TestFrameDecoder::mediaFramesShareTheRead()
+{
+    QFETCH(QByteArray, wire);
+    QFETCH(bool, shared);
+    TrickleDevice device(wire);
+    device.release(wire.size());
+    QList<Frame> media;
+    {
+        FrameDecoder decoder;
+        for (const Frame &frame : readAll(decoder, device)) {
+            if (frame.kind == FrameKind::Media)
+                media << frame;
+        }
+        QCOMPARE(decoder.bufferedBytes(), 0);
+    } // the decoder is gone: the frames own what they hold
+    QCOMPARE(media.size(), wire.size() > 60000 ? 2 : 3);
+    QCOMPARE(blockOf(media.first().payload) == blockOf(media.last().payload), shared);
+    QCOMPARE(media.first().payload, wire.mid(5, media.first().payload.size()));
+    QCOMPARE(media.last().payload, wire.right(media.last().payload.size()));
+    // The packet header is cut off the front without copying the media either.
+    auto packet = MediaPacket::decode(std::move(media.first().payload));
+    QVERIFY(packet.ok());
+    QCOMPARE(blockOf(packet.value().data) == blockOf(media.last().payload), shared);
+    QCOMPARE(packet.value().data, wire.mid(5 + MediaPacket::kHeaderBytes, packet.value().data.size()));
+}
+
+void TestFrameDecoder::frameAcrossReadsIsWhole()
+{
+    // A frame whose header and payload arrive over several reads is assembled whole, and the
+    // frame completed in the same read as the next one does not disturb it.
+    const QByteArray first = QByteArray(3000, 'x') + QByteArray(3000, 'y');
+    const QByteArray second(500, 'z');
+    const QByteArray wire = Frame{FrameKind::Media, first}.encode() + Frame{FrameKind::Media, second}.encode();
+    TrickleDevice device(wire);
+    FrameDecoder decoder;
+    QList<Frame> out;
+    for (const qint64 step : {3, 4, 2000, 3000, 10000}) {
+        device.release(step);
+        out << readAll(decoder, device);
+    }
+    QCOMPARE(out.size(), 2);
+    QCOMPARE(out[0].payload, first);
+    QCOMPARE(out[1].payload, second);
+    QCOMPARE(decoder.bufferedBytes(), 0);
+}
+
+void TestFrameDecoder::sliceOutlivesItsBlockAndDetachesOnWrite()
+{
+    QByteArray block("abcdefgh");
+    QByteArray slice = sharedSlice(block, 2, 3);
+    QCOMPARE(slice, QByteArray("cde"));
+    QCOMPARE(blockOf(slice), blockOf(block));
+    slice[0] = 'C'; // shared: writing copies first
+    QCOMPARE(block, QByteArray("abcdefgh"));
+    QCOMPARE(slice, QByteArray("Cde"));
+    QByteArray other = sharedSlice(block, 5, 3);
+    block = QByteArray(); // the slice alone keeps the block
+    QCOMPARE(other, QByteArray("fgh"));
+    other.append('!');
+    QCOMPARE(other, QByteArray("fgh!"));
+    QVERIFY(sharedSlice(other, 1, 0).isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TestFrameDecoder)
