@@ -24,23 +24,26 @@ quint64 toTimescale(qint64 us, quint32 timescale)
 
 // Where the next Annex B start code (00 00 01, or 00 00 00 01) begins at or after `from`,
 // and where the NAL after it begins; {size, size} when there is none. Media is high-entropy
-// and, thanks to emulation prevention, never holds 00 00 01 inside a NAL; with SSE2 sixteen
-// positions are tested at once for all three bytes, which takes a fraction of the time a
-// memchr per 0x01 byte did (one every ~256 bytes of media, a call each).
+// and, thanks to emulation prevention, never holds 00 00 01 inside a NAL; even a pair of zero
+// bytes is rare. So with SSE2, 31 positions at a time are tested for a zero byte followed by
+// another (two compares against zero, no shuffles), and only such a pair is looked at further:
+// about half the instructions of testing all three bytes at every position, and far fewer
+// than a memchr per 0x01 byte (one every ~256 bytes of media, a call each).
 std::pair<qsizetype, qsizetype> nextStartCode(const char *p, qsizetype size, qsizetype from)
 {
 #ifdef __SSE2__
     const __m128i zero = _mm_setzero_si128();
-    const __m128i ones = _mm_set1_epi8(1);
-    for (; from + 18 <= size; from += 16) {
-        const auto *at = reinterpret_cast<const __m128i *>(p + from);
-        const __m128i first = _mm_cmpeq_epi8(_mm_loadu_si128(at), zero);
-        const __m128i second = _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i *>(p + from + 1)), zero);
-        const __m128i third = _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i *>(p + from + 2)), ones);
-        const int hits = _mm_movemask_epi8(_mm_and_si128(_mm_and_si128(first, second), third));
-        if (hits != 0) {
-            const qsizetype code = from + qCountTrailingZeroBits(quint32(hits));
-            return {code, code + 3};
+    // A pair found at offset 30 has its third byte at 32: the block plus one byte must exist.
+    for (; from + 33 <= size; from += 31) {
+        const __m128i low = _mm_loadu_si128(reinterpret_cast<const __m128i *>(p + from));
+        const __m128i high = _mm_loadu_si128(reinterpret_cast<const __m128i *>(p + from + 16));
+        const quint32 zeros = quint32(_mm_movemask_epi8(_mm_cmpeq_epi8(low, zero)))
+            | quint32(_mm_movemask_epi8(_mm_cmpeq_epi8(high, zero))) << 16;
+        // Bit i: bytes i and i + 1 are both zero (i <= 30; offset 31 starts the next block).
+        for (quint32 pairs = zeros & (zeros >> 1); pairs != 0; pairs &= pairs - 1) {
+            const qsizetype code = from + qCountTrailingZeroBits(pairs);
+            if (p[code + 2] == 1)
+                return {code, code + 3};
         }
     }
 #endif

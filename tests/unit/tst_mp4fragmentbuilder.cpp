@@ -123,11 +123,11 @@ void TestMp4FragmentBuilder::nalUnitsBecomeLengthPrefixed_data()
                                              << prefixed({QByteArray("\x65\x01\x01\x00\x01\x07", 6)});
     QTest::newRow("no start code: the payload is one NAL") << idr << prefixed({idr});
     // Long enough for the vectorised scan: NALs of many lengths (start codes at every offset
-    // within 16 bytes), each full of 0x01 bytes, lone zeros and emulation-prevention 00 00 03.
+    // within a vector block), each full of 0x01 bytes, lone zeros and emulation-prevention 00 00 03.
     QList<QByteArray> nals;
     QByteArray longAccessUnit;
     quint32 seed = 12345;
-    for (int length : {1, 2, 15, 16, 17, 31, 33, 100, 1000, 4097}) {
+    for (int length : {1, 2, 15, 16, 17, 29, 30, 31, 32, 33, 61, 62, 63, 100, 1000, 4097}) {
         QByteArray nal(1, '\x41');
         while (nal.size() < length) {
             seed = seed * 1103515245u + 12345u;
