@@ -8,6 +8,7 @@
 #include <QJsonDocument>
 #include <QSqlDatabase>
 #include <QDeadlineTimer>
+#include <QRandomGenerator>
 #include <QSqlError>
 #include <QThread>
 #include <QUuid>
@@ -399,6 +400,11 @@ Status Catalog::modify(quint64 id, const std::function<Status(FileRecord &)> &ch
             return outcome.error();
         if (outcome.value() == UpdateOutcome::Done)
             return success();
+        // Another writer got in between. Retrying at once let two busy writers of the same
+        // row (two nodes, or a finalizer and a delete) keep colliding in step until one gave
+        // up; a random, growing pause (at most 32 ms) breaks the step. This runs on the
+        // catalogue's own thread, never a network one.
+        QThread::msleep(QRandomGenerator::global()->bounded(1u << qMin(attempt, 5)) + 1);
     }
     return makeError(ErrorCode::CatalogueFailed,
                      QStringLiteral("file %1 kept changing under %2 attempts to update it").arg(id).arg(kModifyAttempts));
