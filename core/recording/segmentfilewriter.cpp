@@ -55,19 +55,19 @@ void SegmentFileWriter::write(const MediaPacket &packet, qint64 ptsUs, qint64 dt
 {
     const qint64 bytes = packet.data.size();
     m_accepted += bytes;
-    m_queued.fetch_add(bytes, std::memory_order_relaxed);
-    // A key frame starts a fragment: hand over what came before it so the muxer can write
-    // the finished fragment out now rather than a batch later.
-    if (packet.key && packet.isVideo())
-        handOver();
     if (m_batch.empty())
         m_batch.reserve(kBatchReserve); // a batch's usual count at once, not grown packet by packet
     m_batch.push_back({packet, ptsUs, dtsUs}); // the payload is implicitly shared: no copy
     m_batchBytes += bytes;
-    // The second video frame completes the file's first fragment (the first frame alone):
-    // straight to the writer, so a crash in the first second leaves a file that plays.
-    const bool firstFragment = packet.isVideo() && ++m_videoPackets == 2;
-    if (firstFragment || m_batchBytes >= kBatchBytes || dtsUs - m_batch.front().dtsUs >= kBatchSpanUs)
+    if (m_handedDtsUs < 0)
+        m_handedDtsUs = dtsUs;
+    // This packet closes the muxer's open fragment when it is a video key frame, the second
+    // video frame (the first fragment is the first frame alone, so a crash in the first
+    // second still leaves a file that plays) or a fragment's span after where the open one
+    // began: hand it over with what came before, so the fragment goes to disk now.
+    const bool secondVideoFrame = packet.isVideo() && ++m_videoPackets == 2;
+    const bool closesFragment = (packet.isVideo() && packet.key) || secondVideoFrame;
+    if (closesFragment || m_batchBytes >= kBatchBytes || dtsUs - m_handedDtsUs >= Mp4FragmentBuilder::kFragmentUs)
         handOver();
 }
 
@@ -75,7 +75,9 @@ void SegmentFileWriter::handOver()
 {
     if (m_batch.empty())
         return;
+    m_handedDtsUs = m_batch.back().dtsUs;
     const qint64 bytes = m_batchBytes;
+    m_queued.fetch_add(bytes, std::memory_order_relaxed);
     QMetaObject::invokeMethod(this, [this, batch = std::move(m_batch), bytes] {
         for (const QueuedPacket &queued : batch) {
             if (m_error.code != 0 || !m_writer.isOpen())

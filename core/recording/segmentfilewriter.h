@@ -18,11 +18,14 @@ namespace roomrec {
 // so the caller can hold back a publisher instead of letting the queue grow.
 //
 // Packets are handed over in batches, not one by one: a post per packet costs the writer
-// thread a wake-up (an eventfd write, a poll and a read) about 80 times a second per stream,
-// which was most of the server's system time. A batch goes at a video key frame, when it
-// spans kBatchSpanUs of media or holds kBatchBytes, and at finish. Crash safety does not
-// change: the muxer keeps the current fragment (up to the next key frame or 1 s) in memory
-// anyway, so a kill loses at most a fragment plus part of a batch.
+// thread a wake-up (an eventfd write, a poll and a read) about 80 times a second per stream.
+// A batch ends with the packet that makes the muxer close a fragment (a video key frame, the
+// second video frame, or one fragment's span of media, Mp4FragmentBuilder::kFragmentUs), so
+// the fragment is written the moment it can be, and the writer wakes about once a second per
+// stream. Handing over more often would not put anything on disk sooner: the muxer keeps the
+// open fragment in memory until that packet comes. A batch also goes when it holds
+// kBatchBytes (memory), and at finish. So a kill loses the open fragment (at most about a
+// second) and nothing more.
 class SegmentFileWriter : public QObject {
     Q_OBJECT
 public:
@@ -41,12 +44,14 @@ public:
     void write(const MediaPacket &packet, qint64 ptsUs, qint64 dtsUs);
     void finish(std::function<void(const Report &)> done);
 
+    // Handed to the writer thread and not yet taken by the muxer: what waits for the disk.
+    // The batch still being gathered does not count: it waits for its fragment to end, not
+    // for the disk, and a publisher held back for it would never send the packet ending it.
     qint64 queuedBytes() const { return m_queued.load(std::memory_order_relaxed); }
     qint64 bytesAccepted() const { return m_accepted; } // owner thread: payload handed over so far
 
-    static constexpr qint64 kBatchSpanUs = 250'000;
     static constexpr qint64 kBatchBytes = 512 * 1024;
-    static constexpr size_t kBatchReserve = 32; // 250 ms of 30 fps video with 48 kHz AAC: ~20
+    static constexpr size_t kBatchReserve = 96; // a second of 30 fps video with 48 kHz AAC: ~80
 
 private:
     struct QueuedPacket {
@@ -73,6 +78,7 @@ private:
     Batch m_batch;
     qint64 m_batchBytes = 0;
     qint64 m_videoPackets = 0;
+    qint64 m_handedDtsUs = -1; // the last packet handed over: the open fragment starts about there
 };
 
 } // namespace roomrec
