@@ -1,5 +1,9 @@
 #include "server/networkthreads.h"
 
+#ifdef ROOMREC_EPOLL_DISPATCHER
+#include "server/epolleventdispatcher.h"
+#endif
+
 #include <QCoreApplication>
 #include <QMetaObject>
 
@@ -10,6 +14,10 @@ NetworkThreads::NetworkThreads(int count)
     for (int i = 0; i < count; ++i) {
         Worker worker;
         worker.thread = new DrainingThread(QStringLiteral("roomrec-net-%1").arg(i + 1));
+#ifdef ROOMREC_EPOLL_DISPATCHER
+        // Only the sockets with data wake the thread's loop, not a poll() over all of them.
+        worker.thread->setEventDispatcher(new EpollEventDispatcher);
+#endif
         worker.anchor = new QObject;
         worker.anchor->moveToThread(worker.thread);
         worker.thread->start();

@@ -1,10 +1,14 @@
-// SessionConnection, on the session's own thread and on a network thread: frames come out
+// SessionConnection, on the session's own thread and on a network thread (with the network
+// threads' epoll loop on Linux): frames come out
 // decoded and in order (nothing read before start() is lost), broken framing stops reading,
 // writes from the session's thread reach the peer byte for byte and in order, unsentBytes()
 // counts what the peer leaves unread (outbox and socket), close() sends what was written
 // first, and the disconnect is reported once.
 #include "protocol/frame.h"
 #include "server/sessionconnection.h"
+#ifdef ROOMREC_EPOLL_DISPATCHER
+#include "server/epolleventdispatcher.h"
+#endif
 
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -44,6 +48,9 @@ public:
         QVERIFY(QTest::qWaitFor([&] { return m_listener.hasPendingConnections() && peer.state() == QAbstractSocket::ConnectedState; }, 5000));
         connection = new SessionConnection(m_listener.nextPendingConnection());
         if (onNetworkThread) {
+#ifdef ROOMREC_EPOLL_DISPATCHER
+            m_thread.setEventDispatcher(new EpollEventDispatcher); // as NetworkThreads' threads
+#endif
             m_thread.start();
             connection->moveToThread(&m_thread);
         }
