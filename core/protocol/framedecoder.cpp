@@ -78,38 +78,7 @@ bool FrameDecoder::takeBlock(QIODevice &device)
     // Asking for exactly what a socket holds in one buffer block hands that block over
     // instead of copying it (QIODevice::read(qint64)).
     m_block = device.read(available);
-    m_shareBlock = blockWorthSharing();
     return !m_block.isEmpty();
-}
-
-bool FrameDecoder::blockWorthSharing() const
-{
-    const char *p = m_block.constData();
-    const qsizetype size = m_block.size();
-    // Skip the rest of the frame in progress: it is assembled in its own buffer.
-    qsizetype pos = 0;
-    if (m_kind) {
-        pos = m_length - m_payloadBytes;
-    } else if (m_headerBytes > 0) {
-        const qsizetype rest = protocol::kFrameHeaderBytes - m_headerBytes;
-        if (size < rest)
-            return false;
-        char header[protocol::kFrameHeaderBytes];
-        memcpy(header, m_header, size_t(m_headerBytes));
-        memcpy(header + m_headerBytes, p, size_t(rest));
-        pos = rest + qsizetype(qFromBigEndian<quint32>(header));
-    }
-    qsizetype media = 0;
-    while (pos + protocol::kFrameHeaderBytes <= size) {
-        const qsizetype length = qFromBigEndian<quint32>(p + pos);
-        const qsizetype end = pos + protocol::kFrameHeaderBytes + length;
-        if (end > size)
-            break;
-        if (FrameKind(quint8(p[pos + 4])) == FrameKind::Media)
-            media += length;
-        pos = end;
-    }
-    return media * 2 >= size;
 }
 
 Frame FrameDecoder::finishFrame(QByteArray payload)
@@ -154,9 +123,13 @@ Result<std::optional<Frame>> FrameDecoder::read(QIODevice &device)
         if (m_payloadBytes == 0 && left >= qsizetype(m_length)) { // wholly in this block
             const qsizetype at = m_blockPos;
             m_blockPos += m_length;
-            QByteArray payload = m_shareBlock && *m_kind == FrameKind::Media
-                ? sharedSlice(m_block, at, m_length)
-                : QByteArray(p + at, m_length);
+            // A slice keeps its whole block alive (the block's allocation, not just what was
+            // read into it), while queues and caches count only the slice's bytes: only a
+            // frame of at least a quarter of the allocation is shared, so what a kept frame
+            // holds is at most four times what it is counted for, whatever else the block
+            // held. The others (audio, small frames) are copied, which costs little.
+            const bool share = *m_kind == FrameKind::Media && qsizetype(m_length) * 4 >= m_block.capacity();
+            QByteArray payload = share ? sharedSlice(m_block, at, m_length) : QByteArray(p + at, m_length);
             return std::optional<Frame>{finishFrame(std::move(payload))};
         }
         // Spans blocks: grown to what has arrived, never to what the header announces, so a

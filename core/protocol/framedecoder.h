@@ -16,12 +16,11 @@ namespace roomrec {
 // Two ways in: feed() + next() for bytes at hand, or read(device), made for a server
 // receiving hundreds of streams. read() takes what the device holds as one block (a socket
 // hands over its own read buffer: no copy) and cuts the media frames wholly inside it out
-// as slices sharing the block (sharedSlice): no allocation and no copy per frame, one block
-// freed when its last frame has been written. A frame that spans blocks is assembled in its
-// own buffer, grown to what has arrived, so a hostile length still allocates nothing.
-// Slices keep their block alive, so a block is only shared when media frames fill at least
-// half of it; otherwise (mostly control messages, or a tiny frame in a large read) its
-// frames are copied out and the block is freed at once. Control payloads are always copied.
+// as slices sharing the block (sharedSlice): no allocation and no copy per video frame, the
+// block freed when its last frame has been written. A slice keeps the whole block alive, so
+// only a media frame of at least a quarter of the block's allocation is shared; smaller ones
+// (audio) and control payloads are copied. A frame that spans blocks is assembled in its own
+// buffer, grown to what has arrived, so a hostile length still allocates nothing.
 // Use one way per decoder.
 class FrameDecoder {
 public:
@@ -47,8 +46,6 @@ private:
     Result<std::pair<FrameKind, quint32>> checkHeader(const char *header);
     // read(): takes the device's next block; false when it holds nothing.
     bool takeBlock(QIODevice &device);
-    // Whether media frames that lie wholly inside the current block fill at least half of it.
-    bool blockWorthSharing() const;
     Frame finishFrame(QByteArray payload);
 
     Side m_side;
@@ -64,7 +61,6 @@ private:
     qsizetype m_payloadBytes = 0;
     QByteArray m_block; // what the device last handed over, until every byte of it is used
     qsizetype m_blockPos = 0;
-    bool m_shareBlock = false;
 };
 
 } // namespace roomrec

@@ -41,6 +41,7 @@ SegmentFileWriter::SegmentFileWriter(QThread *thread, QObject *owner, std::funct
 
 void SegmentFileWriter::open(const QString &path, const VideoParams &video, const std::optional<AudioParams> &audio)
 {
+    m_hasAudio = audio.has_value();
     QMetaObject::invokeMethod(this, [this, path, video, audio] {
         m_path = path;
         if (Status s = m_writer.open(path, video, audio); !s) {
@@ -59,23 +60,42 @@ void SegmentFileWriter::write(const MediaPacket &packet, qint64 ptsUs, qint64 dt
         m_batch.reserve(kBatchReserve); // a batch's usual count at once, not grown packet by packet
     m_batch.push_back({packet, ptsUs, dtsUs}); // the payload is implicitly shared: no copy
     m_batchBytes += bytes;
-    if (m_handedDtsUs < 0)
-        m_handedDtsUs = dtsUs;
-    // This packet closes the muxer's open fragment when it is a video key frame, the second
-    // video frame (the first fragment is the first frame alone, so a crash in the first
-    // second still leaves a file that plays) or a fragment's span after where the open one
-    // began: hand it over with what came before, so the fragment goes to disk now.
-    const bool secondVideoFrame = packet.isVideo() && ++m_videoPackets == 2;
-    const bool closesFragment = (packet.isVideo() && packet.key) || secondVideoFrame;
-    if (closesFragment || m_batchBytes >= kBatchBytes || dtsUs - m_handedDtsUs >= Mp4FragmentBuilder::kFragmentUs)
-        handOver();
+    if (packet.isVideo() || m_hasAudio) { // the muxer ignores audio for a file without an audio track
+        if (closesFragment(packet, dtsUs)) {
+            handOver();
+            return;
+        }
+    }
+    if (m_batchBytes >= kBatchBytes)
+        handOver(); // memory only: the open fragment goes on
+}
+
+bool SegmentFileWriter::closesFragment(const MediaPacket &packet, qint64 dtsUs)
+{
+    // Mp4FragmentBuilder's rule, step by step: it holds each track's latest packet back
+    // until the next one of that track comes; the first packet it moves into an empty
+    // fragment sets where the fragment begins; and a video key frame, the second video frame
+    // (the first fragment is the first frame alone, so a crash in the first second still
+    // leaves a file that plays) or a packet a fragment's span after that beginning closes it.
+    const bool video = packet.isVideo();
+    qint64 &held = video ? m_heldVideoDtsUs : m_heldAudioDtsUs;
+    if (m_fragmentStartUs < 0 && held >= 0)
+        m_fragmentStartUs = held;
+    held = dtsUs;
+    if (m_fragmentStartUs < 0)
+        return false; // nothing in the fragment yet: nothing to close
+    const bool closes = (video && (packet.key || m_fragmentsClosed == 0)) || dtsUs - m_fragmentStartUs >= Mp4FragmentBuilder::kFragmentUs;
+    if (closes) {
+        ++m_fragmentsClosed;
+        m_fragmentStartUs = -1; // empty again; this packet is held for the next one
+    }
+    return closes;
 }
 
 void SegmentFileWriter::handOver()
 {
     if (m_batch.empty())
         return;
-    m_handedDtsUs = m_batch.back().dtsUs;
     const qint64 bytes = m_batchBytes;
     m_queued.fetch_add(bytes, std::memory_order_relaxed);
     QMetaObject::invokeMethod(this, [this, batch = std::move(m_batch), bytes] {

@@ -62,6 +62,7 @@ private:
     using Batch = std::vector<QueuedPacket>;
 
     void handOver(); // owner thread: posts the batch to the writer thread
+    bool closesFragment(const MediaPacket &packet, qint64 dtsUs); // owner thread, once per packet
     // Worker thread.
     void fail(const Error &error);
     Report finishNow();
@@ -77,8 +78,12 @@ private:
     qint64 m_accepted = 0;
     Batch m_batch;
     qint64 m_batchBytes = 0;
-    qint64 m_videoPackets = 0;
-    qint64 m_handedDtsUs = -1; // the last packet handed over: the open fragment starts about there
+    // The muxer's fragment state, followed packet by packet (closesFragment()).
+    bool m_hasAudio = false;
+    qint64 m_heldVideoDtsUs = -1; // the packet of each track the muxer holds back
+    qint64 m_heldAudioDtsUs = -1;
+    qint64 m_fragmentStartUs = -1; // -1: the open fragment is empty
+    qint64 m_fragmentsClosed = 0;
 };
 
 } // namespace roomrec

@@ -40,10 +40,10 @@ EpollEventDispatcher::~EpollEventDispatcher()
     ::close(m_epoll);
 }
 
-qint64 EpollEventDispatcher::nowMs()
+qint64 EpollEventDispatcher::nowUs()
 {
     using namespace std::chrono;
-    return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
+    return duration_cast<microseconds>(steady_clock::now().time_since_epoch()).count();
 }
 
 bool EpollEventDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
@@ -101,19 +101,36 @@ void EpollEventDispatcher::activate(int fd, quint32 events)
         QEvent event(QEvent::SockAct);
         QCoreApplication::sendEvent(n, &event);
     };
-    // As Qt's loop: a hang-up or an error wakes the reader (who then sees the end or the
-    // error), and the writer too, which would otherwise wait for ever.
+    // As Qt's loop: a hang-up or an error wakes every notifier of the socket (the reader
+    // then sees the end or the error; a writer would otherwise wait for ever).
+    bool handled = false;
     if (events & (EPOLLIN | EPOLLHUP | EPOLLERR)) {
-        if (QSocketNotifier *n = notifier(&Watch::read))
+        if (QSocketNotifier *n = notifier(&Watch::read)) {
             fire(n);
+            handled = true;
+        }
     }
     if (events & (EPOLLOUT | EPOLLHUP | EPOLLERR)) {
-        if (QSocketNotifier *n = notifier(&Watch::write))
+        if (QSocketNotifier *n = notifier(&Watch::write)) {
             fire(n);
+            handled = true;
+        }
     }
-    if (events & EPOLLPRI) {
-        if (QSocketNotifier *n = notifier(&Watch::exception))
+    if (events & (EPOLLPRI | EPOLLHUP | EPOLLERR)) {
+        if (QSocketNotifier *n = notifier(&Watch::exception)) {
             fire(n);
+            handled = true;
+        }
+    }
+    if (!handled && (events & (EPOLLHUP | EPOLLERR))) {
+        // epoll reports a hang-up whatever was asked, and keeps reporting it: with nobody to
+        // tell (the socket's reader is paused), stop watching until a notifier is enabled
+        // again, rather than spin.
+        const auto it = m_watches.find(fd);
+        if (it != m_watches.end() && it->second.events != 0) {
+            ::epoll_ctl(m_epoll, EPOLL_CTL_DEL, fd, nullptr);
+            it->second.events = 0;
+        }
     }
 }
 
@@ -179,7 +196,8 @@ void EpollEventDispatcher::updateInterest(int fd)
 
 void EpollEventDispatcher::registerTimer(int timerId, qint64 interval, Qt::TimerType timerType, QObject *object)
 {
-    m_timers.push_back(Timer{timerId, qMax<qint64>(0, interval), timerType, object, nowMs() + qMax<qint64>(0, interval)});
+    const qint64 intervalMs = qMax<qint64>(0, interval);
+    m_timers.push_back(Timer{timerId, intervalMs, timerType, object, nowUs() + intervalMs * 1000});
 }
 
 std::vector<EpollEventDispatcher::Timer>::iterator EpollEventDispatcher::findTimer(int timerId)
@@ -219,43 +237,46 @@ int EpollEventDispatcher::remainingTime(int timerId)
     const auto it = findTimer(timerId);
     if (it == m_timers.end())
         return -1;
-    return int(qMax<qint64>(0, it->deadlineMs - nowMs()));
+    return int(qMax<qint64>(0, (it->deadlineUs - nowUs() + 999) / 1000));
 }
 
 int EpollEventDispatcher::waitMs() const
 {
-    qint64 wait = -1;
-    const qint64 now = nowMs();
+    qint64 waitUs = -1;
+    const qint64 now = nowUs();
     for (const Timer &t : m_timers) {
         if (t.firing)
             continue;
-        const qint64 left = qMax<qint64>(0, t.deadlineMs - now);
-        if (wait < 0 || left < wait)
-            wait = left;
+        const qint64 left = qMax<qint64>(0, t.deadlineUs - now);
+        if (waitUs < 0 || left < waitUs)
+            waitUs = left;
     }
-    return int(qMin<qint64>(wait, INT_MAX));
+    if (waitUs < 0)
+        return -1;
+    // Rounded up: epoll counts milliseconds, and a timer must not fire early.
+    return int(qMin<qint64>((waitUs + 999) / 1000, INT_MAX));
 }
 
 int EpollEventDispatcher::activateTimers()
 {
     if (m_timers.empty())
         return 0;
-    const qint64 now = nowMs();
+    const qint64 now = nowUs();
     std::vector<int> due;
     for (const Timer &t : m_timers) {
-        if (!t.firing && t.deadlineMs <= now)
+        if (!t.firing && t.deadlineUs <= now)
             due.push_back(t.id);
     }
     int fired = 0;
     for (const int id : due) {
         // An earlier timer's handler may have stopped (or restarted) this one.
         auto it = findTimer(id);
-        if (it == m_timers.end() || it->firing || it->deadlineMs > now)
+        if (it == m_timers.end() || it->firing || it->deadlineUs > now)
             continue;
         // Next time from when it was due, or from now when the thread fell behind.
-        it->deadlineMs += it->intervalMs;
-        if (it->deadlineMs < now)
-            it->deadlineMs = now + it->intervalMs;
+        it->deadlineUs += it->intervalMs * 1000;
+        if (it->deadlineUs < now)
+            it->deadlineUs = now + it->intervalMs * 1000;
         it->firing = true;
         QObject *object = it->object;
         QTimerEvent event(id);

@@ -15,9 +15,9 @@ namespace roomrec {
 // ready ones. Everything else is what Qt's loop does: posted events first, then ready
 // sockets, then due timers, and wakeUp()/interrupt() from any thread through an eventfd.
 //
-// Timers are kept to the millisecond whatever their Qt::TimerType (the network threads'
-// timers are few: a connection's read-coalescing and closing timers), in a plain list,
-// fired at most once per pass, never re-entered while their own event is being handled.
+// Timers are kept to the microsecond and never fire early, whatever their Qt::TimerType (the
+// network threads' timers are few: a connection's read-coalescing and closing timers), in a
+// plain list, fired at most once per pass, never re-entered while their own event is handled.
 // Only the network threads use it (NetworkThreads); Linux only.
 class EpollEventDispatcher : public QAbstractEventDispatcher {
     Q_OBJECT
@@ -51,11 +51,11 @@ private:
         qint64 intervalMs;
         Qt::TimerType type;
         QObject *object;
-        qint64 deadlineMs;
+        qint64 deadlineUs;
         bool firing = false;
     };
 
-    static qint64 nowMs();
+    static qint64 nowUs();
     void updateInterest(int fd);
     void activate(int fd, quint32 events);
     int waitMs() const; // until the next timer, -1 for none

@@ -4,6 +4,7 @@
 // hanging up) and quitting the thread.
 #include "server/epolleventdispatcher.h"
 
+#include <QElapsedTimer>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QThread>
@@ -102,6 +103,7 @@ void TestEpollEventDispatcher::timersFireAndStop()
 {
     std::atomic<int> repeats{0}, singleShots{0}, zeros{0}, stoppedFired{0};
     std::atomic<int> remaining{-2};
+    std::atomic<qint64> singleShotAfterUs{-1};
     QTimer *repeating = nullptr;
     onLoop([&] {
         repeating = new QTimer(m_anchor);
@@ -111,7 +113,13 @@ void TestEpollEventDispatcher::timersFireAndStop()
                 repeating->stop(); // from its own handler
         });
         repeating->start();
-        QTimer::singleShot(20, m_anchor, [&] { ++singleShots; });
+        auto *since = new QElapsedTimer;
+        since->start();
+        QTimer::singleShot(20, Qt::PreciseTimer, m_anchor, [&, since] {
+            singleShotAfterUs = since->nsecsElapsed() / 1000; // never early, as Qt's own loop
+            delete since;
+            ++singleShots;
+        });
         auto *zero = new QTimer(m_anchor);
         zero->setInterval(0);
         connect(zero, &QTimer::timeout, m_anchor, [&, zero] {
@@ -130,6 +138,7 @@ void TestEpollEventDispatcher::timersFireAndStop()
     QVERIFY(remaining > 100 && remaining <= 200);
     QTRY_COMPARE(repeats.load(), 5);
     QTRY_COMPARE(singleShots.load(), 1);
+    QVERIFY2(singleShotAfterUs >= 20'000, qPrintable(QString::number(singleShotAfterUs.load())));
     QTRY_COMPARE(zeros.load(), 3);
     QTest::qWait(300); // long enough for anything that should not fire
     QCOMPARE(repeats.load(), 5);

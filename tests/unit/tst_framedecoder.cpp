@@ -216,6 +216,13 @@ const void *blockOf(QByteArray bytes)
     return bytes.data_ptr().d;
 }
 
+// Whether the data start inside their block rather than at its beginning (a copy starts at
+// the beginning; a frame cut out of a read starts after its frame header).
+bool isSlice(QByteArray bytes)
+{
+    return bytes.data_ptr().freeSpaceAtBegin() > 0;
+}
+
 QList<Frame> readAll(FrameDecoder &decoder, QIODevice &device)
 {
     QList<Frame> out;
@@ -231,7 +238,8 @@ QList<Frame> readAll(FrameDecoder &decoder, QIODevice &device)
 void TestFrameDecoder::mediaFramesShareTheRead_data()
 {
     QTest::addColumn<QByteArray>("wire");
-    QTest::addColumn<bool>("shared");
+    QTest::addColumn<bool>("shared");      // the first and last media frames share one block
+    QTest::addColumn<bool>("firstSliced"); // the first media frame is cut out of the read, not copied
     MediaPacket packet;
     packet.data = QByteArray(1000, 'v');
     const QByteArray video = Frame{FrameKind::Media, packet.encode()}.encode();
@@ -239,15 +247,19 @@ void TestFrameDecoder::mediaFramesShareTheRead_data()
     packet.data = QByteArray(100, 'a');
     const QByteArray audio = Frame{FrameKind::Media, packet.encode()}.encode();
     const QByteArray control = Frame{FrameKind::Control, QByteArray(60000, ' ')}.encode();
-    QTest::newRow("media") << video + audio + video << true;
-    // Two small frames must not keep 60 kB of control message alive: copied out.
-    QTest::newRow("mostly control") << audio + control + audio << false;
+    const QByteArray big = Frame{FrameKind::Media, MediaPacket{Track::CameraVideo, false, 0, 0, 0, QByteArray(60000, 'k')}.encode()}.encode();
+    QTest::newRow("video frames") << video + audio + video << true << true;
+    // Small frames must not keep a 60 kB block alive (a control message, or a big frame
+    // dropped later, while they sit in a cache counted for their own few bytes): copied.
+    QTest::newRow("small ones beside a control message") << audio + control + audio << false << false;
+    QTest::newRow("a small one after a big one") << big + audio << false << true;
 }
 
 void TestFrameDecoder::mediaFramesShareTheRead()
 {
     QFETCH(QByteArray, wire);
     QFETCH(bool, shared);
+    QFETCH(bool, firstSliced);
     TrickleDevice device(wire);
     device.release(wire.size());
     QList<Frame> media;
@@ -260,6 +272,7 @@ void TestFrameDecoder::mediaFramesShareTheRead()
         QCOMPARE(decoder.bufferedBytes(), 0);
     } // the decoder is gone: the frames own what they hold
     QCOMPARE(media.size(), wire.size() > 60000 ? 2 : 3);
+    QCOMPARE(isSlice(media.first().payload), firstSliced); // a big frame is shared, small ones never
     QCOMPARE(blockOf(media.first().payload) == blockOf(media.last().payload), shared);
     QCOMPARE(media.first().payload, wire.mid(5, media.first().payload.size()));
     QCOMPARE(media.last().payload, wire.right(media.last().payload.size()));

@@ -3,6 +3,7 @@
 // to it, with no later packet needed (what a kill -9 may lose is the open fragment alone).
 #include "media/h264encoder.h"
 #include "media/testpatternpainter.h"
+#include "recording/mp4fragmentbuilder.h"
 #include "recording/segmentfilewriter.h"
 
 #include <QFile>
@@ -11,6 +12,8 @@
 #include <QThread>
 #include <QtEndian>
 #include <QtTest>
+
+#include <climits>
 
 using namespace roomrec;
 
@@ -48,18 +51,25 @@ int fragmentsOnDisk(const QString &path)
 void TestSegmentFileWriter::fragmentIsOnDiskWithThePacketThatClosesIt_data()
 {
     QTest::addColumn<int>("gopFrames");
-    QTest::addColumn<int>("frames");
+    QTest::addColumn<int>("audioOffsetUs"); // audio dts against video; INT_MIN: no audio
+    QTest::addColumn<int>("fragments");     // written up to the packet that closes the last
     // The first fragment is frame 0 alone; the second holds frames 1..14 and is closed by the
     // key frame 15 (0.5 s).
-    QTest::newRow("a key frame closes it") << 15 << 16;
-    // Frames 1..31 from 33 ms: frame 32 (1.067 s) is the first a second after the open one began.
-    QTest::newRow("a second of media closes it") << 1000 << 33;
+    QTest::newRow("a key frame closes it") << 15 << INT_MIN << 2;
+    QTest::newRow("a second of media closes it") << 1000 << INT_MIN << 2;
+    // With audio the muxer's fragments begin at whichever track's held packet moves first:
+    // followed exactly, or the hand-over drifts a little further behind every second.
+    QTest::newRow("ten seconds, audio a little behind") << 1000 << -7'000 << 11;
+    QTest::newRow("ten seconds, audio a little ahead") << 1000 << 15'000 << 11;
+    QTest::newRow("key frames every 2 s, audio") << 60 << -3'000 << 8;
 }
 
 void TestSegmentFileWriter::fragmentIsOnDiskWithThePacketThatClosesIt()
 {
     QFETCH(int, gopFrames);
-    QFETCH(int, frames);
+    QFETCH(int, audioOffsetUs);
+    QFETCH(int, fragments);
+    const bool withAudio = audioOffsetUs != INT_MIN;
     VideoEncoderSettings settings;
     settings.size = QSize(160, 90);
     settings.gopFrames = gopFrames;
@@ -76,6 +86,48 @@ void TestSegmentFileWriter::fragmentIsOnDiskWithThePacketThatClosesIt()
     video.frameRateNum = 30;
     video.frameRateDen = 1;
     video.extradata = encoder.extradata();
+    AudioParams audio;
+    audio.sampleRate = 48000;
+    audio.channels = 2;
+    audio.extradata = QByteArray("\x11\x90", 2); // AAC-LC, 48 kHz, stereo (the muxer never decodes it)
+
+    // The packets in arrival order (by dts), and which one makes the muxer close the last
+    // fragment wanted: an Mp4FragmentBuilder of its own says.
+    struct Timed {
+        MediaPacket packet;
+        qint64 dtsUs;
+    };
+    QList<Timed> packets;
+    Mp4FragmentBuilder oracle({1, 90000}, withAudio ? std::optional<Mp4FragmentBuilder::Track>({2, 48000}) : std::nullopt);
+    int closed = 0;
+    int frame = 0;
+    qint64 audioDts = withAudio ? qMax(0, audioOffsetUs) : 0;
+    while (closed < fragments) {
+        Timed next;
+        const qint64 videoDts = frame * 33'333LL;
+        if (withAudio && audioDts + qMin(0, audioOffsetUs) < videoDts) {
+            next.packet.track = Track::CameraAudio;
+            next.packet.key = true;
+            next.packet.durationUs = 21'333;
+            next.packet.data = QByteArray(200, char(0x21));
+            next.dtsUs = audioDts;
+            audioDts += 21'333;
+        } else {
+            TestPatternPainter::paint(yuv.get(), frame, frame * 33, false);
+            auto out = encoder.encode(yuv.get(), videoDts, frame % gopFrames == 0, Track::CameraVideo);
+            QVERIFY(out.ok());
+            QCOMPARE(out->size(), 1); // no encoder delay (zerolatency)
+            next.packet = out->first();
+            next.packet.durationUs = 33'333;
+            next.dtsUs = videoDts;
+            ++frame;
+        }
+        next.packet.ptsUs = next.packet.dtsUs = next.dtsUs;
+        auto fragment = oracle.add(next.packet, next.dtsUs, next.dtsUs);
+        QVERIFY(fragment.ok());
+        closed += fragment.value() ? 1 : 0;
+        packets << next;
+    }
 
     QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("segment.mp4"));
@@ -88,21 +140,11 @@ void TestSegmentFileWriter::fragmentIsOnDiskWithThePacketThatClosesIt()
     QObject owner;
     QString failure;
     auto *writer = new SegmentFileWriter(&thread, &owner, [&failure](const Error &e) { failure = e.toString(); });
-    writer->open(path, video, std::nullopt);
-    int keyFrames = 0;
-    for (int i = 0; i < frames; ++i) {
-        TestPatternPainter::paint(yuv.get(), i, i * 33, false);
-        auto out = encoder.encode(yuv.get(), i * 33'333, i % gopFrames == 0, Track::CameraVideo);
-        QVERIFY(out.ok());
-        QCOMPARE(out->size(), 1); // no encoder delay (zerolatency)
-        MediaPacket packet = out->first();
-        packet.durationUs = 33'333;
-        keyFrames += packet.key ? 1 : 0;
-        writer->write(packet, i * 33'333, i * 33'333);
-    }
-    QCOMPARE(keyFrames, (frames + gopFrames - 1) / gopFrames);
-    // No more packets come: the closed fragment must reach the disk by itself.
-    QTRY_COMPARE(fragmentsOnDisk(path), 2);
+    writer->open(path, video, withAudio ? std::optional<AudioParams>(audio) : std::nullopt);
+    for (const Timed &t : packets)
+        writer->write(t.packet, t.dtsUs, t.dtsUs);
+    // No more packets come: the closed fragments must reach the disk by themselves.
+    QTRY_COMPARE(fragmentsOnDisk(path), fragments);
     QVERIFY2(failure.isEmpty(), qPrintable(failure));
 
     bool finished = false;
@@ -113,7 +155,7 @@ void TestSegmentFileWriter::fragmentIsOnDiskWithThePacketThatClosesIt()
     });
     QTRY_VERIFY(finished);
     QVERIFY2(report.status.ok(), qPrintable(report.status.ok() ? QString() : report.status.error().toString()));
-    QCOMPARE(report.videoFrames, qint64(frames));
+    QCOMPARE(report.videoFrames, qint64(frame));
 }
 
 QTEST_GUILESS_MAIN(TestSegmentFileWriter)
