@@ -140,7 +140,11 @@ void TestEpollEventDispatcher::timersFireAndStop()
     QTRY_COMPARE(singleShots.load(), 1);
     QVERIFY2(singleShotAfterUs >= 20'000, qPrintable(QString::number(singleShotAfterUs.load())));
     QTRY_COMPARE(zeros.load(), 3);
-    QTest::qWait(300); // long enough for anything that should not fire
+    // A marker due after the stopped timer's deadline (200 ms from its start, earlier than
+    // this): once the loop has fired it, anything that was going to fire has.
+    std::atomic<bool> markerFired{false};
+    onLoop([&] { QTimer::singleShot(250, Qt::PreciseTimer, m_anchor, [&] { markerFired = true; }); });
+    QTRY_VERIFY(markerFired.load());
     QCOMPARE(repeats.load(), 5);
     QCOMPARE(singleShots.load(), 1);
     QCOMPARE(zeros.load(), 3);
